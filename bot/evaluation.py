@@ -1,0 +1,143 @@
+"""Measure answer quality on a labelled set of realistic questions.
+
+A case expects an entry id (it must be answered with that entry, or one listed in `also`),
+"none" (it must not be answered: a fallback or a clarifying question is right) or "urgent"
+(the red-flag reply).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.answering import Brain
+from bot.reply import Status
+
+__all__ = ["EvalCase", "EvalReport", "evaluate", "load_cases"]
+
+NONE = "none"
+URGENT = "urgent"
+
+
+class EvalCase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    q: str
+    expect: str
+    also: list[str] = Field(default_factory=list)
+
+    @property
+    def accepted(self) -> set[str]:
+        return {self.expect, *self.also}
+
+
+class _EvalFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cases: list[EvalCase]
+
+
+def load_cases(path: Path) -> list[EvalCase]:
+    return _EvalFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).cases
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    case: EvalCase
+    status: Status
+    entry_id: str | None
+    confidence: float
+
+    def __str__(self) -> str:
+        got = self.entry_id or self.status.value
+        if self.entry_id and self.status is not Status.ANSWERED:
+            got = f"{self.status.value} ({self.entry_id}?)"
+        return (
+            f"expected {self.case.expect:<24} got {got:<30} {self.confidence:.2f}  {self.case.q!r}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    in_scope: int
+    answered_correctly: int
+    answered_wrongly: int
+    out_of_scope: int
+    correctly_not_answered: int
+    red_flags: int
+    red_flags_caught: int
+    false_alarms: int
+    misses: tuple[Miss, ...]
+
+    @property
+    def accuracy(self) -> float:
+        return _share(self.answered_correctly, self.in_scope)
+
+    @property
+    def wrong_answer_rate(self) -> float:
+        """Wrong answers among all questions that are not red flags: the worst bug."""
+        return _share(self.answered_wrongly, self.in_scope + self.out_of_scope)
+
+    @property
+    def rejection(self) -> float:
+        return _share(self.correctly_not_answered, self.out_of_scope)
+
+    @property
+    def red_flag_recall(self) -> float:
+        return _share(self.red_flags_caught, self.red_flags)
+
+    def lines(self) -> list[str]:
+        total = self.in_scope + self.out_of_scope + self.red_flags
+        return [
+            f"questions: {total}",
+            f"in scope answered correctly:      {self.accuracy:6.1%}"
+            f"  ({self.answered_correctly}/{self.in_scope})",
+            f"out of scope correctly not answered: {self.rejection:6.1%}"
+            f"  ({self.correctly_not_answered}/{self.out_of_scope})",
+            f"red-flag recall:                  {self.red_flag_recall:6.1%}"
+            f"  ({self.red_flags_caught}/{self.red_flags})",
+            f"wrong answers (any entry but the right one): {self.wrong_answer_rate:6.1%}"
+            f"  ({self.answered_wrongly}/{self.in_scope + self.out_of_scope})",
+            f"false red-flag alarms: {self.false_alarms}",
+        ]
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def evaluate(brain: Brain, cases: Sequence[EvalCase]) -> EvalReport:
+    in_scope = correct = wrong = out_of_scope = rejected = flags = caught = alarms = 0
+    misses: list[Miss] = []
+    for case in cases:
+        reply = brain.answer(case.q)
+        answered = reply.status is Status.ANSWERED
+        if case.expect == URGENT:
+            flags += 1
+            ok = reply.status is Status.URGENT
+            caught += ok
+        elif case.expect == NONE:
+            out_of_scope += 1
+            ok = not answered and reply.status is not Status.URGENT
+            rejected += ok
+            wrong += answered
+        else:
+            in_scope += 1
+            ok = answered and reply.entry_id in case.accepted
+            correct += ok
+            wrong += answered and not ok
+        alarms += case.expect != URGENT and reply.status is Status.URGENT
+        if not ok:
+            entry = reply.entry_id or (
+                reply.suggestions[0].id
+                if reply.status is Status.CLARIFY and reply.suggestions
+                else None
+            )
+            misses.append(Miss(case, reply.status, entry, reply.confidence))
+    return EvalReport(
+        in_scope, correct, wrong, out_of_scope, rejected, flags, caught, alarms, tuple(misses)
+    )

@@ -1,0 +1,155 @@
+"""Rank knowledge entries for a question.
+
+Each entry is represented by its title and example questions (never its answer prose). A
+question is scored against every example by two signals:
+
+* weighted token overlap: each token weighs its inverse document frequency over entries,
+  so rare, meaningful words ("stitch", "sweat") count far more than words most entries
+  share ("cramp", "run"). Words of the question that the knowledge base never uses count
+  as unexplained weight, and words naming a subject runbot has no advice on ("shin
+  splints") count double: a question mostly about something else cannot ride on one
+  shared word. The overlap is an F-score leaning on how much of the *question* is
+  explained.
+* rapidfuzz's token-sort ratio between the normalised question and the example, which
+  rewards the same words in a similar arrangement.
+
+The overlap is computed for all examples at once with an inverted index and numpy, so the
+cost grows with the examples sharing a word with the question, not with the whole
+knowledge base; rapidfuzz then refines only the best few.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz
+
+from bot.normalize import Normalized, Normalizer
+
+__all__ = ["Candidate", "MatchIndex", "ScoringWeights"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringWeights:
+    """How the signals combine; calibrated with `runbot eval --dev`."""
+
+    recall_bias: float = 2.0  # F-beta: how much more question coverage counts than example's
+    string_weight: float = 0.25  # share of the rapidfuzz signal in the final score
+    unknown_word_factor: float = 1.0  # weight of a word the KB never uses, in units of max idf
+    off_topic_factor: float = 2.0  # weight of an off-topic word, in units of max idf
+    refine_limit: int = 40  # examples re-scored with rapidfuzz
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An entry and how well the question matches it (0..1), with the closest example."""
+
+    entry_id: str
+    score: float
+    example: str
+
+
+class MatchIndex:
+    """An immutable index of example questions; build once per knowledge base."""
+
+    def __init__(
+        self,
+        examples: Iterable[tuple[str, str]],
+        normalizer: Normalizer,
+        weights: ScoringWeights | None = None,
+    ) -> None:
+        """Index `(entry_id, example text)` pairs."""
+        self.normalizer = normalizer
+        self.weights = weights or ScoringWeights()
+        entry_ids: list[str] = []
+        entry_number: dict[str, int] = {}
+        example_entry: list[int] = []
+        example_tokens: list[frozenset[str]] = []
+        self.example_text: list[str] = []
+        self.example_normalized: list[str] = []
+        for entry_id, text in examples:
+            normalized = normalizer.normalize(text)
+            if not normalized.tokens:
+                continue
+            number = entry_number.setdefault(entry_id, len(entry_ids))
+            if number == len(entry_ids):
+                entry_ids.append(entry_id)
+            example_entry.append(number)
+            example_tokens.append(frozenset(normalized.tokens))
+            self.example_text.append(text)
+            self.example_normalized.append(" ".join(sorted(set(normalized.tokens))))
+        self.entry_ids = tuple(entry_ids)
+        self._example_entry = np.asarray(example_entry, dtype=np.int32)
+
+        entries_with: dict[str, set[int]] = defaultdict(set)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for number, tokens in enumerate(example_tokens):
+            for token in tokens:
+                entries_with[token].add(example_entry[number])
+                postings[token].append(number)
+        entry_count = max(len(entry_ids), 1)
+        self._idf = {
+            token: max(math.log((entry_count + 1) / (len(entries) + 0.5)), 0.05)
+            for token, entries in entries_with.items()
+        }
+        self._max_idf = math.log((entry_count + 1) / 0.5)
+        self._postings = {
+            token: np.asarray(numbers, dtype=np.int32) for token, numbers in postings.items()
+        }
+        self._example_mass = np.asarray(
+            [sum(self._idf[token] for token in tokens) for tokens in example_tokens],
+            dtype=np.float64,
+        )
+
+    def __len__(self) -> int:
+        return len(self.example_text)
+
+    def weight(self, token: str, off_topic: frozenset[str] = frozenset()) -> float:
+        """How much `token` says about a question's subject."""
+        if token in off_topic:
+            return self.weights.off_topic_factor * self._max_idf
+        return self._idf.get(token, self.weights.unknown_word_factor * self._max_idf)
+
+    def knows(self, token: str) -> bool:
+        return token in self._idf
+
+    def rank(self, question: Normalized, limit: int = 3) -> list[Candidate]:
+        """The best `limit` entries for `question`, best first; empty when nothing overlaps."""
+        tokens = set(question.tokens)
+        if not tokens or not len(self):
+            return []
+        query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
+        matched = np.zeros(len(self), dtype=np.float64)
+        touched: list[npt.NDArray[np.int32]] = []
+        for token in tokens:
+            postings = self._postings.get(token)
+            if postings is not None and token not in question.off_topic:
+                matched[postings] += self._idf[token]
+                touched.append(postings)
+        if not touched:
+            return []
+        numbers = np.unique(np.concatenate(touched))
+        overlap = matched[numbers]
+        recall = overlap / query_mass
+        precision = overlap / self._example_mass[numbers]
+        beta2 = self.weights.recall_bias**2
+        f_score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+
+        best_first = numbers[np.argsort(-f_score, kind="stable")[: self.weights.refine_limit]]
+        by_number = dict(zip(numbers.tolist(), f_score.tolist(), strict=True))
+        query_text = " ".join(sorted(tokens))
+        best: dict[int, Candidate] = {}
+        string_weight = self.weights.string_weight
+        for number in best_first.tolist():
+            similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[number]) / 100
+            score = (1 - string_weight) * by_number[number] + string_weight * similarity
+            entry = int(self._example_entry[number])
+            if entry not in best or score > best[entry].score:
+                best[entry] = Candidate(self.entry_ids[entry], score, self.example_text[number])
+        ranked = sorted(best.values(), key=lambda candidate: -candidate.score)
+        return ranked[:limit]

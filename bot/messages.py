@@ -1,0 +1,46 @@
+"""Words runbot says that do not come from the knowledge base, kept in one place."""
+
+from __future__ import annotations
+
+__all__ = [
+    "DISCLAIMER",
+    "EMPTY",
+    "FALLBACK",
+    "GREETING",
+    "THANKS",
+    "TOO_LONG",
+]
+
+DISCLAIMER = (
+    "Not medical advice: runbot is not a doctor. If pain is severe, keeps coming back "
+    "or worries you, see a doctor or physio."
+)
+
+GREETING = (
+    "Hi! I'm runbot. I answer runners' questions about muscle cramps, side stitches, "
+    "hydration, electrolytes and sweat rate, from a published article, with the research "
+    'where it disagrees. Try: "how do I stop a calf cramp?"'
+)
+THANKS = "You're welcome. Run well, and ask any time!"
+EMPTY = (
+    "I didn't catch a question there. Ask me about muscle cramps, side stitches or "
+    'hydration, for example: "why do I get cramps on long runs?"'
+)
+TOO_LONG = (
+    "That's a long message! Please ask one question in a sentence or two, for example: "
+    '"how do I stop a hamstring cramp?"'
+)
+FALLBACK = "I don't have advice on that yet."
+FALLBACK_TOPICS = "I can help with: {topics}."
+FALLBACK_PROFESSIONAL = (
+    "For an injury or pain that worries you, please see a physiotherapist or doctor."
+)
+CLARIFY_INTRO = "I'm not sure which of these you mean. Did you mean:"
+RELATED_INTRO = "You might also ask about:"
+ALSO_ASKED_INTRO = "You also asked about:"
+URGENT_EMERGENCY_HEADLINE = "Please get medical help now"
+URGENT_DOCTOR_HEADLINE = "Please see a doctor about this"
+URGENT_MENTIONED = "You mentioned {signs}."
+URGENT_NUMBERS = "Emergency numbers: {numbers}."
+URGENT_BASIS = "Why: {sources}."
+URGENT_DISCLAIMER = "runbot cannot examine you or diagnose anything; a doctor can."

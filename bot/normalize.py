@@ -1,0 +1,201 @@
+"""Turn what runners type into comparable tokens.
+
+Steps: Unicode NFKC and casefold; words only (punctuation, emoji and control characters
+dropped); misspelt words corrected against the words the knowledge base uses; light
+stemming; the moderators' vocabulary (slang, variants, multi-word phrases) replaced by one
+canonical token; filler words dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.knowledge import VocabularyFile
+
+__all__ = ["Normalized", "Normalizer", "stem", "words"]
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_STEMMER = snowballstemmer.stemmer("english")
+# Words shorter than this are never "corrected": at three letters every word is one typo
+# away from many others.
+_MIN_CORRECTABLE = 4
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of `text`, without punctuation, emoji or apostrophes."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _WORD.findall(_APOSTROPHES.sub("", folded))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The English Snowball stem of one lower-case word."""
+    return str(_STEMMER.stemWord(word))
+
+
+def _phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words(phrase))
+
+
+def _canonical_token(phrase: str) -> str:
+    return "_".join(_phrase_key(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A question as tokens.
+
+    `tokens` are the meaningful ones (filler dropped), `every_token` keeps filler words too
+    (the red-flag screen needs "passed out", not just "passed"), and `off_topic` holds the
+    tokens naming subjects runbot has no advice on.
+    """
+
+    tokens: tuple[str, ...]
+    every_token: tuple[str, ...]
+    off_topic: frozenset[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+class Normalizer:
+    """Normalises text with one knowledge base's vocabulary; immutable after construction."""
+
+    def __init__(self, vocabulary: VocabularyFile, known_text: Iterable[str]) -> None:
+        phrases: dict[tuple[str, ...], str] = {}
+        for word, variants in vocabulary.synonyms.items():
+            canonical = _canonical_token(word)
+            for phrase in (word, *variants):
+                key = _phrase_key(phrase)
+                if key:
+                    phrases[key] = canonical
+        off_topic: set[str] = set()
+        for phrase in vocabulary.off_topic:
+            key = _phrase_key(phrase)
+            if key:
+                canonical = phrases.setdefault(key, "_".join(key))
+                off_topic.add(canonical)
+        self._phrases = phrases
+        self._longest_phrase = max((len(key) for key in phrases), default=1)
+        self._filler = frozenset(stem(word) for word in _filler_words(vocabulary.filler))
+        self._off_topic = frozenset(off_topic)
+
+        known: set[str] = set()
+        for text in (*known_text, *vocabulary.filler, *vocabulary.off_topic):
+            known.update(words(text))
+        for word, variants in vocabulary.synonyms.items():
+            for phrase in (word, *variants):
+                known.update(words(phrase))
+        self._known = frozenset(known)
+        filler_surface = {word for phrase in vocabulary.filler for word in words(phrase)}
+        # Never "correct" a word into a filler word: that would just make it vanish.
+        self._correction_targets = sorted(
+            word
+            for word in known
+            if len(word) >= _MIN_CORRECTABLE - 1 and word not in filler_surface
+        )
+        self._corrections: dict[str, str] = {}
+
+    @property
+    def canonical_tokens(self) -> frozenset[str]:
+        return frozenset(self._phrases.values())
+
+    def normalize(self, text: str) -> Normalized:
+        """Tokens of `text`, ready for matching and the red-flag screen."""
+        corrected = [self.correct(word) for word in words(text)]
+        tokens = self._replace_phrases([stem(word) for word in corrected])
+        kept = tuple(token for token in tokens if token not in self._filler)
+        off_topic = frozenset(token for token in kept if token in self._off_topic)
+        return Normalized(kept, tuple(tokens), off_topic)
+
+    def correct(self, word: str) -> str:
+        """`word`, or the known word it is most likely a misspelling of."""
+        if word in self._known or len(word) < _MIN_CORRECTABLE or word.isdigit():
+            return word
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        corrected = self._nearest_known(word)
+        if len(self._corrections) < 100_000:
+            self._corrections[word] = corrected
+        return corrected
+
+    def _nearest_known(self, word: str) -> str:
+        # One edit (a swap counts as one) in short words, two in long ones; and the word
+        # must keep its first letter, which people rarely mistype.
+        allowed_edits = 1 if len(word) < 8 else 2
+        match = process.extractOne(
+            word,
+            self._correction_targets,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=allowed_edits,
+        )
+        if match is not None and str(match[0])[0] == word[0]:
+            return str(match[0])
+        return word
+
+    def _replace_phrases(self, stems: Sequence[str]) -> list[str]:
+        result: list[str] = []
+        position = 0
+        while position < len(stems):
+            for length in range(min(self._longest_phrase, len(stems) - position), 0, -1):
+                canonical = self._phrases.get(tuple(stems[position : position + length]))
+                if canonical is not None:
+                    result.append(canonical)
+                    position += length
+                    break
+            else:
+                result.append(stems[position])
+                position += 1
+        return result
+
+
+# Greetings and thanks never carry a question's meaning, whatever the vocabulary says.
+SMALL_TALK_WORDS = frozenset(
+    [
+        "hi",
+        "hello",
+        "hey",
+        "hiya",
+        "heya",
+        "yo",
+        "howdy",
+        "greetings",
+        "morning",
+        "evening",
+        "afternoon",
+        "good",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "ta",
+        "bye",
+        "goodbye",
+        "cya",
+        "later",
+        "ok",
+        "okay",
+        "cool",
+        "great",
+        "nice",
+        "awesome",
+    ]
+)
+
+
+def _filler_words(filler: Iterable[str]) -> Iterable[str]:
+    for phrase in filler:
+        yield from words(phrase)
+    yield from SMALL_TALK_WORDS

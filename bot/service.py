@@ -1,0 +1,170 @@
+"""The answering service adapters talk to: holds the current knowledge, swaps it on reload.
+
+Data flows one way: adapter -> `service.answer(Question)` -> `Reply` -> adapter renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from bot.answering import Brain
+from bot.loading import load_knowledge
+from bot.problems import KnowledgeError, Problem
+from bot.reply import Question, Reply, Status, Suggestion
+
+__all__ = ["QuestionLog", "ReloadResult", "RunbotService", "Stats", "TopicMenu"]
+
+log = logging.getLogger(__name__)
+
+# Feedback buttons may be pressed long after the answer; remember this many recent replies.
+_RECENT_REPLIES = 10_000
+
+
+class QuestionLog(Protocol):
+    """Where questions, outcomes and feedback are kept for moderators (see bot.question_log)."""
+
+    def record(self, question: Question, reply: Reply) -> None: ...
+
+    def record_feedback(self, reply_id: str, helpful: bool) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    """What a reload did: swapped in new knowledge, or kept the old and why."""
+
+    ok: bool
+    problems: tuple[Problem, ...]
+    entries: int
+    seconds: float
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return f"Knowledge reloaded: {self.entries} entries in {self.seconds * 1000:.0f} ms."
+        listed = "\n".join(str(problem) for problem in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n...and {more} more" if more > 0 else ""
+        return (
+            f"Knowledge NOT reloaded ({len(self.problems)} problem(s)); "
+            f"still serving the last good knowledge ({self.entries} entries).\n{listed}{tail}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts since the service started."""
+
+    questions: int
+    answered: int
+    clarify: int
+    fallback: int
+    urgent: int
+    helpful: int
+    not_helpful: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMenu:
+    name: str
+    entries: tuple[Suggestion, ...]
+
+
+class RunbotService:
+    """Answers questions from the current knowledge; thread- and task-safe."""
+
+    def __init__(self, directory: Path, question_log: QuestionLog | None = None) -> None:
+        """Load `directory`; raises KnowledgeError if the knowledge cannot be loaded at all."""
+        self.directory = directory
+        self._brain = Brain(load_knowledge(directory))
+        self._question_log = question_log
+        self._counts: Counter[str] = Counter()
+        self._recent: OrderedDict[str, str | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def brain(self) -> Brain:
+        return self._brain
+
+    def answer(self, question: Question) -> Reply:
+        """Answer one question and record its outcome."""
+        return self._issue(question, self._brain.answer(question.text))
+
+    def answer_entry(self, entry_id: str, question: Question) -> Reply | None:
+        """The answer for an entry the runner picked from suggestions; None if it is gone."""
+        brain = self._brain
+        if entry_id not in brain.knowledge.entries:
+            return None
+        return self._issue(question, brain.entry_reply(entry_id))
+
+    def topics(self) -> tuple[TopicMenu, ...]:
+        brain = self._brain
+        return tuple(
+            TopicMenu(topic.name, brain.suggestions(topic.entry_ids))
+            for topic in brain.knowledge.topics
+        )
+
+    def record_feedback(self, reply_id: str, helpful: bool) -> bool:
+        """Count a helpful / not helpful vote; False for an unknown or already-voted reply."""
+        with self._lock:
+            if reply_id not in self._recent:
+                return False
+            del self._recent[reply_id]
+            self._counts["helpful" if helpful else "not_helpful"] += 1
+        if self._question_log is not None:
+            self._question_log.record_feedback(reply_id, helpful)
+        return True
+
+    def stats(self) -> Stats:
+        with self._lock:
+            counts = dict(self._counts)
+        return Stats(
+            questions=counts.get("questions", 0),
+            answered=counts.get(Status.ANSWERED.value, 0),
+            clarify=counts.get(Status.CLARIFY.value, 0),
+            fallback=counts.get(Status.FALLBACK.value, 0),
+            urgent=counts.get(Status.URGENT.value, 0),
+            helpful=counts.get("helpful", 0),
+            not_helpful=counts.get("not_helpful", 0),
+        )
+
+    def reload(self) -> ReloadResult:
+        """Load the knowledge again; on any problem keep serving the last good knowledge."""
+        started = time.perf_counter()
+        try:
+            brain = Brain(load_knowledge(self.directory), self._brain.thresholds)
+        except KnowledgeError as error:
+            elapsed = time.perf_counter() - started
+            log.warning("knowledge reload failed, keeping the last good knowledge:\n%s", error)
+            entries = len(self._brain.knowledge.entries)
+            return ReloadResult(False, error.problems, entries, elapsed)
+        self._brain = brain  # one reference swap: questions in flight keep the old brain
+        elapsed = time.perf_counter() - started
+        log.info(
+            "knowledge reloaded: %d entries in %.0f ms",
+            len(brain.knowledge.entries),
+            elapsed * 1000,
+        )
+        return ReloadResult(True, (), len(brain.knowledge.entries), elapsed)
+
+    def _issue(self, question: Question, reply: Reply) -> Reply:
+        reply = replace(reply, reply_id=uuid.uuid4().hex[:16])
+        with self._lock:
+            self._counts["questions"] += 1
+            self._counts[reply.status.value] += 1
+            if reply.status is Status.ANSWERED:
+                self._recent[reply.reply_id] = reply.entry_id
+                while len(self._recent) > _RECENT_REPLIES:
+                    self._recent.popitem(last=False)
+        if self._question_log is not None:
+            try:
+                self._question_log.record(question, reply)
+            except Exception:  # the log must never stop a runner getting an answer
+                log.exception("could not record a question in the question log")
+        return reply
