@@ -109,6 +109,14 @@ class Brain:
         )
         return _Outcome(Status.CLARIFY, close)
 
+    def suggest(self, text: str, limit: int) -> tuple[Suggestion, ...]:
+        """Entries best matching a partial question, best first (for autocomplete)."""
+        ranked = self.index.rank(self.normalizer.normalize(text), limit=limit)
+        chosen = _distinct(candidate.entry_id for candidate in ranked)
+        if len(chosen) < limit and not ranked:
+            chosen += [entry_id for entry_id in self.knowledge.entries if entry_id not in chosen]
+        return self.suggestions(chosen[:limit])
+
     # --- replies ------------------------------------------------------------------------------
 
     def entry_reply(

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -87,6 +88,7 @@ class RunbotService:
         self._counts: Counter[str] = Counter()
         self._recent: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
+        self._reload_listeners: list[Callable[[ReloadResult], None]] = []
 
     @property
     def brain(self) -> Brain:
@@ -102,6 +104,23 @@ class RunbotService:
         if entry_id not in brain.knowledge.entries:
             return None
         return self._issue(question, brain.entry_reply(entry_id))
+
+    def preview(self, text: str) -> Reply:
+        """The reply `text` would get, without counting or logging it (inline previews)."""
+        return self._brain.answer(text)
+
+    def entry_reply(self, entry_id: str) -> Reply | None:
+        """One entry's answer, without counting or logging it; None if there is no such entry."""
+        brain = self._brain
+        return brain.entry_reply(entry_id) if entry_id in brain.knowledge.entries else None
+
+    def suggest(self, text: str, limit: int = 25) -> tuple[Suggestion, ...]:
+        """Entries matching a partial question, best first; all entries when nothing matches."""
+        return self._brain.suggest(text, limit)
+
+    def on_reload(self, listener: Callable[[ReloadResult], None]) -> None:
+        """Call `listener` after every reload attempt (e.g. to tell moderators in a chat)."""
+        self._reload_listeners.append(listener)
 
     def topics(self) -> tuple[TopicMenu, ...]:
         brain = self._brain
@@ -136,6 +155,15 @@ class RunbotService:
 
     def reload(self) -> ReloadResult:
         """Load the knowledge again; on any problem keep serving the last good knowledge."""
+        result = self._load_again()
+        for listener in self._reload_listeners:
+            try:
+                listener(result)
+            except Exception:
+                log.exception("a reload listener failed")
+        return result
+
+    def _load_again(self) -> ReloadResult:
         started = time.perf_counter()
         try:
             brain = Brain(load_knowledge(self.directory), self._brain.thresholds)
