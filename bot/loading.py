@@ -234,10 +234,13 @@ class _CrossChecker:
                     continue
                 entries[entry.id] = entry
                 self.locations[("entry", entry.id)] = where
-                for field in ("source", "caveat", "related"):
+                for field in ("source", "related"):
                     self.locations[("entry", entry.id, field)] = self.at(
                         name, ("entries", index, field)
                     )
+                self.locations[("entry", entry.id, "caveat")] = self.at(
+                    name, ("entries", index, "caveat", "cite")
+                )
                 for number in range(len(entry.questions)):
                     self.locations[("question", entry.id, str(number))] = self.at(
                         name, ("entries", index, "questions", number)

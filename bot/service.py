@@ -5,6 +5,7 @@ Data flows one way: adapter -> `service.answer(Question)` -> `Reply` -> adapter 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -89,6 +90,7 @@ class RunbotService:
         self._recent: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
         self._reload_listeners: list[Callable[[ReloadResult], None]] = []
+        self._reload_lock = threading.Lock()
 
     @property
     def brain(self) -> Brain:
@@ -156,14 +158,30 @@ class RunbotService:
     def reload(self) -> ReloadResult:
         """Load the knowledge again; on any problem keep serving the last good knowledge."""
         result = self._load_again()
+        self._notify(result)
+        return result
+
+    async def reload_in_background(self) -> ReloadResult:
+        """`reload()` with the loading in a worker thread, so the event loop keeps answering.
+
+        Listeners are still called on the event loop's thread.
+        """
+        result = await asyncio.to_thread(self._load_again)
+        self._notify(result)
+        return result
+
+    def _notify(self, result: ReloadResult) -> None:
         for listener in self._reload_listeners:
             try:
                 listener(result)
             except Exception:
                 log.exception("a reload listener failed")
-        return result
 
     def _load_again(self) -> ReloadResult:
+        with self._reload_lock:  # a watcher reload and a /reload command must not interleave
+            return self._load_again_locked()
+
+    def _load_again_locked(self) -> ReloadResult:
         started = time.perf_counter()
         try:
             brain = Brain(load_knowledge(self.directory), self._brain.thresholds)

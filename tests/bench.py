@@ -1,0 +1,222 @@
+"""`make bench`: latency, memory, start-up and reload figures, beside a naive baseline.
+
+Not a test: it asserts nothing and prints figures. Synthetic knowledge bases are built
+from made-up words with a fixed seed, so runs are comparable.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.answering import Brain
+from bot.evaluation import load_cases
+from bot.loading import load_knowledge
+from bot.service import RunbotService
+from bot.settings import PROJECT_ROOT
+
+KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+EVAL_FILE = PROJECT_ROOT / "tests" / "eval" / "eval.yaml"
+COMMON_WORDS = "how do i my when why what is it a the cramp cramps run running after during".split()
+
+
+@dataclass(frozen=True)
+class Figures:
+    name: str
+    examples: int
+    build_ms: float
+    p50_us: float
+    p99_us: float
+    peak_mib: float
+
+    def row(self) -> str:
+        return (
+            f"{self.name:<34} {self.examples:>9,} {self.build_ms:>10.1f} "
+            f"{self.p50_us:>10.1f} {self.p99_us:>10.1f} {self.peak_mib:>9.1f}"
+        )
+
+
+HEADER = f"{'scenario':<34} {'examples':>9} {'build ms':>10} {'p50 µs':>10} {'p99 µs':>10} {'peak MiB':>9}"
+
+
+def latencies(answer: Callable[[str], object], questions: Sequence[str]) -> tuple[float, float]:
+    for question in questions[:20]:  # warm caches, as a running bot's would be
+        answer(question)
+    timings = []
+    for _ in range(3):
+        for question in questions:
+            started = time.perf_counter_ns()
+            answer(question)
+            timings.append((time.perf_counter_ns() - started) / 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+
+
+def measure(
+    name: str, build: Callable[[], Callable[[str], object]], questions: Sequence[str], examples: int
+) -> Figures:
+    started = time.perf_counter()
+    answer = build()
+    build_ms = (time.perf_counter() - started) * 1000
+    p50, p99 = latencies(answer, questions)
+    del answer
+    # Memory is traced in a second run: tracing slows everything it watches.
+    tracemalloc.start()
+    answer = build()
+    for question in questions[:50]:
+        answer(question)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return Figures(name, examples, build_ms, p50, p99, peak / 2**20)
+
+
+def ours(directory: Path) -> Callable[[], Callable[[str], object]]:
+    return lambda: Brain(load_knowledge(directory)).answer
+
+
+def baseline(directory: Path) -> Callable[[], Callable[[str], object]]:
+    """rapidfuzz's extractOne over every example question: plain string similarity."""
+
+    def build() -> Callable[[str], object]:
+        knowledge = load_knowledge(directory)
+        choices = [
+            q for entry in knowledge.entries.values() for q in (entry.title, *entry.questions)
+        ]
+        return lambda question: process.extractOne(question, choices, scorer=fuzz.WRatio)
+
+    return build
+
+
+# --- synthetic knowledge ------------------------------------------------------------------
+
+
+def made_up_words(rng: random.Random, count: int) -> list[str]:
+    syllables = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"]
+    words: set[str] = set()
+    while len(words) < count:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def write_synthetic(directory: Path, entries: int, seed: int = 7) -> list[str]:
+    """A valid knowledge directory of `entries` entries x 10 questions; returns test questions."""
+    rng = random.Random(seed)
+    vocabulary = made_up_words(rng, max(2000, entries * 2))
+    for name in ("sources.yaml", "vocabulary.yaml", "red_flags.yaml"):
+        (directory / name).write_text((KNOWLEDGE_DIR / name).read_text(encoding="utf-8"))
+    (directory / "entries").mkdir()
+    questions: list[str] = []
+    per_file = 100
+    for file_number in range(0, entries, per_file):
+        items = []
+        for number in range(file_number, min(file_number + per_file, entries)):
+            # Zipf-like: a few words are shared by many entries, most by few.
+            topic = [vocabulary[int(rng.paretovariate(1.2)) % len(vocabulary)] for _ in range(3)]
+            topic.append(vocabulary[number % len(vocabulary)])
+            examples = []
+            for _ in range(10):
+                words = rng.sample(COMMON_WORDS, 3) + rng.sample(topic, 3)
+                rng.shuffle(words)
+                examples.append(" ".join(words) + f" {number}")
+            items.append(
+                {
+                    "id": f"entry-{number}",
+                    "title": " ".join(topic[:3]).capitalize(),
+                    "questions": examples,
+                    "answer": "A synthetic answer.",
+                    "source": {"ref": "article"},
+                }
+            )
+            question = rng.choice(examples).split()
+            question[rng.randrange(len(question))] = rng.choice(vocabulary)  # one word changed
+            questions.append(" ".join(question))
+        document = {"topic": f"Topic {file_number // per_file}", "entries": items}
+        (directory / "entries" / f"topic-{file_number // per_file:04d}.yaml").write_text(
+            yaml.safe_dump(document, sort_keys=False)
+        )
+    rng.shuffle(questions)
+    return questions[:500]
+
+
+# --- start-up and reload ------------------------------------------------------------------
+
+
+def startup_ms() -> tuple[float, float]:
+    """Median wall time of `python -c pass` and of `runbot ask QUESTION` (5 runs each)."""
+    runbot = Path(sys.executable).with_name("runbot")
+
+    def median_ms(command: list[str]) -> float:
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            runs.append((time.perf_counter() - started) * 1000)
+        return statistics.median(runs)
+
+    return median_ms([sys.executable, "-c", "pass"]), median_ms(
+        [str(runbot), "ask", "how do i stop a calf cramp"]
+    )
+
+
+def reload_ms(directory: Path) -> float:
+    service = RunbotService(directory)
+    runs = []
+    for _ in range(3):
+        result = service.reload()
+        assert result.ok, result.summary
+        runs.append(result.seconds * 1000)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    article_questions = [case.q for case in load_cases(EVAL_FILE)]
+    article_examples = len(Brain(load_knowledge(KNOWLEDGE_DIR)).index)
+    print("Per-question latency of the whole answer path (red-flag screen, matching, reply).")
+    print("Build = load, validate and index the knowledge. Peak = traced Python+numpy memory.\n")
+    print(HEADER)
+    print(
+        measure("article: runbot", ours(KNOWLEDGE_DIR), article_questions, article_examples).row()
+    )
+    print(
+        measure(
+            "article: naive extractOne",
+            baseline(KNOWLEDGE_DIR),
+            article_questions,
+            article_examples,
+        ).row()
+    )
+    reloads = {"article": reload_ms(KNOWLEDGE_DIR)}
+    for size in (1_000, 10_000):
+        with tempfile.TemporaryDirectory() as temporary:
+            directory = Path(temporary)
+            questions = write_synthetic(directory, size)
+            print(measure(f"{size:,} entries: runbot", ours(directory), questions, size * 11).row())
+            print(
+                measure(
+                    f"{size:,} entries: naive extractOne", baseline(directory), questions, size * 11
+                ).row()
+            )
+            reloads[f"{size:,} entries"] = reload_ms(directory)
+    print("\nReload (validate + rebuild + swap), median of 3:")
+    for name, milliseconds in reloads.items():
+        print(f"  {name:<16} {milliseconds:8.1f} ms")
+    python_ms, runbot_ms = startup_ms()
+    print(
+        f"\nStart-up: python -c pass {python_ms:.0f} ms; runbot ask {runbot_ms:.0f} ms; "
+        f"runbot's own start-up {runbot_ms - python_ms:.0f} ms (median of 5)"
+    )
+
+
+if __name__ == "__main__":
+    main()

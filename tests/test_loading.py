@@ -1,0 +1,167 @@
+"""Loading knowledge: valid files load; every kind of mistake is reported at its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.loading import load_knowledge
+from bot.problems import KnowledgeError
+from tests.conftest import ENTRIES, RED_FLAGS, SOURCES, VOCABULARY, write_knowledge
+
+
+def problems_for(directory: Path, changes: dict[str, str]) -> list[str]:
+    write_knowledge(directory, changes)
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(directory)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_valid_knowledge_loads_with_topics_and_sources(small_knowledge: Path) -> None:
+    knowledge = load_knowledge(small_knowledge)
+
+    assert list(knowledge.entries) == ["stretch-a-cramp", "side-stitch"]
+    assert knowledge.topics[0].name == "Easing a cramp"
+    assert knowledge.sources["article"].author == "Anna Weber"
+    assert knowledge.where("question", "side-stitch", "1") == ("entries/easing.yaml", 17, 9)
+
+
+def test_unknown_field_is_reported_with_line_column_and_a_guess(tmp_path: Path) -> None:
+    broken = ENTRIES.replace(
+        "    questions:\n      - how do i stretch", "    qestions:\n      - how do i stretch"
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert (
+        "entries/easing.yaml:5:5: unknown field 'qestions': did you mean 'questions'?" in problems
+    )
+    assert "entries/easing.yaml:3:5: missing field 'questions'" in problems
+
+
+def test_wrong_type_is_reported_where_it_is(tmp_path: Path) -> None:
+    broken = ENTRIES.replace("related: [side-stitch]", "related: side-stitch")
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert problems == [
+        "entries/easing.yaml:12:5: 'related' must be a list (lines starting with '- ')"
+    ]
+
+
+def test_empty_questions_are_reported(tmp_path: Path) -> None:
+    broken = ENTRIES.replace(
+        "    questions:\n      - what to do about a side stitch\n      - stitch while running\n",
+        "    questions: []\n",
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert problems == ["entries/easing.yaml:15:5: 'questions' is empty: add at least 1"]
+
+
+def test_answer_too_long_for_one_chat_message_is_reported(tmp_path: Path) -> None:
+    long_answer = "Stretch. " * 200
+    broken = ENTRIES.replace(
+        "answer: Stretch the muscle gently as soon as the cramp starts.", f"answer: {long_answer}"
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert len(problems) == 1
+    assert problems[0].startswith("entries/easing.yaml:8:5: 'answer' is 1799 characters long;")
+    assert "the limit is 1200" in problems[0]
+
+
+def test_invalid_yaml_is_reported_at_the_offending_line(tmp_path: Path) -> None:
+    broken = ENTRIES.replace("    title: Side stitches", '    title: Side stitches: "unclosed')
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert len(problems) == 1
+    assert problems[0].startswith("entries/easing.yaml:14:")
+    assert "invalid YAML" in problems[0]
+
+
+def test_duplicate_key_is_reported_not_silently_overwritten(tmp_path: Path) -> None:
+    broken = ENTRIES.replace(
+        "    answer: Grab the painful area",
+        "    answer: First answer.\n    answer: Grab the painful area",
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert problems == ["entries/easing.yaml:19:5: 'answer' appears twice (first on line 18)"]
+
+
+def test_duplicate_entry_id_across_files_names_both_places(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, {"entries/copy.yaml": ENTRIES.replace("Easing", "Copy")})
+
+    assert (
+        "entries/easing.yaml:3:5: duplicate id 'stretch-a-cramp' (first used at entries/copy.yaml:3)"
+        in problems
+    )
+
+
+def test_dangling_references_are_reported(tmp_path: Path) -> None:
+    broken = ENTRIES.replace("related: [side-stitch]", "related: [side-stich]").replace(
+        "cite: [miller-2022]", "cite: [miller-2023]"
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert problems == [
+        "entries/easing.yaml:12:5: related entry 'side-stich' does not exist: did you mean 'side-stitch'?",
+        "entries/easing.yaml:21:7: unknown source 'miller-2023': declare it in sources.yaml",
+    ]
+
+
+def test_red_flag_citing_an_undeclared_source_is_reported(tmp_path: Path) -> None:
+    problems = problems_for(
+        tmp_path, {"red_flags.yaml": RED_FLAGS.replace("[miller-2022]", "[aha]")}
+    )
+
+    assert problems == ["red_flags.yaml:10:5: unknown source 'aha': declare it in sources.yaml"]
+
+
+def test_bad_id_is_explained(tmp_path: Path) -> None:
+    problems = problems_for(
+        tmp_path, {"entries/easing.yaml": ENTRIES.replace("id: side-stitch", "id: Side Stitch")}
+    )
+
+    assert problems[0].startswith("entries/easing.yaml:13:5: 'Side Stitch' is not a valid id")
+
+
+def test_variant_listed_under_two_words_is_reported(tmp_path: Path) -> None:
+    vocabulary = VOCABULARY.replace("cramp: [charley horse]", "cramp: [charley horse, stitch]")
+
+    problems = problems_for(tmp_path, {"vocabulary.yaml": vocabulary})
+
+    assert problems == [
+        "vocabulary.yaml:3:17: 'stitch' is listed under both 'cramp' and 'side stitch'"
+    ]
+
+
+def test_missing_and_empty_files_are_reported(tmp_path: Path) -> None:
+    write_knowledge(tmp_path)
+    (tmp_path / "sources.yaml").unlink()
+    (tmp_path / "vocabulary.yaml").write_text("# nothing yet\n")
+
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(tmp_path)
+
+    assert [str(p) for p in raised.value.problems] == [
+        "sources.yaml:1:1: file is missing",
+        "vocabulary.yaml:1:1: file is empty",
+    ]
+
+
+def test_non_utf8_file_is_reported(tmp_path: Path) -> None:
+    write_knowledge(tmp_path)
+    (tmp_path / "sources.yaml").write_bytes(SOURCES.encode("utf-16"))
+
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(tmp_path)
+
+    assert "not UTF-8 text" in str(raised.value)
