@@ -28,7 +28,25 @@ from bot.settings import PROJECT_ROOT
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 EVAL_FILE = PROJECT_ROOT / "tests" / "eval" / "eval.yaml"
-COMMON_WORDS = "how do i my when why what is it a the cramp cramps run running after during".split()
+COMMON_WORDS = [
+    "how",
+    "do",
+    "i",
+    "my",
+    "when",
+    "why",
+    "what",
+    "is",
+    "it",
+    "a",
+    "the",
+    "cramp",
+    "cramps",
+    "run",
+    "running",
+    "after",
+    "during",
+]
 
 
 @dataclass(frozen=True)
