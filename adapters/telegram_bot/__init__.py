@@ -1,0 +1,5 @@
+"""runbot on Telegram: private chats, groups, inline mode and moderator commands.
+
+`app.serve(service, settings)` runs it (long polling, or a webhook when one is configured);
+`app.build_application` wires the handlers; `render` turns a Reply into HTML messages.
+"""

@@ -1,0 +1,218 @@
+"""Run runbot on Telegram.
+
+`serve(service, settings)` runs until cancelled: long polling, or PTB's webhook server when
+TELEGRAM_WEBHOOK_URL is set. It uses PTB's manual lifecycle so that Telegram and Discord can
+share one asyncio loop (`runbot run`). `build_application` shows all the wiring top to bottom.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    InlineQueryHandler,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram_bot import handlers
+from adapters.telegram_bot.addressing import AddressedToBot
+from adapters.telegram_bot.handlers import RUNBOT, Runbot
+from adapters.telegram_bot.logs import token_kept_out_of_logs
+from adapters.telegram_bot.render import Rendered
+from adapters.telegram_bot.views import reload_view
+from bot.service import ReloadResult, RunbotService
+from bot.settings import Settings
+
+__all__ = ["COMMANDS", "RunbotApplication", "build_application", "publish_commands", "serve"]
+
+log = logging.getLogger(__name__)
+
+RunbotApplication = Application[
+    ExtBot[int],  # int: the rate limiter's per-call argument (max retries)
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
+
+# The menu Telegram shows next to the text box. Moderator commands are left out on purpose.
+COMMANDS = (
+    BotCommand("topics", "Everything I can answer, as buttons"),
+    BotCommand("ask", "Ask a question (works in groups)"),
+    BotCommand("source", "Where my answers come from"),
+    BotCommand("help", "How to use runbot"),
+    BotCommand("start", "About runbot"),
+)
+# AIORateLimiter waits out Telegram's flood control (429 retry_after) and tries again.
+_FLOOD_RETRIES = 3
+
+
+def build_application(service: RunbotService, settings: Settings) -> RunbotApplication:
+    """The PTB Application with every runbot handler registered, in reading order."""
+    application = (
+        ApplicationBuilder()
+        .token(_token(settings))
+        .base_url(settings.telegram_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=_FLOOD_RETRIES))
+        .post_init(publish_commands)
+        .build()
+    )
+    application.bot_data[RUNBOT] = Runbot(
+        service=service,
+        moderator_ids=frozenset(settings.telegram_moderator_ids),
+        keeps_questions=settings.runbot_question_log,
+        retention_days=settings.runbot_retention_days,
+    )
+    # Edited messages are not asked again: only new messages count.
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE & new
+    addressed = filters.ChatType.GROUPS & new & AddressedToBot()
+    text = filters.TEXT & ~filters.COMMAND
+
+    application.add_handler(CommandHandler("start", handlers.start, new))
+    application.add_handler(CommandHandler("help", handlers.help_command, new))
+    application.add_handler(CommandHandler("topics", handlers.topics, new))
+    application.add_handler(CommandHandler("ask", handlers.ask, new))
+    application.add_handler(CommandHandler("source", handlers.source, new))
+    application.add_handler(CommandHandler("reload", handlers.reload_knowledge, new))
+    application.add_handler(CommandHandler("stats", handlers.stats, new))
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(private & text, handlers.private_question))
+    application.add_handler(MessageHandler(addressed & text, handlers.group_question))
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text)
+    )
+    application.add_handler(InlineQueryHandler(handlers.inline_query))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_error_handler(handlers.log_error)
+    return application
+
+
+async def publish_commands(application: RunbotApplication) -> None:
+    """Show runbot's commands in Telegram's menu (setMyCommands); a failure is not fatal."""
+    try:
+        await application.bot.set_my_commands(COMMANDS)
+    except TelegramError as error:
+        log.warning("could not publish the command menu: %s", error)
+
+
+async def serve(service: RunbotService, settings: Settings) -> None:
+    """Run runbot on Telegram until cancelled."""
+    application = build_application(service, settings)
+    with (
+        token_kept_out_of_logs(_token(settings)),
+        _moderators_told_of_reloads(service, application, settings.telegram_moderator_chat_id),
+    ):
+        try:
+            await application.initialize()
+        except InvalidToken:
+            log.error("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN")
+            raise
+        try:
+            # run_polling/run_webhook call post_init; this manual lifecycle must do it itself.
+            if application.post_init is not None:
+                await application.post_init(application)
+            await application.start()
+            await _start_receiving(application, settings)
+            log.info("runbot is on Telegram as @%s", application.bot.username)
+            await asyncio.Event().wait()  # until cancelled
+        finally:
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+
+
+async def _start_receiving(application: RunbotApplication, settings: Settings) -> None:
+    updater = application.updater
+    if updater is None:
+        raise RuntimeError("the Application was built without an Updater")
+    if settings.telegram_webhook_url:
+        secret = settings.telegram_webhook_secret
+        await updater.start_webhook(
+            listen=settings.telegram_webhook_listen,
+            port=settings.telegram_webhook_port,
+            url_path=urlparse(settings.telegram_webhook_url).path.lstrip("/"),
+            webhook_url=settings.telegram_webhook_url,
+            secret_token=secret.get_secret_value() if secret else None,
+        )
+        log.info("receiving Telegram updates by webhook at %s", settings.telegram_webhook_url)
+    else:
+        await updater.start_polling(error_callback=_log_polling_error)
+        log.info("receiving Telegram updates by long polling")
+
+
+def _log_polling_error(error: TelegramError) -> None:
+    """PTB retries polling after any error; say clearly what went wrong meanwhile."""
+    if isinstance(error, Conflict):
+        log.error(
+            "Conflict: terminated by other getUpdates request. Another program is polling "
+            "with this bot token (a second runbot?), or a webhook is set: run only one."
+        )
+    elif isinstance(error, NetworkError):
+        log.warning("network error while polling Telegram (retrying): %s", error)
+    else:
+        log.error("error while polling Telegram (retrying): %s", error)
+
+
+@contextmanager
+def _moderators_told_of_reloads(
+    service: RunbotService, application: RunbotApplication, chat_id: int | None
+) -> Iterator[None]:
+    """While serving, tell the moderators' chat about every reload (e.g. by the file watcher)."""
+    if chat_id is None:
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    serving = True
+
+    def tell(result: ReloadResult) -> None:
+        if not serving:
+            return  # the service outlives this Telegram session
+        coroutine = _send_notice(application, chat_id, reload_view(result))
+        try:
+            on_our_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_our_loop = False
+        if on_our_loop:
+            application.create_task(coroutine, name="tell moderators of a reload")
+        else:  # reload() was called from another thread (a worker or the file watcher)
+            asyncio.run_coroutine_threadsafe(coroutine, loop)
+
+    service.on_reload(tell)
+    try:
+        yield
+    finally:
+        serving = False
+
+
+async def _send_notice(application: RunbotApplication, chat_id: int, rendered: Rendered) -> None:
+    try:
+        for text in rendered.messages:
+            await application.bot.send_message(chat_id, text, parse_mode="HTML")
+    except TelegramError as error:
+        log.warning("could not tell the moderators' chat about a reload: %s", error)
+
+
+def _token(settings: Settings) -> str:
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return settings.telegram_bot_token.get_secret_value()

@@ -1,0 +1,76 @@
+"""What an inline button means, packed into Telegram's 64-byte `callback_data` and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.constants import InlineKeyboardButtonLimit
+
+__all__ = ["ChooseEntry", "ChooseTopic", "ListTopics", "Press", "Vote", "encode", "parse"]
+
+_ENTRY = "entry"
+_TOPIC = "topic"
+_VOTE = "vote"
+_TOPICS = "topics"
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseEntry:
+    """The runner picked an entry (a suggestion or a topic's question): answer it."""
+
+    entry_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseTopic:
+    """The runner picked a topic from /topics (by its position): show its entries."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListTopics:
+    """Back to the list of all topics."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """Helpful / not helpful on one answered reply."""
+
+    reply_id: str
+    helpful: bool
+
+
+Press = ChooseEntry | ChooseTopic | ListTopics | Vote
+
+
+def encode(press: Press) -> str:
+    """The callback_data for a button; raises ValueError if it would not fit in 64 bytes."""
+    match press:
+        case ChooseEntry(entry_id):
+            data = f"{_ENTRY}:{entry_id}"
+        case ChooseTopic(index):
+            data = f"{_TOPIC}:{index}"
+        case ListTopics():
+            data = _TOPICS
+        case Vote(reply_id, helpful):
+            data = f"{_VOTE}:{reply_id}:{'y' if helpful else 'n'}"
+    if len(data.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
+        raise ValueError(f"callback data too long for Telegram: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Press | None:
+    """The press a callback_data stands for; None for anything we did not send."""
+    kind, _, rest = (data or "").partition(":")
+    if kind == _ENTRY and rest:
+        return ChooseEntry(rest)
+    if kind == _TOPIC and rest.isdigit():
+        return ChooseTopic(int(rest))
+    if kind == _TOPICS and not rest:
+        return ListTopics()
+    if kind == _VOTE:
+        reply_id, _, verdict = rest.rpartition(":")
+        if reply_id and verdict in {"y", "n"}:
+            return Vote(reply_id, verdict == "y")
+    return None

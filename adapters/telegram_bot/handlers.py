@@ -1,0 +1,314 @@
+"""Thin Telegram handlers: take the question out of the update, ask the service, send the reply.
+
+Registered in reading order by `app.build_application`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    MaybeInaccessibleMessage,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from adapters.telegram_bot import views
+from adapters.telegram_bot.addressing import question_after_command, without_mention
+from adapters.telegram_bot.callbacks import ChooseEntry, ChooseTopic, ListTopics, Vote, parse
+from adapters.telegram_bot.inline import inline_results
+from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs, render_reply
+from bot.reply import Question
+from bot.service import RunbotService
+
+__all__ = [
+    "RUNBOT",
+    "Runbot",
+    "ask",
+    "button",
+    "group_question",
+    "help_command",
+    "inline_query",
+    "log_error",
+    "not_text",
+    "private_question",
+    "reload_knowledge",
+    "source",
+    "start",
+    "stats",
+    "topics",
+    "unknown_command",
+]
+
+log = logging.getLogger(__name__)
+
+RUNBOT = "runbot"
+PLATFORM = "telegram"
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_INLINE_CACHE_SECONDS = 60  # short, so a knowledge reload shows up soon in inline results
+
+
+@dataclass(frozen=True, slots=True)
+class Runbot:
+    """What the handlers need, kept in `application.bot_data[RUNBOT]`."""
+
+    service: RunbotService
+    moderator_ids: frozenset[int]
+    keeps_questions: bool
+    retention_days: int
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet: what runbot knows, that it is not a doctor, and what it keeps."""
+    runbot = _runbot(context)
+    knowledge = runbot.service.brain.knowledge
+    article_ids = _article_ids(runbot.service)
+    article = knowledge.sources[article_ids[0]] if article_ids else None
+    view = views.start_view(
+        runbot.service.topics(), article, runbot.keeps_questions, runbot.retention_days
+    )
+    await _send(update, view)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the commands and how to ask in groups and inline."""
+    await _send(update, views.help_view(context.bot.username))
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the topics as buttons."""
+    await _send(update, views.topics_view(_runbot(context).service.topics()))
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the question after /ask, or explain how to use it."""
+    message = _message(update)
+    question = question_after_command(message.text or "")
+    if not question:
+        await _say(update, views.ASK_USAGE)
+        return
+    await _answer(update, context, question)
+
+
+async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Give the full attribution of the knowledge base."""
+    service = _runbot(context).service
+    await _send(update, views.source_view(service.brain.knowledge.sources, _article_ids(service)))
+
+
+async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Moderators: validate and swap in the knowledge files, or report their errors."""
+    if await _refused(update, context, "/reload"):
+        return
+    # Loading takes a moment: off the event loop, so other chats keep getting answers.
+    result = await asyncio.to_thread(_runbot(context).service.reload)
+    await _send(update, views.reload_view(result))
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Moderators: counts of questions and outcomes since start."""
+    if await _refused(update, context, "/stats"):
+        return
+    await _send(update, views.stats_view(_runbot(context).service.stats()))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point a private chat at /help for a command runbot does not have."""
+    await _say(update, views.UNKNOWN_COMMAND)
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a private chat every text message is a question."""
+    await _answer(update, context, _message(update).text or "")
+
+
+async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message that mentions runbot or replies to it."""
+    text = without_mention(_message(update).text or "", context.bot.username)
+    await _answer(update, context, text)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say kindly that runbot reads text only (stickers, photos, voice in a private chat)."""
+    await _say(update, views.TEXT_ONLY)
+
+
+# --- inline mode and buttons ---------------------------------------------------------------
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer matching entries to share into any chat."""
+    query = update.inline_query
+    if query is None:
+        return
+    results = inline_results(_runbot(context).service, query.query)
+    await query.answer(results, cache_time=_INLINE_CACHE_SECONDS)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Act on an inline button: answer an entry, show a topic, or record feedback."""
+    query = update.callback_query
+    if query is None:
+        return
+    service = _runbot(context).service
+    match parse(query.data):
+        case ChooseEntry(entry_id):
+            entry = service.brain.knowledge.entries.get(entry_id)
+            asker = str(query.from_user.id)
+            question = Question(entry.title if entry else entry_id, PLATFORM, asker)
+            reply = service.answer_entry(entry_id, question)
+            if reply is None or query.message is None:
+                await query.answer(views.ENTRY_GONE if reply is None else None)
+                return
+            await query.answer()
+            await _send_to_chat(query.message, render_reply(reply))
+        case ChooseTopic(index):
+            menus = service.topics()
+            if index >= len(menus):
+                await query.answer(views.MENU_OUT_OF_DATE)
+                return
+            await query.answer()
+            await _edit(query.message, views.topic_view(menus[index]))
+        case ListTopics():
+            await query.answer()
+            await _edit(query.message, views.topics_view(service.topics()))
+        case Vote(reply_id, helpful):
+            counted = service.record_feedback(reply_id, helpful)
+            thanks = views.THANKS_HELPFUL if helpful else views.THANKS_NOT_HELPFUL
+            await query.answer(thanks if counted else views.ALREADY_VOTED)
+            await _drop_vote_buttons(query.message)
+        case None:
+            await query.answer()
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every error (tracebacks go to the log only); apologise for our own bugs."""
+    error = context.error
+    if isinstance(error, RetryAfter):
+        log.warning("Telegram flood control: asked to wait %s before retrying", error.retry_after)
+    elif isinstance(error, BadRequest):
+        log.error("Telegram rejected a request: %s", error.message, exc_info=error)
+    elif isinstance(error, NetworkError):
+        log.warning("network error talking to Telegram: %s", error)
+    elif isinstance(error, TelegramError):
+        log.error("Telegram error: %s", error, exc_info=error)
+    else:
+        log.error("unexpected error while handling an update", exc_info=error)
+        if isinstance(update, Update) and update.effective_message is not None:
+            try:
+                await _send_to_chat(
+                    update.effective_message,
+                    render_paragraphs([Paragraph(views.SOMETHING_WENT_WRONG)]),
+                )
+            except TelegramError as failure:
+                log.warning("could not apologise for the error: %s", failure)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _runbot(context: ContextTypes.DEFAULT_TYPE) -> Runbot:
+    runbot = context.bot_data[RUNBOT]
+    if not isinstance(runbot, Runbot):
+        raise TypeError("build_application did not store the Runbot in bot_data")
+    return runbot
+
+
+def _message(update: Update) -> Message:
+    if update.effective_message is None:
+        raise ValueError("this handler is registered for messages only")
+    return update.effective_message
+
+
+def _article_ids(service: RunbotService) -> list[str]:
+    """Sources that answers come from (as opposed to research cited in caveats)."""
+    entries = service.brain.knowledge.entries.values()
+    return list(dict.fromkeys(entry.source.ref for entry in entries))
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    user = update.effective_user
+    question = Question(text, PLATFORM, str(user.id) if user else None)
+    await _send(update, render_reply(_runbot(context).service.answer(question)))
+
+
+async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+    user = update.effective_user
+    if user is not None and user.id in _runbot(context).moderator_ids:
+        return False
+    await _say(update, views.MODERATORS_ONLY.format(command=command))
+    return True
+
+
+async def _say(update: Update, text: str) -> None:
+    await _send(update, render_paragraphs([Paragraph(text)]))
+
+
+async def _send(update: Update, rendered: Rendered) -> None:
+    """Reply in the update's chat; in groups, quoting the message replied to."""
+    message = _message(update)
+    quote = message.chat.type != ChatType.PRIVATE
+    await _send_to_chat(message, rendered, quote=quote)
+
+
+async def _send_to_chat(
+    message: MaybeInaccessibleMessage, rendered: Rendered, *, quote: bool = False
+) -> None:
+    bot = message.get_bot()
+    for number, text in enumerate(rendered.messages, start=1):
+        last = number == len(rendered.messages)
+        await bot.send_message(
+            chat_id=message.chat.id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=_NO_PREVIEW,
+            reply_markup=rendered.keyboard if last else None,
+            reply_parameters=(
+                ReplyParameters(message.message_id, allow_sending_without_reply=True)
+                if quote and number == 1
+                else None
+            ),
+        )
+
+
+async def _edit(message: MaybeInaccessibleMessage | None, rendered: Rendered) -> None:
+    """Replace a menu message in place (menus are short: one message)."""
+    if not isinstance(message, Message):
+        return
+    await message.edit_text(
+        rendered.messages[0],
+        parse_mode=ParseMode.HTML,
+        link_preview_options=_NO_PREVIEW,
+        reply_markup=rendered.keyboard,
+    )
+
+
+async def _drop_vote_buttons(message: MaybeInaccessibleMessage | None) -> None:
+    """After a vote, keep the follow-up buttons but not the feedback ones."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    rows = message.reply_markup.inline_keyboard
+    kept = [row for row in rows if not any(_is_vote(button.callback_data) for button in row)]
+    if len(kept) != len(rows):
+        await message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+
+
+def _is_vote(callback_data: str | object) -> bool:
+    return isinstance(callback_data, str) and isinstance(parse(callback_data), Vote)

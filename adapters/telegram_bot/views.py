@@ -1,0 +1,165 @@
+"""What runbot shows on Telegram besides answers: greeting, help, topics, sources, moderator views.
+
+Builders return paragraphs of plain text (and keyboards); `render` escapes and splits them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from adapters.telegram_bot.callbacks import ChooseTopic, ListTopics, encode
+from adapters.telegram_bot.render import (
+    Paragraph,
+    Rendered,
+    Style,
+    entry_buttons,
+    render_paragraphs,
+)
+from bot import messages
+from bot.knowledge import Source
+from bot.service import ReloadResult, Stats, TopicMenu
+
+__all__ = [
+    "ALREADY_VOTED",
+    "ASK_USAGE",
+    "ENTRY_GONE",
+    "MENU_OUT_OF_DATE",
+    "MODERATORS_ONLY",
+    "SOMETHING_WENT_WRONG",
+    "TEXT_ONLY",
+    "THANKS_HELPFUL",
+    "THANKS_NOT_HELPFUL",
+    "UNKNOWN_COMMAND",
+    "help_view",
+    "reload_view",
+    "source_view",
+    "start_view",
+    "stats_view",
+    "topic_view",
+    "topics_view",
+]
+
+ASK_USAGE = "Put your question after the command, for example:\n/ask how do I stop a calf cramp?"
+MODERATORS_ONLY = "Sorry, only runbot's moderators can use {command}."
+UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+TEXT_ONLY = "I can only read text. Type your question, for example: how do I stop a calf cramp?"
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+# Toasts (answerCallbackQuery): at most 200 characters.
+THANKS_HELPFUL = "Thanks! Glad it helped."
+THANKS_NOT_HELPFUL = "Thanks for telling us: moderators use this to improve the answers."
+ALREADY_VOTED = "Already noted, thanks!"
+ENTRY_GONE = "That answer is no longer available. Send /topics to see what I know."
+MENU_OUT_OF_DATE = "That menu is out of date. Send /topics again."
+
+
+def start_view(
+    topics: Sequence[TopicMenu], article: Source | None, keeps_questions: bool, days: int
+) -> Rendered:
+    """The greeting: what runbot knows, that it is not a doctor, and what it keeps."""
+    known = ", ".join(topic.name.lower() for topic in topics)
+    where = f' from "{article.title}" by {article.author}' if article else ""
+    kept = (
+        f"What I keep: the questions you ask, for {days} days and without your name, "
+        "to improve my answers."
+        if keeps_questions
+        else "I don't keep your questions."
+    )
+    return render_paragraphs(
+        [
+            Paragraph("Hi! I'm runbot.", Style.BOLD),
+            Paragraph(
+                f"I answer runners' questions about {known}{where}, with the research where "
+                "it disagrees. Just send me your question, or pick one from /topics."
+            ),
+            Paragraph(messages.DISCLAIMER, Style.ITALIC),
+            Paragraph(kept),
+        ]
+    )
+
+
+def help_view(bot_username: str) -> Rendered:
+    """The commands, and how to use runbot in groups and inline."""
+    return render_paragraphs(
+        [
+            Paragraph("How to ask runbot", Style.BOLD),
+            Paragraph(
+                "Send any question in this chat, for example: how do I stop a calf cramp?\n"
+                "/topics - everything I can answer, as buttons\n"
+                "/ask QUESTION - ask a question (works in groups too)\n"
+                "/source - where my answers come from\n"
+                "/help - this help"
+            ),
+            Paragraph(
+                f"In a group, use /ask, mention @{bot_username}, or reply to one of my "
+                "messages. In any chat, type @"
+                f"{bot_username} and a few words (like side stitch) to share an answer."
+            ),
+            Paragraph(messages.DISCLAIMER, Style.ITALIC),
+        ]
+    )
+
+
+def topics_view(topics: Sequence[TopicMenu]) -> Rendered:
+    """The topic menu: one button per topic."""
+    rows = [
+        [InlineKeyboardButton(topic.name, callback_data=encode(ChooseTopic(index)))]
+        for index, topic in enumerate(topics)
+    ]
+    return render_paragraphs([Paragraph("Pick a topic:")], InlineKeyboardMarkup(rows))
+
+
+def topic_view(topic: TopicMenu) -> Rendered:
+    """One topic's questions as buttons, and a way back to all topics."""
+    rows = entry_buttons(topic.entries)
+    rows.append([InlineKeyboardButton("« All topics", callback_data=encode(ListTopics()))])
+    return render_paragraphs(
+        [Paragraph(topic.name, Style.BOLD), Paragraph("Pick a question:")],
+        InlineKeyboardMarkup(rows),
+    )
+
+
+def source_view(sources: Mapping[str, Source], article_ids: Sequence[str]) -> Rendered:
+    """Full attribution: the article the answers come from, then the research behind caveats."""
+    articles = [sources[source_id] for source_id in article_ids if source_id in sources]
+    research = [source for key, source in sources.items() if key not in article_ids]
+    paragraphs = [Paragraph("Where runbot's answers come from", Style.BOLD)]
+    paragraphs += [Paragraph(_describe(source)) for source in articles]
+    if research:
+        paragraphs.append(Paragraph("Research behind the caveats and safety advice", Style.BOLD))
+        paragraphs.append(Paragraph("\n".join(f"• {_describe(source)}" for source in research)))
+    paragraphs.append(Paragraph(messages.DISCLAIMER, Style.ITALIC))
+    return render_paragraphs(paragraphs)
+
+
+def stats_view(stats: Stats) -> Rendered:
+    """Counts since start, for moderators."""
+    return render_paragraphs(
+        [
+            Paragraph("runbot since start", Style.BOLD),
+            Paragraph(
+                f"Questions: {stats.questions}\n"
+                f"Answered: {stats.answered}\n"
+                f"Did you mean: {stats.clarify}\n"
+                f"No answer (fallback): {stats.fallback}\n"
+                f"Urgent: {stats.urgent}\n"
+                f"Feedback: {stats.helpful} helpful, {stats.not_helpful} not helpful"
+            ),
+        ]
+    )
+
+
+def reload_view(result: ReloadResult) -> Rendered:
+    """A reload's outcome; problems as `file:line:column: message` lines."""
+    headline, _, problems = result.summary.partition("\n")
+    paragraphs = [Paragraph(headline, Style.PLAIN if result.ok else Style.BOLD)]
+    if problems.strip():
+        paragraphs.append(Paragraph(problems, Style.PRE))
+    return render_paragraphs(paragraphs)
+
+
+def _describe(source: Source) -> str:
+    year = f", {source.year}" if source.year else ""
+    url = f" {source.url}" if source.url else ""
+    return f'"{source.title}" by {source.author}, {source.publisher}{year}.{url}'

@@ -1,0 +1,97 @@
+"""Run the real runbot Telegram application against the Bot API stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.telegram_bot.app import serve
+from bot.service import RunbotService
+from bot.settings import Settings
+from tests.telegram.standin import ApiCall, BotApiStandIn
+from tests.telegram.updates import FIXTURES
+
+TOKEN = "123456:TEST"
+KNOWLEDGE = FIXTURES / "knowledge"
+
+
+@dataclass
+class TelegramSession:
+    """runbot serving Telegram, and the stand-in API it talks to."""
+
+    api: BotApiStandIn
+    service: RunbotService
+    settings: Settings
+    task: asyncio.Task[None]
+
+    async def ask(self, update: dict[str, Any], method: str = "sendMessage") -> ApiCall:
+        """Push an update and return the next successful `method` call it causes."""
+        before = len(self.api.sent(method))
+        await self.api.push(update)
+        return (await self.api.wait_for(method, before + 1))[before]
+
+
+StartBot = Callable[..., Awaitable[TelegramSession]]
+
+
+def telegram_settings(base_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_base_url": base_url,
+        "telegram_moderator_ids": [],
+        "telegram_moderator_chat_id": None,
+        "telegram_webhook_url": None,
+        "telegram_webhook_secret": None,
+        "runbot_question_log": True,
+        "runbot_retention_days": 30,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def editable_knowledge(tmp_path: Path) -> Path:
+    """A copy of the test knowledge that a test may edit."""
+    return Path(shutil.copytree(KNOWLEDGE, tmp_path / "knowledge"))
+
+
+@pytest.fixture
+async def start_bot() -> AsyncIterator[StartBot]:
+    """Start runbot on the stand-in (long polling); everything is stopped after the test."""
+    sessions: list[TelegramSession] = []
+
+    async def start(knowledge: Path = KNOWLEDGE, **overrides: Any) -> TelegramSession:
+        api = BotApiStandIn(token=TOKEN)
+        base_url = await api.start()
+        service = RunbotService(knowledge)
+        settings = telegram_settings(base_url, **overrides)
+        task = asyncio.create_task(serve(service, settings))
+        session = TelegramSession(api, service, settings, task)
+        sessions.append(session)
+        ready = asyncio.create_task(api.wait_for("getUpdates"))
+        await asyncio.wait([task, ready], return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            ready.cancel()
+            task.result()  # raises why serve stopped
+        await ready
+        return session
+
+    yield start
+    for session in sessions:
+        session.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await session.task
+        await session.api.stop()
+
+
+@pytest.fixture
+async def bot(start_bot: StartBot) -> TelegramSession:
+    """runbot on the test knowledge, with no moderators."""
+    return await start_bot()

@@ -1,0 +1,105 @@
+"""Updates as Telegram sends them, built from the recorded payloads in fixtures/."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PRIVATE_CHAT = 42
+GROUP_CHAT = -1001234567890
+
+_MENTION = re.compile(r"@\w+")
+
+
+@cache
+def _payload(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def _fixture(name: str) -> dict[str, Any]:
+    return copy.deepcopy(_payload(name))
+
+
+def message(fixture: str, text: str) -> dict[str, Any]:
+    """A message update from `fixture` with `text`, and the entities Telegram would add."""
+    update = _fixture(fixture)
+    update["message"]["text"] = text
+    entities = _entities(text)
+    if entities:
+        update["message"]["entities"] = entities
+    return update
+
+
+def private(text: str) -> dict[str, Any]:
+    return message("private_message", text)
+
+
+def group(text: str) -> dict[str, Any]:
+    return message("group_message", text)
+
+
+def sticker() -> dict[str, Any]:
+    update = _fixture("private_message")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {
+        "file_id": "CAACAgIAAxkBAAIBOWZ",
+        "file_unique_id": "AgADmgADVp29Cg",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "🏃",
+    }
+    return update
+
+
+def button_press(
+    data: str, sent: dict[str, Any] | None = None, user_id: int = 42
+) -> dict[str, Any]:
+    """A callback query for a button with `data` on `sent` (a sendMessage call's fields)."""
+    update = _fixture("callback_query")
+    query = update["callback_query"]
+    query["data"] = data
+    query["from"]["id"] = user_id
+    if sent is not None:
+        chat_id = int(sent["chat_id"])
+        query["message"]["chat"] = {
+            "id": chat_id,
+            "type": "private" if chat_id > 0 else "supergroup",
+        }
+        query["message"]["text"] = sent["text"]
+        query["message"]["reply_markup"] = sent.get("reply_markup") or {"inline_keyboard": []}
+    return update
+
+
+def inline(query: str) -> dict[str, Any]:
+    update = _fixture("inline_query")
+    update["inline_query"]["query"] = query
+    return update
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    entities = []
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        entities.append({"type": "bot_command", "offset": 0, "length": _units(command)})
+    for mention in _MENTION.finditer(text):
+        entities.append(
+            {
+                "type": "mention",
+                "offset": _units(text[: mention.start()]),
+                "length": _units(mention.group()),
+            }
+        )
+    return entities
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
