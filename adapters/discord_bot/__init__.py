@@ -1,0 +1,4 @@
+"""runbot on Discord: slash commands, embeds and buttons over the answering core.
+
+Run it with `runbot discord`; register the slash commands with `runbot discord --sync`.
+"""

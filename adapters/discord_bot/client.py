@@ -1,0 +1,111 @@
+"""The Discord client that owns runbot's command tree, and the two ways to run it.
+
+`serve` connects and answers until cancelled; `sync_commands` registers the slash commands
+with Discord on demand (never on connect: ready fires again on every reconnect, and Discord
+limits how often commands may be created).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord_bot.commands import add_commands
+from adapters.discord_bot.render import reload_embed
+from adapters.discord_bot.views import DYNAMIC_ITEMS
+from bot.service import ReloadResult, RunbotService
+from bot.settings import Settings
+
+__all__ = ["ReloadAnnouncer", "RunbotClient", "serve", "sync_commands"]
+
+log = logging.getLogger(__name__)
+
+
+class RunbotClient(discord.Client):
+    """runbot on Discord: slash commands and their buttons, answered by the service."""
+
+    def __init__(self, service: RunbotService, settings: Settings, **options: Any) -> None:
+        # Slash commands need no privileged intents; the guilds intent caches roles, which
+        # the moderator check reads.
+        super().__init__(
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.service = service
+        self.settings = settings
+        self.tree: app_commands.CommandTree[RunbotClient] = app_commands.CommandTree(self)
+        add_commands(self.tree)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+
+
+class ReloadAnnouncer:
+    """Posts every reload's result to the moderators' channel, from whichever thread reloaded."""
+
+    def __init__(self, client: RunbotClient, channel_id: int) -> None:
+        self._client = client
+        self._channel_id = channel_id
+        self._loop = asyncio.get_running_loop()
+        self._posting: set[asyncio.Task[None]] = set()
+
+    def __call__(self, result: ReloadResult) -> None:
+        if self._client.is_closed() or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._start_post, result)
+
+    def _start_post(self, result: ReloadResult) -> None:
+        task = self._loop.create_task(self._post(result))
+        self._posting.add(task)
+        task.add_done_callback(self._posting.discard)
+
+    async def _post(self, result: ReloadResult) -> None:
+        channel = self._client.get_partial_messageable(self._channel_id)
+        try:
+            await channel.send(embed=reload_embed(result))
+        except discord.HTTPException:
+            log.warning(
+                "could not post the reload result to channel %s", self._channel_id, exc_info=True
+            )
+
+
+async def serve(service: RunbotService, settings: Settings) -> None:
+    """Log in, connect and answer until cancelled; the connection is closed on the way out."""
+    token = _token(settings)
+    client = RunbotClient(service, settings)
+    if settings.discord_moderator_channel_id is not None:
+        service.on_reload(ReloadAnnouncer(client, settings.discord_moderator_channel_id))
+    async with client:
+        await client.start(token)
+
+
+async def sync_commands(service: RunbotService, settings: Settings) -> int:
+    """Register the slash commands: with the test guild if one is set, else globally.
+
+    Returns how many commands Discord now has. A guild sync shows at once; a global one
+    can take up to an hour to reach every server.
+    """
+    token = _token(settings)
+    client = RunbotClient(service, settings)
+    async with client:
+        await client.login(token)
+        guild = discord.Object(settings.discord_guild_id) if settings.discord_guild_id else None
+        if guild is not None:
+            client.tree.copy_global_to(guild=guild)
+        synced = await client.tree.sync(guild=guild)
+    where = f"guild {settings.discord_guild_id}" if guild else "globally"
+    log.info("synced %d slash commands %s", len(synced), where)
+    return len(synced)
+
+
+def _token(settings: Settings) -> str:
+    if settings.discord_bot_token is None:
+        raise ValueError(
+            "DISCORD_BOT_TOKEN is not set: put the bot token in .env (see .env.example)"
+        )
+    return settings.discord_bot_token.get_secret_value()

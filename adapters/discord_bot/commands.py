@@ -1,0 +1,150 @@
+"""runbot's slash commands: /ask, /topics, /source and the moderators' /kb group.
+
+Commands are thin: the answer comes from the service, the embed from render.py, and every
+error reaches `tell_user_about_error`, so a user never sees "The application did not respond".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord_bot import wording
+from adapters.discord_bot.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, fit
+from adapters.discord_bot.moderation import NotAModerator, is_moderator
+from adapters.discord_bot.notices import send_notice
+from adapters.discord_bot.render import reload_embed, sources_embed, stats_embed, topics_embed
+from adapters.discord_bot.views import send_reply, topics_view
+from bot.reply import Question
+from bot.service import RunbotService
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.discord_bot.client import RunbotClient
+
+    Interaction = discord.Interaction[RunbotClient]
+
+__all__ = ["add_commands", "tell_user_about_error"]
+
+log = logging.getLogger(__name__)
+
+
+def add_commands(tree: app_commands.CommandTree[RunbotClient]) -> None:
+    """Register every command, and the error handler, on the client's tree."""
+    commands: tuple[app_commands.Command[Any, ..., None], ...] = (ask, topics, source)
+    for command in commands:
+        tree.add_command(command)
+    tree.add_command(KnowledgeCommands())
+    tree.error(tell_user_about_error)
+
+
+async def suggest_questions(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Entry titles matching what the user has typed so far, best first."""
+    suggestions = interaction.client.service.suggest(current, AUTOCOMPLETE_CHOICES)
+    choices: dict[str, app_commands.Choice[str]] = {}
+    for suggestion in suggestions:
+        value = fit(suggestion.title, CHOICE_VALUE)
+        choices.setdefault(
+            value, app_commands.Choice(name=fit(suggestion.title, CHOICE_NAME), value=value)
+        )
+    return list(choices.values())[:AUTOCOMPLETE_CHOICES]
+
+
+@app_commands.command()
+@app_commands.describe(
+    question="Your question, e.g. how do I stop a calf cramp?",
+    ephemeral="Show the answer only to you (default: everyone in the channel sees it)",
+)
+@app_commands.autocomplete(question=suggest_questions)
+async def ask(interaction: Interaction, question: str, ephemeral: bool = False) -> None:
+    """Ask runbot about running cramps, side stitches, hydration or sweat rate."""
+    service = interaction.client.service
+    asked = Question(text=question, platform="discord", asker=str(interaction.user.id))
+    entry_id = _chosen_entry(service, question)
+    reply = service.answer_entry(entry_id, asked) if entry_id else None
+    await send_reply(interaction, reply or service.answer(asked), ephemeral=ephemeral)
+
+
+@app_commands.command()
+async def topics(interaction: Interaction) -> None:
+    """See everything runbot knows, and pick a question from a menu."""
+    menus = interaction.client.service.topics()
+    view = topics_view(menus)
+    if view is None:
+        await interaction.response.send_message(embed=topics_embed(menus))
+    else:
+        await interaction.response.send_message(embed=topics_embed(menus), view=view)
+
+
+@app_commands.command()
+async def source(interaction: Interaction) -> None:
+    """Where runbot's answers come from."""
+    sources = interaction.client.service.brain.knowledge.sources.values()
+    await interaction.response.send_message(embed=sources_embed(sources))
+
+
+class KnowledgeCommands(
+    app_commands.Group,
+    name="kb",
+    description="Moderators: runbot's knowledge base",
+    default_permissions=discord.Permissions(manage_guild=True),
+):
+    """Moderator commands; Discord hides them from members, and each use is checked again."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if not is_moderator(interaction.user, _settings(interaction)):
+            raise NotAModerator(wording.NOT_A_MODERATOR)
+        return True
+
+    @app_commands.command()
+    async def reload(self, interaction: Interaction) -> None:
+        """Check the knowledge files and swap them in; on errors keep the current knowledge."""
+        # Loading the files can take longer than Discord's 3-second deadline allows.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await asyncio.to_thread(interaction.client.service.reload)
+        await interaction.followup.send(embed=reload_embed(result), ephemeral=True)
+
+    @app_commands.command()
+    async def stats(self, interaction: Interaction) -> None:
+        """Counts of questions, answers and feedback since runbot started."""
+        service = interaction.client.service
+        entries = len(service.brain.knowledge.entries)
+        embed = stats_embed(service.stats(), entries)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def tell_user_about_error(
+    interaction: Interaction, error: app_commands.AppCommandError
+) -> None:
+    """Answer every failed command privately; the details go to the log, never the chat."""
+    if isinstance(error, NotAModerator):
+        await send_notice(interaction, wording.NOT_A_MODERATOR)
+        return
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        log.warning("a command Discord sent does not match ours (sync needed?): %s", error)
+        await send_notice(interaction, wording.COMMAND_OUT_OF_DATE)
+        return
+    name = interaction.command.qualified_name if interaction.command else "?"
+    log.error("command /%s failed", name, exc_info=error)
+    await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+
+
+def _settings(interaction: Interaction) -> Settings:
+    return interaction.client.settings
+
+
+def _chosen_entry(service: RunbotService, question: str) -> str | None:
+    """The entry whose title the user picked from autocomplete, if the question is one."""
+    wanted = question.strip().casefold()
+    if len(wanted) > CHOICE_VALUE:
+        return None
+    for suggestion in service.suggest(question, AUTOCOMPLETE_CHOICES):
+        if fit(suggestion.title, CHOICE_VALUE).casefold() == wanted:
+            return suggestion.id
+    return None

@@ -1,0 +1,170 @@
+"""runbot's replies and reports as Discord embeds, within Discord's limits by construction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import discord
+
+from adapters.discord_bot import wording
+from adapters.discord_bot.limits import (
+    EMBED_DESCRIPTION,
+    EMBED_FIELDS,
+    EMBED_TITLE,
+    EMBED_TOTAL,
+    FIELD_NAME,
+    FIELD_VALUE,
+    FOOTER_TEXT,
+    discord_length,
+    fit,
+)
+from bot.knowledge import Source
+from bot.reply import Reply, Status
+from bot.service import ReloadResult, Stats, TopicMenu
+
+__all__ = [
+    "STATUS_COLOURS",
+    "embed_length",
+    "reload_embed",
+    "reply_embed",
+    "sources_embed",
+    "stats_embed",
+    "topics_embed",
+]
+
+STATUS_COLOURS: dict[Status, discord.Colour] = {
+    Status.ANSWERED: discord.Colour.green(),
+    Status.CLARIFY: discord.Colour.blurple(),
+    Status.FALLBACK: discord.Colour.light_grey(),
+    Status.URGENT: discord.Colour.red(),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+def reply_embed(reply: Reply) -> discord.Embed:
+    """One reply as an embed: title, answer, caveat, source and disclaimer in the footer."""
+    fields = [_Field(wording.CAVEAT_FIELD, reply.caveat)] if reply.caveat else []
+    footer = [reply.attribution.line] if reply.attribution else []
+    if reply.disclaimer:
+        footer.append(reply.disclaimer)
+    url = reply.attribution.url if reply.attribution else None
+    return _embed(
+        colour=STATUS_COLOURS[reply.status],
+        title=reply.headline,
+        url=url if reply.headline else None,
+        description=reply.body,
+        fields=fields,
+        footer="\n".join(footer),
+    )
+
+
+def topics_embed(topics: Sequence[TopicMenu]) -> discord.Embed:
+    """What runbot knows, topic by topic."""
+    fields = [
+        _Field(topic.name, "\n".join(f"• {entry.title}" for entry in topic.entries))
+        for topic in topics
+    ]
+    return _embed(
+        colour=discord.Colour.blurple(),
+        title=wording.TOPICS_TITLE,
+        description=wording.TOPICS_INTRO,
+        fields=fields,
+    )
+
+
+def sources_embed(sources: Iterable[Source]) -> discord.Embed:
+    """The full attribution of the knowledge base."""
+    fields = []
+    for source in sources:
+        year = f" ({source.year})" if source.year else ""
+        lines = [f"{source.author}, {source.publisher}{year}"]
+        if source.url:
+            lines.append(source.url)
+        fields.append(_Field(source.title, "\n".join(lines)))
+    return _embed(
+        colour=discord.Colour.blurple(),
+        title=wording.SOURCES_TITLE,
+        description=wording.SOURCES_INTRO,
+        fields=fields,
+    )
+
+
+def stats_embed(stats: Stats, entries: int) -> discord.Embed:
+    """Counts since start, for moderators."""
+    counts = [
+        ("Questions", stats.questions),
+        ("Answered", stats.answered),
+        ("Clarify", stats.clarify),
+        ("Fallback", stats.fallback),
+        ("Urgent", stats.urgent),
+        ("Helpful", stats.helpful),
+        ("Not helpful", stats.not_helpful),
+        ("Entries", entries),
+    ]
+    return _embed(
+        colour=discord.Colour.blurple(),
+        title=wording.STATS_TITLE,
+        fields=[_Field(name, str(count), inline=True) for name, count in counts],
+    )
+
+
+def reload_embed(result: ReloadResult) -> discord.Embed:
+    """A reload's outcome; on failure the file:line problems, for moderators."""
+    return _embed(
+        colour=discord.Colour.green() if result.ok else discord.Colour.red(),
+        title=wording.RELOADED_TITLE if result.ok else wording.NOT_RELOADED_TITLE,
+        # File names such as red_flags.yaml would otherwise turn into italics.
+        description=discord.utils.escape_markdown(result.summary),
+    )
+
+
+def embed_length(embed: discord.Embed) -> int:
+    """What Discord counts against the 6,000-character total of an embed."""
+    texts = [embed.title or "", embed.description or "", embed.footer.text or ""]
+    texts += [embed.author.name or ""]
+    for field in embed.fields:
+        texts += [field.name or "", field.value or ""]
+    return sum(discord_length(text) for text in texts)
+
+
+def _embed(
+    *,
+    colour: discord.Colour,
+    title: str | None = None,
+    url: str | None = None,
+    description: str | None = None,
+    fields: Sequence[_Field] = (),
+    footer: str | None = None,
+) -> discord.Embed:
+    title = fit(title, EMBED_TITLE) if title else None
+    footer = fit(footer, FOOTER_TEXT) if footer else None
+    fitted = [
+        _Field(fit(field.name, FIELD_NAME), fit(field.value, FIELD_VALUE), field.inline)
+        for field in fields[:EMBED_FIELDS]
+    ]
+    used = discord_length(title or "") + discord_length(footer or "")
+    kept: list[_Field] = []
+    # Reserve room for a description so fields never crowd the answer out.
+    room = EMBED_TOTAL - used - (min(EMBED_DESCRIPTION, 1000) if description else 0)
+    for field in fitted:
+        size = discord_length(field.name) + discord_length(field.value)
+        if size > room:
+            break
+        kept.append(field)
+        room -= size
+        used += size
+    embed = discord.Embed(colour=colour, title=title, url=url)
+    if description:
+        embed.description = fit(description, min(EMBED_DESCRIPTION, EMBED_TOTAL - used))
+    for field in kept:
+        embed.add_field(name=field.name, value=field.value, inline=field.inline)
+    if footer:
+        embed.set_footer(text=footer)
+    return embed

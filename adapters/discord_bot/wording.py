@@ -1,0 +1,34 @@
+"""Words runbot says only on Discord (the rest come from bot.messages and the knowledge)."""
+
+from __future__ import annotations
+
+CAVEAT_FIELD = "Caveat"
+TOPICS_TITLE = "What runbot knows"
+TOPICS_INTRO = "Pick a question from the menus below, or ask your own with /ask."
+TOPICS_PLACEHOLDER = "Questions on {topics}"
+SOURCES_TITLE = "Where runbot's answers come from"
+SOURCES_INTRO = (
+    "Answers come from the published article below; caveats cite the research where it "
+    "disagrees. runbot is not a doctor."
+)
+STATS_TITLE = "runbot since start"
+RELOADED_TITLE = "Knowledge reloaded"
+NOT_RELOADED_TITLE = "Knowledge NOT reloaded"
+
+HELPFUL = "Helpful"
+NOT_HELPFUL = "Not helpful"
+FEEDBACK_THANKS = "Thanks for the feedback: it helps moderators improve runbot."
+FEEDBACK_ALREADY_COUNTED = "Feedback on this answer has already been counted (or it is too old)."
+ENTRY_GONE = (
+    "That question is no longer in runbot's knowledge (it was updated). Please ask again with /ask."
+)
+
+NOT_A_MODERATOR = "Sorry, /kb is for runbot's moderators on this server."
+COMMAND_OUT_OF_DATE = (
+    "That command has changed since Discord last updated its list. "
+    "Please try again in a minute, or type / to see the current commands."
+)
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on runbot's side and it could not answer. "
+    "Please try again; if it keeps happening, tell a moderator."
+)

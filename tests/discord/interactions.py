@@ -1,0 +1,84 @@
+"""INTERACTION_CREATE payloads shaped the way Discord sends them (see fixtures/)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from tests.discord.standin import DiscordStandIn, fixture
+
+MEMBER_ID = "1300000000000000010"
+RUN_LEADER_ROLE = "1300000000000000201"
+ADMINS_ROLE = "1300000000000000202"
+MANAGE_GUILD = 1 << 5
+
+COMMAND = 2
+COMPONENT = 3
+AUTOCOMPLETE = 4
+BUTTON = 2
+STRING_SELECT = 3
+
+
+class Interactions:
+    """Builds interactions from one member in one guild channel, each with a fresh id."""
+
+    def __init__(self, standin: DiscordStandIn) -> None:
+        self.standin = standin
+
+    def command(
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        user_id: str = MEMBER_ID,
+        roles: list[str] | None = None,
+        permissions: int | None = None,
+        kind: int = COMMAND,
+    ) -> dict[str, Any]:
+        interaction = self._base(user_id, roles or [], permissions)
+        interaction["type"] = kind
+        interaction["data"] = {
+            "id": self.standin.new_id(),
+            "name": name,
+            "type": 1,
+            "guild_id": interaction["guild_id"],
+            "options": options or [],
+        }
+        return interaction
+
+    def ask(self, question: str, *, ephemeral: bool | None = None) -> dict[str, Any]:
+        options: list[dict[str, Any]] = [{"name": "question", "type": 3, "value": question}]
+        if ephemeral is not None:
+            options.append({"name": "ephemeral", "type": 5, "value": ephemeral})
+        return self.command("ask", options)
+
+    def ask_autocomplete(self, typed: str) -> dict[str, Any]:
+        option = {"name": "question", "type": 3, "value": typed, "focused": True}
+        return self.command("ask", [option], kind=AUTOCOMPLETE)
+
+    def kb(self, subcommand: str, **member: Any) -> dict[str, Any]:
+        return self.command("kb", [{"name": subcommand, "type": 1, "options": []}], **member)
+
+    def click(self, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
+        return self._component(message, {"custom_id": custom_id, "component_type": BUTTON})
+
+    def choose(self, message: dict[str, Any], custom_id: str, value: str) -> dict[str, Any]:
+        data = {"custom_id": custom_id, "component_type": STRING_SELECT, "values": [value]}
+        return self._component(message, data)
+
+    def _component(self, message: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        interaction = self._base(MEMBER_ID, [], None)
+        interaction["type"] = COMPONENT
+        interaction["message"] = copy.deepcopy(message)
+        interaction["data"] = data
+        return interaction
+
+    def _base(self, user_id: str, roles: list[str], permissions: int | None) -> dict[str, Any]:
+        interaction: dict[str, Any] = fixture("interaction_ask.json")
+        interaction["id"] = self.standin.new_id()
+        interaction["token"] = f"token-{interaction['id']}"
+        interaction["member"]["user"]["id"] = user_id
+        interaction["member"]["roles"] = roles
+        if permissions is not None:
+            interaction["member"]["permissions"] = str(permissions)
+        return interaction
