@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.telegram.conftest import TelegramSession
-from tests.telegram.standin import BOT_USERNAME
+from tests.telegram.standin import BOT_USERNAME, ApiCall
 from tests.telegram.updates import GROUP_CHAT, group, message, private
 
 SIDE_STITCH_HEADLINE = "<b>Easing a side stitch</b>\n\n"
 
 
-def quotes(sent, message_id: int) -> bool:
-    return sent["reply_parameters"] == {
-        "message_id": message_id,
-        "allow_sending_without_reply": True,
-    }
+def quotes(sent: ApiCall, message_id: int) -> bool:
+    quoted: object = sent["reply_parameters"]
+    return quoted == {"message_id": message_id, "allow_sending_without_reply": True}
 
 
 async def test_ask_in_a_group_is_answered_quoting_the_question(bot: TelegramSession) -> None:
@@ -39,7 +39,7 @@ async def test_ask_without_a_question_in_a_group_explains_how(bot: TelegramSessi
     assert quotes(sent, 201)
 
 
-async def ignored_then_answered(bot: TelegramSession, *ignored: dict) -> None:
+async def ignored_then_answered(bot: TelegramSession, *ignored: dict[str, Any]) -> None:
     """Push updates that must get no reply, then a question that must: updates are
     handled in order, so when its answer arrives the ignored ones were handled too."""
     for update in ignored:
