@@ -115,30 +115,34 @@ async def publish_commands(application: RunbotApplication) -> None:
 
 async def serve(service: RunbotService, settings: Settings) -> None:
     """Run runbot on Telegram until cancelled."""
-    application = build_application(service, settings)
-    with (
-        token_kept_out_of_logs(_token(settings)),
-        _moderators_told_of_reloads(service, application, settings.telegram_moderator_chat_id),
-    ):
-        try:
-            await application.initialize()
-        except InvalidToken:
-            log.error("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN")
-            raise
-        try:
-            # run_polling/run_webhook call post_init; this manual lifecycle must do it itself.
-            if application.post_init is not None:
-                await application.post_init(application)
-            await application.start()
-            await _start_receiving(application, settings)
-            log.info("runbot is on Telegram as @%s", application.bot.username)
-            await asyncio.Event().wait()  # until cancelled
-        finally:
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
-            if application.running:
-                await application.stop()
-            await application.shutdown()
+    with token_kept_out_of_logs(_token(settings)):
+        # Before building: PTB logs its API URLs, token included, at DEBUG as the bot is made.
+        application = build_application(service, settings)
+        chat_id = settings.telegram_moderator_chat_id
+        with _moderators_told_of_reloads(service, application, chat_id):
+            await _run(application, settings)
+
+
+async def _run(application: RunbotApplication, settings: Settings) -> None:
+    try:
+        await application.initialize()
+    except InvalidToken:
+        log.error("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN")
+        raise
+    try:
+        # run_polling/run_webhook call post_init; this manual lifecycle must do it itself.
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        await _start_receiving(application, settings)
+        log.info("runbot is on Telegram as @%s", application.bot.username)
+        await asyncio.Event().wait()  # until cancelled
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
 
 
 async def _start_receiving(application: RunbotApplication, settings: Settings) -> None:

@@ -75,7 +75,9 @@ async def start_bot() -> AsyncIterator[StartBot]:
         task = asyncio.create_task(serve(service, settings))
         session = TelegramSession(api, service, settings, task)
         sessions.append(session)
-        ready = asyncio.create_task(api.wait_for("getUpdates"))
+        # Started: polling asks for updates; a webhook is registered with Telegram.
+        started = "setWebhook" if settings.telegram_webhook_url else "getUpdates"
+        ready = asyncio.create_task(api.wait_for(started))
         await asyncio.wait([task, ready], return_when=asyncio.FIRST_COMPLETED)
         if task.done():
             ready.cancel()

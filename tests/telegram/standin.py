@@ -139,13 +139,13 @@ class BotApiStandIn:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         fields = _decode(dict(await request.post()))
-        if method == "getUpdates":
-            return await self._get_updates(fields)
         failures = self._failures.get(method)
         if failures:
             failure = failures.pop(0)
             await self._record(ApiCall(method, fields, failure.status))
             return web.json_response(failure.body, status=failure.status)
+        if method == "getUpdates":
+            return await self._get_updates(fields)
         problem = _check(method, fields)
         if problem:
             await self._record(ApiCall(method, fields, 400))
