@@ -1,0 +1,72 @@
+"""Command sync happens on demand only, with the payload Discord needs to show the commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.discord_bot.client import sync_commands
+from bot.service import RunbotService
+from bot.settings import Settings
+from tests.discord.interactions import MANAGE_GUILD, Interactions
+from tests.discord.standin import DiscordStandIn
+
+STRING, BOOLEAN, SUBCOMMAND = 3, 5, 1
+# Intents Discord only grants bots that are approved for them.
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
+
+
+def by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {item["name"]: item for item in items}
+
+
+async def test_sync_puts_the_commands_to_the_test_guild(
+    standin: DiscordStandIn, service: RunbotService, settings: Settings
+) -> None:
+    count = await sync_commands(service, settings)
+
+    path = f"/applications/{standin.app_id}/guilds/{settings.discord_guild_id}/commands"
+    (call,) = standin.calls_to(path)
+    assert call.method == "PUT"
+    commands = by_name(call.body)
+    assert set(commands) == {"ask", "topics", "source", "kb"}
+    assert count == 4
+    ask = by_name(commands["ask"]["options"])
+    assert ask["question"]["type"] == STRING
+    assert ask["question"]["required"] is True
+    assert ask["question"]["autocomplete"] is True
+    assert ask["ephemeral"]["type"] == BOOLEAN
+    assert ask["ephemeral"]["required"] is False
+    assert all(command["description"] for command in call.body)
+    kb = commands["kb"]
+    assert int(kb["default_member_permissions"]) == MANAGE_GUILD
+    assert {option["name"]: option["type"] for option in kb["options"]} == {
+        "reload": SUBCOMMAND,
+        "stats": SUBCOMMAND,
+    }
+    for name in ("ask", "topics", "source"):
+        assert commands[name]["default_member_permissions"] is None
+    assert standin.identify is None, "syncing must not connect to the gateway"
+
+
+async def test_sync_without_a_test_guild_is_global(
+    standin: DiscordStandIn, service: RunbotService, settings: Settings
+) -> None:
+    settings = settings.model_copy(update={"discord_guild_id": None})
+
+    count = await sync_commands(service, settings)
+
+    (call,) = standin.calls_to(f"/applications/{standin.app_id}/commands")
+    assert call.method == "PUT"
+    assert count == len(call.body) == 4
+    assert [c for c in standin.calls if "/guilds/" in c.path] == []
+
+
+async def test_serving_never_syncs_and_asks_for_no_privileged_intents(
+    running: Interactions, standin: DiscordStandIn
+) -> None:
+    await standin.interact(running.ask("how do I stop a calf cramp"))
+
+    assert [call for call in standin.calls if call.path.endswith("/commands")] == []
+    assert standin.identify is not None
+    assert standin.identify["intents"] & PRIVILEGED_INTENTS == 0
+    assert standin.identify["token"] == "standin-token"
