@@ -52,6 +52,24 @@ class Interactions:
             options.append({"name": "ephemeral", "type": 5, "value": ephemeral})
         return self.command("ask", options)
 
+    def in_direct_message(self, interaction: dict[str, Any]) -> dict[str, Any]:
+        """The same interaction sent from a DM with the bot: a user, no guild or member."""
+        user = interaction.pop("member")["user"]
+        for key in ("guild_id", "guild", "guild_locale"):
+            interaction.pop(key, None)
+        interaction["data"].pop("guild_id", None)
+        interaction["user"] = user
+        interaction["context"] = 1
+        interaction["channel_id"] = "1300000000000000500"
+        interaction["channel"] = {
+            "id": "1300000000000000500",
+            "type": 1,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user],
+        }
+        return interaction
+
     def ask_autocomplete(self, typed: str) -> dict[str, Any]:
         option = {"name": "question", "type": 3, "value": typed, "focused": True}
         return self.command("ask", [option], kind=AUTOCOMPLETE)

@@ -148,3 +148,12 @@ async def test_picking_an_autocomplete_choice_answers_that_entry(
         (embed,) = callback.data["embeds"]
         assert embed["title"] == choice["name"]
         assert embed["color"] == GREEN
+
+
+async def test_direct_message_question_is_answered(
+    running: Interactions, standin: DiscordStandIn
+) -> None:
+    callback = await standin.interact(running.in_direct_message(running.ask("calf cramp help")))
+
+    assert callback.body["type"] == CHANNEL_MESSAGE
+    assert callback.data["embeds"][0]["description"]

@@ -111,3 +111,15 @@ async def test_broken_knowledge_is_reported_with_file_and_line_and_answers_go_on
     assert posted.body["embeds"][0]["description"] == embed["description"]
     assert answer.data["embeds"][0]["title"] == expected.headline
     assert answer.data["embeds"][0]["description"] == expected.body
+
+
+async def test_in_direct_messages_only_moderator_ids_may_use_kb(
+    running: Interactions, standin: DiscordStandIn
+) -> None:
+    member = await standin.interact(running.in_direct_message(running.kb("stats")))
+    moderator = running.in_direct_message(running.kb("stats", user_id=str(MODERATOR_ID)))
+    allowed = await standin.interact(moderator)
+
+    assert member.data["content"] == wording.NOT_A_MODERATOR
+    assert allowed.data["embeds"][0]["title"]
+    assert allowed.data["flags"] & EPHEMERAL

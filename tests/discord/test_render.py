@@ -1,0 +1,185 @@
+"""Replies become embeds and components within Discord's limits, whatever the input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from adapters.discord_bot.limits import discord_length, fit
+from adapters.discord_bot.render import embed_length, reply_embed, topics_embed
+from adapters.discord_bot.views import reply_view, topics_view
+from bot.reply import Attribution, Reply, Status, Suggestion
+from bot.service import TopicMenu
+
+EMOJI = "🏃\u200d♀️"  # a runner: several code points, surrogate pairs in UTF-16
+HOSTILE = [
+    pytest.param("x" * 10_000, id="long-ascii"),
+    pytest.param(EMOJI * 3_000, id="long-emoji"),
+    pytest.param("**@everyone** `<script>` ||spoiler|| " * 400, id="markdown-and-mentions"),
+    pytest.param("\n" * 50 + "a" + " " * 9_000, id="whitespace-padded"),
+    pytest.param("é" * 4_095 + EMOJI, id="emoji-at-the-edge"),
+]
+
+
+def hostile_reply(text: str, status: Status = Status.ANSWERED, suggestions: int = 40) -> Reply:
+    return Reply(
+        status=status,
+        body=text,
+        headline=text,
+        caveat=text,
+        attribution=Attribution(
+            text, text, text, url="https://example.org/" + "a" * 50, section=text
+        ),
+        disclaimer=text,
+        suggestions=tuple(Suggestion(f"entry-{n}", f"{n} {text}") for n in range(suggestions)),
+        suggestions_intro=text,
+        entry_id="entry-0",
+        reply_id="0123456789abcdef",
+    )
+
+
+def assert_embed_within_limits(embed: dict[str, Any]) -> None:
+    assert discord_length(embed.get("title", "")) <= 256
+    assert discord_length(embed.get("description", "")) <= 4096
+    assert len(embed.get("fields", [])) <= 25
+    for field in embed.get("fields", []):
+        assert 1 <= discord_length(field["name"]) <= 256
+        assert 1 <= discord_length(field["value"]) <= 1024
+    assert discord_length(embed.get("footer", {}).get("text", "")) <= 2048
+    texts = [embed.get("title", ""), embed.get("description", "")]
+    texts += [embed.get("footer", {}).get("text", "")]
+    texts += [part for field in embed.get("fields", []) for part in (field["name"], field["value"])]
+    assert sum(discord_length(text) for text in texts) <= 6000
+
+
+def assert_components_within_limits(components: list[dict[str, Any]]) -> None:
+    assert len(components) <= 5
+    custom_ids = []
+    for row in components:
+        assert row["type"] == 1
+        assert 1 <= len(row["components"]) <= 5
+        for item in row["components"]:
+            custom_ids.append(item["custom_id"])
+            assert len(item["custom_id"]) <= 100
+            if item["type"] == 2:
+                assert 1 <= len(item["label"]) <= 80
+            else:
+                assert len(row["components"]) == 1
+                assert 1 <= len(item["options"]) <= 25
+                assert len(item.get("placeholder", "")) <= 150
+                for option in item["options"]:
+                    assert 1 <= len(option["label"]) <= 100
+                    assert len(option["value"]) <= 100
+                    assert len(option.get("description") or "") <= 100
+    assert len(custom_ids) == len(set(custom_ids))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("status", list(Status))
+def test_reply_embed_stays_within_discord_limits(text: str, status: Status) -> None:
+    embed = reply_embed(hostile_reply(text, status)).to_dict()
+
+    assert_embed_within_limits(dict(embed))
+    assert embed.get("description")
+
+
+def test_ordinary_reply_is_shown_unchanged() -> None:
+    reply = hostile_reply("Stretch the muscle gently.", suggestions=2)
+
+    embed = reply_embed(reply)
+
+    assert embed.title == reply.headline
+    assert embed.description == reply.body
+    assert embed.fields[0].value == reply.caveat
+    assert reply.attribution is not None
+    assert embed.footer.text == f"{reply.attribution.line}\n{reply.disclaimer}"
+    assert embed.url == reply.attribution.url
+    assert embed_length(embed) == sum(
+        discord_length(text)
+        for text in (embed.title, embed.description, embed.footer.text, "Caveat", reply.caveat)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("calf", 80, "calf"),
+        ("  calf  ", 80, "calf"),
+        ("", 80, "\u200b"),
+        ("abcdef", 4, "abc…"),
+        ("ab" + "😀" * 3, 4, "ab…"),  # never half an emoji (a surrogate pair in UTF-16)
+        ("ab cdef", 4, "ab…"),
+    ],
+)
+def test_fit_cuts_with_an_ellipsis_and_never_splits_a_character(
+    text: str, limit: int, expected: str
+) -> None:
+    assert fit(text, limit) == expected
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("status", [Status.ANSWERED, Status.CLARIFY])
+async def test_reply_buttons_stay_within_discord_limits(text: str, status: Status) -> None:
+    view = reply_view(hostile_reply(text, status))
+
+    assert view is not None
+    assert_components_within_limits(view.to_components())
+    assert view.is_finished(), "views are layouts only: nothing kept in memory per message"
+
+
+async def test_urgent_and_fallback_replies_have_no_buttons() -> None:
+    assert reply_view(hostile_reply("chest pain", Status.URGENT)) is None
+    assert reply_view(Reply(Status.FALLBACK, "I don't have advice on that yet.")) is None
+
+
+async def test_suggestions_whose_ids_cannot_travel_in_a_custom_id_get_no_button() -> None:
+    reply = Reply(
+        Status.CLARIFY,
+        "Did you mean:",
+        suggestions=(
+            Suggestion("x" * 120, "Too long"),
+            Suggestion("Bad Id!", "Odd"),
+            Suggestion("ok", "Fine"),
+        ),
+    )
+
+    view = reply_view(reply)
+
+    assert view is not None
+    assert [item["custom_id"] for row in view.to_components() for item in row["components"]] == [
+        "runbot:entry:ok"
+    ]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+async def test_topics_menus_and_embed_stay_within_discord_limits(text: str) -> None:
+    topics = tuple(
+        TopicMenu(f"{t} {text}", tuple(Suggestion(f"t{t}-e{e}", f"{e} {text}") for e in range(30)))
+        for t in range(8)
+    )
+
+    view = topics_view(topics)
+
+    assert view is not None
+    assert_components_within_limits(view.to_components())
+    assert_embed_within_limits(dict(topics_embed(topics).to_dict()))
+
+
+async def test_small_topics_share_a_menu_and_each_entry_is_offered_once() -> None:
+    topics = (
+        TopicMenu(
+            "Cramps", (Suggestion("stretch", "Stretching"), Suggestion("massage", "Massage"))
+        ),
+        TopicMenu(
+            "Stitches", (Suggestion("stitch", "Side stitch"), Suggestion("stretch", "Stretching"))
+        ),
+    )
+
+    view = topics_view(topics)
+
+    assert view is not None
+    (row,) = view.to_components()
+    (menu,) = row["components"]
+    assert [option["value"] for option in menu["options"]] == ["stretch", "massage", "stitch"]
+    assert menu["placeholder"] == "Questions on Cramps, Stitches"
