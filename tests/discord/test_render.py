@@ -95,10 +95,8 @@ def test_ordinary_reply_is_shown_unchanged() -> None:
     assert reply.attribution is not None
     assert embed.footer.text == f"{reply.attribution.line}\n{reply.disclaimer}"
     assert embed.url == reply.attribution.url
-    assert embed_length(embed) == sum(
-        discord_length(text)
-        for text in (embed.title, embed.description, embed.footer.text, "Caveat", reply.caveat)
-    )
+    shown = [embed.title, embed.description, embed.footer.text, "Caveat", reply.caveat]
+    assert embed_length(embed) == sum(discord_length(text or "") for text in shown)
 
 
 @pytest.mark.parametrize(
