@@ -144,7 +144,8 @@ def shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    window = text[: limit - 1]
+    cut = window if text[limit - 1] == " " else (window.rsplit(" ", 1)[0] or window)
     return cut.rstrip(" ,;:.") + "…"
 
 

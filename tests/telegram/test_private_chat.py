@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.telegram.conftest import TelegramSession
+from pathlib import Path
+
+from tests.telegram.conftest import StartBot, TelegramSession
 from tests.telegram.standin import BOT_USERNAME
 from tests.telegram.updates import PRIVATE_CHAT, button_press, private, sticker
 
@@ -135,3 +137,32 @@ async def test_a_sticker_gets_a_kind_text_only_reply(bot: TelegramSession) -> No
 
     assert sent["chat_id"] == PRIVATE_CHAT
     assert sent["text"].startswith("I can only read text.")
+
+
+async def test_a_long_source_list_is_split_between_lines_under_the_limit(
+    start_bot: StartBot, editable_knowledge: Path
+) -> None:
+    title = "A very long study title about cramps & sodium <in> marathon runners " * 2
+    extra = "".join(
+        f"  study-{number:02d}:\n"
+        f'    title: "{title.strip()} part {number}"\n'
+        f"    author: Author {number} et al.\n"
+        "    publisher: Journal of Long Titles\n"
+        f"    year: {1990 + number}\n"
+        for number in range(40)
+    )
+    sources = editable_knowledge / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    bot = await start_bot(editable_knowledge)
+
+    await bot.api.push(private("/source"))
+    parts = await bot.api.wait_for("sendMessage", 3)
+
+    assert all(part.status == 200 for part in bot.api.calls)  # valid HTML, under 4096 each
+    assert parts[0]["text"].startswith("<b>Where runbot's answers come from</b>")
+    assert parts[-1]["text"].endswith(DISCLAIMER)
+    listed = "\n".join(part["text"] for part in parts)
+    for number in range(40):
+        assert f'part {number}" by Author {number} et al., Journal of Long Titles' in listed
+    assert "&amp; sodium &lt;in&gt; marathon" in listed
+    assert all(part["text"].split("\n")[-1].startswith(("•", "<i>")) for part in parts[:2])
