@@ -25,7 +25,6 @@ from bot.service import ReloadResult, Stats, TopicMenu
 
 __all__ = [
     "STATUS_COLOURS",
-    "embed_length",
     "reload_embed",
     "reply_embed",
     "sources_embed",
@@ -123,15 +122,6 @@ def reload_embed(result: ReloadResult) -> discord.Embed:
         # File names such as red_flags.yaml would otherwise turn into italics.
         description=discord.utils.escape_markdown(result.summary),
     )
-
-
-def embed_length(embed: discord.Embed) -> int:
-    """What Discord counts against the 6,000-character total of an embed."""
-    texts = [embed.title or "", embed.description or "", embed.footer.text or ""]
-    texts += [embed.author.name or ""]
-    for field in embed.fields:
-        texts += [field.name or "", field.value or ""]
-    return sum(discord_length(text) for text in texts)
 
 
 def _embed(
