@@ -78,6 +78,8 @@ class DiscordStandIn:
         self.calls: list[Call] = []
         self.identify: dict[str, Any] | None = None
         self.identified = asyncio.Event()
+        self.close_codes: list[int | None] = []
+        self.disconnected = asyncio.Event()
         self.messages: dict[str, dict[str, Any]] = {}
         self._rules = _Rules()
         self._changed = asyncio.Condition()
@@ -172,6 +174,8 @@ class DiscordStandIn:
                 self.identify = payload["d"]
                 await self._ready()
                 self.identified.set()
+        self.close_codes.append(socket.close_code)
+        self.disconnected.set()
         return socket
 
     async def _ready(self) -> None:

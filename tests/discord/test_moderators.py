@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from pathlib import Path
@@ -123,3 +124,19 @@ async def test_in_direct_messages_only_moderator_ids_may_use_kb(
     assert member.data["content"] == wording.NOT_A_MODERATOR
     assert allowed.data["embeds"][0]["title"]
     assert allowed.data["flags"] & EPHEMERAL
+
+
+async def test_reload_from_elsewhere_is_posted_to_the_moderators_channel(
+    running: Interactions, standin: DiscordStandIn, service: RunbotService, knowledge_dir: Path
+) -> None:
+    """E.g. the knowledge watcher or a Telegram moderator reloads, in another thread."""
+    file, line = break_an_answer(knowledge_dir)
+
+    result = await asyncio.to_thread(service.reload)
+    posted = await standin.wait_for_call(f"/channels/{MODERATOR_CHANNEL}/messages")
+
+    assert not result.ok
+    (embed,) = posted.body["embeds"]
+    assert embed["title"] == wording.NOT_RELOADED_TITLE
+    assert f"{file}:{line}:" in embed["description"]
+    assert embed["color"] == 0xE74C3C

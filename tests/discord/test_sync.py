@@ -1,10 +1,14 @@
-"""Command sync happens on demand only, with the payload Discord needs to show the commands."""
+"""Connecting and syncing: sync on demand only, no privileged intents, a clean close."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
-from adapters.discord_bot.client import sync_commands
+import pytest
+
+from adapters.discord_bot.client import serve, sync_commands
 from bot.service import RunbotService
 from bot.settings import Settings
 from tests.discord.interactions import MANAGE_GUILD, Interactions
@@ -70,3 +74,23 @@ async def test_serving_never_syncs_and_asks_for_no_privileged_intents(
     assert standin.identify is not None
     assert standin.identify["intents"] & PRIVILEGED_INTENTS == 0
     assert standin.identify["token"] == "standin-token"
+
+
+async def test_serving_closes_the_gateway_cleanly_when_cancelled_and_never_logs_the_token(
+    standin: DiscordStandIn,
+    service: RunbotService,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        serving = asyncio.create_task(serve(service, settings))
+        await standin.identified.wait()
+        await standin.interact(Interactions(standin).ask("how do I stop a calf cramp"))
+        serving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await serving
+        async with asyncio.timeout(5):
+            await standin.disconnected.wait()
+
+    assert standin.close_codes == [1000]
+    assert "standin-token" not in caplog.text
