@@ -21,6 +21,8 @@ __all__ = ["Brain", "Thresholds"]
 # Past this many characters a message is not a question; the red-flag screen still reads it.
 MAX_QUESTION_CHARS = 1000
 _CLAUSE_BREAK = re.compile(r"[?!.;\n]+|\b(?:also|plus|and also|another thing)\b", re.IGNORECASE)
+# A part of a message needs this many meaningful words to be answered on its own.
+_MIN_CLAUSE_TOKENS = 3
 _THANKS = frozenset(["thanks", "thank", "thx", "ty", "cheers", "ta"])
 
 
@@ -79,20 +81,31 @@ class Brain:
         if small_talk is not None:
             return small_talk
 
+        # Runners often ask several things at once: answer the whole message if it is clear,
+        # else its clearest part, and offer what the other parts asked about.
         whole = self.outcome(text)
-        clauses = [clause for clause in _CLAUSE_BREAK.split(text) if len(words(clause)) >= 2]
-        outcomes = [whole] + ([self.outcome(c) for c in clauses] if len(clauses) > 1 else [])
-        answered = [o for o in outcomes if o.status is Status.ANSWERED]
-        if answered:
-            best = max(answered, key=lambda outcome: outcome.confidence)
-            others = _distinct(o.candidates[0].entry_id for o in answered)
-            others.remove(best.candidates[0].entry_id)
-            return self.entry_reply(best.candidates[0].entry_id, best.confidence, also=others)
-        clarifying = [o for o in outcomes if o.status is Status.CLARIFY]
+        parts = [self.outcome(clause) for clause in self._clauses(text)]
+        answered = [part for part in parts if part.status is Status.ANSWERED]
+        if whole.status is Status.ANSWERED or answered:
+            best = whole if whole.status is Status.ANSWERED else max(answered, key=_confidence)
+            entry_id = best.candidates[0].entry_id
+            also = _distinct(part.candidates[0].entry_id for part in answered)
+            return self.entry_reply(
+                entry_id, best.confidence, also=[other for other in also if other != entry_id]
+            )
+        clarifying = [o for o in (whole, *parts) if o.status is Status.CLARIFY]
         if clarifying:
-            best = max(clarifying, key=lambda outcome: outcome.confidence)
-            return self._clarify_reply(best)
+            return self._clarify_reply(max(clarifying, key=_confidence))
         return self._fallback_reply(whole.confidence)
+
+    def _clauses(self, text: str) -> list[str]:
+        """The parts of a message that ask something on their own (none if it is one part)."""
+        clauses = [
+            clause
+            for clause in _CLAUSE_BREAK.split(text)
+            if len(self.normalizer.normalize(clause).tokens) >= _MIN_CLAUSE_TOKENS
+        ]
+        return clauses if len(clauses) > 1 else []
 
     def outcome(self, text: str) -> _Outcome:
         """Rank entries for `text` and decide: answer, ask which, or fall back."""
@@ -207,6 +220,10 @@ class Brain:
             message = messages.THANKS if thanked else messages.GREETING
             return Reply(Status.FALLBACK, message, small_talk=True)
         return None
+
+
+def _confidence(outcome: _Outcome) -> float:
+    return outcome.confidence
 
 
 def _examples(knowledge: KnowledgeBase) -> Iterable[tuple[str, str]]:

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.answering import Brain
 from bot.evaluation import evaluate, load_cases
+from bot.gaps import find_gaps, format_gaps
+from bot.lint import lint
 from bot.loading import load_knowledge
 from bot.problems import KnowledgeError
+from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, reply_json
+from bot.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
 from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT, Settings
+from bot.watch import watch_knowledge
 
 __all__ = ["main"]
 
@@ -64,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run every configured platform (console chat if none)")
     run.set_defaults(run=_run)
 
+    telegram = commands.add_parser("telegram", help="run the Telegram bot")
+    telegram.set_defaults(run=_telegram)
+
+    discord = commands.add_parser("discord", help="run the Discord bot")
+    discord.add_argument(
+        "--sync",
+        action="store_true",
+        help="register the slash commands (to DISCORD_GUILD_ID if set, else globally) and exit",
+    )
+    discord.set_defaults(run=_discord)
+
     chat = commands.add_parser("chat", help="chat with runbot in this terminal")
     chat.set_defaults(run=_chat)
 
@@ -79,7 +96,21 @@ def _parser() -> argparse.ArgumentParser:
     kb = commands.add_parser("kb", help="knowledge base tools for moderators")
     kb_commands = kb.add_subparsers(title="kb commands", required=True, metavar="KB_COMMAND")
     check = kb_commands.add_parser("check", help="validate the knowledge files (exit 1 on errors)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors too")
     check.set_defaults(run=_kb_check)
+
+    schema = kb_commands.add_parser("schema", help="write the JSON Schemas editors use")
+    schema.set_defaults(run=_kb_schema)
+
+    gaps = kb_commands.add_parser("gaps", help="what runners asked that runbot could not answer")
+    gaps.add_argument("--days", type=int, default=30, help="look this many days back (30)")
+    gaps.add_argument("--limit", type=int, default=20, help="show this many groups (20)")
+    gaps.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    gaps.set_defaults(run=_kb_gaps)
+
+    stats = kb_commands.add_parser("stats", help="answers and feedback per entry")
+    stats.add_argument("--days", type=int, default=30, help="look this many days back (30)")
+    stats.set_defaults(run=_kb_stats)
 
     evaluation = commands.add_parser("eval", help="measure answer quality on the evaluation set")
     group = evaluation.add_mutually_exclusive_group()
@@ -91,18 +122,89 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _question_log(settings: Settings) -> SqliteQuestionLog | None:
+    if not settings.runbot_question_log:
+        return None
+    return SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days)
+
+
+def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
+    """The service a running bot uses: with the question log, if it is enabled."""
+    return RunbotService(knowledge_dir, question_log=_question_log(settings))
+
+
 def _run(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    return _chat(options, settings, knowledge_dir)
+    platforms = settings.platforms
+    if not platforms:
+        return _chat(options, settings, knowledge_dir)
+    service = _serving_service(settings, knowledge_dir)
+    asyncio.run(_serve(service, settings, platforms))
+    return 0
+
+
+def _telegram(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    if settings.telegram_bot_token is None:
+        print("runbot telegram: set TELEGRAM_BOT_TOKEN (see .env.example)", file=sys.stderr)
+        return 2
+    asyncio.run(_serve(_serving_service(settings, knowledge_dir), settings, ["telegram"]))
+    return 0
+
+
+def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    if settings.discord_bot_token is None:
+        print("runbot discord: set DISCORD_BOT_TOKEN (see .env.example)", file=sys.stderr)
+        return 2
+    if options.sync:
+        from adapters.discord_bot.client import sync_commands
+
+        count = asyncio.run(sync_commands(RunbotService(knowledge_dir), settings))
+        where = f"server {settings.discord_guild_id}" if settings.discord_guild_id else "globally"
+        print(f"Synced {count} commands {where}.")
+        return 0
+    asyncio.run(_serve(_serving_service(settings, knowledge_dir), settings, ["discord"]))
+    return 0
+
+
+async def _serve(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
+    """Serve every platform in `platforms` from one event loop, reloading on edits."""
+    jobs: list[Coroutine[Any, Any, None]] = []
+    if "telegram" in platforms:
+        from adapters.telegram_bot.app import serve as serve_telegram
+
+        jobs.append(serve_telegram(service, settings))
+    if "discord" in platforms:
+        from adapters.discord_bot.client import serve as serve_discord
+
+        jobs.append(serve_discord(service, settings))
+    if settings.runbot_watch_knowledge:
+        jobs.append(watch_knowledge(service))
+    logging.getLogger(__name__).info("runbot serving: %s", ", ".join(platforms))
+    await asyncio.gather(*jobs)
 
 
 def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from adapters.console import run_chat
 
-    run_chat(RunbotService(knowledge_dir))
+    service = _serving_service(settings, knowledge_dir)
+    if not settings.runbot_watch_knowledge:
+        run_chat(service)
+        return 0
+
+    async def chat_while_watching() -> None:
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch_knowledge(service, stop=stop))
+        try:
+            await asyncio.to_thread(run_chat, service)
+        finally:
+            stop.set()
+            await watcher
+
+    asyncio.run(chat_while_watching())
     return 0
 
 
 def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    # Operators script and audit with `ask`; it is not logged as a runner's question.
     service = RunbotService(knowledge_dir)
     if options.question is None and not options.json:
         print("runbot ask: give a QUESTION (or use --json to read questions from stdin)")
@@ -123,13 +225,60 @@ def _answer_lines(service: RunbotService, lines: TextIO, out: TextIO) -> None:
 
 
 def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    knowledge = load_knowledge(knowledge_dir)  # raises KnowledgeError, printed by main()
+    brain = Brain(load_knowledge(knowledge_dir))  # raises KnowledgeError, printed by main()
+    knowledge = brain.knowledge
+    warnings = lint(brain)
+    for warning in warnings:
+        print(warning)
     questions = sum(len(entry.questions) for entry in knowledge.entries.values())
+    verdict = "OK" if not warnings else f"OK with {len(warnings)} warning(s)"
+    if warnings and options.strict:
+        verdict = f"FAILED (--strict): {len(warnings)} warning(s)"
     print(
-        f"OK: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
+        f"{verdict}: {len(knowledge.entries)} entries in {len(knowledge.topics)} topics, "
         f"{questions} example questions, {len(knowledge.sources)} sources, "
         f"{len(knowledge.red_flags.red_flags)} red flags."
     )
+    return 1 if warnings and options.strict else 0
+
+
+def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    schema_dir = knowledge_dir / SCHEMA_DIR
+    schema_dir.mkdir(exist_ok=True)
+    for name, text in render_schemas().items():
+        (schema_dir / name).write_text(text, encoding="utf-8")
+        print(f"wrote {schema_dir / name}")
+    for pattern in SCHEMAS:
+        for path in sorted(knowledge_dir.glob(pattern)):
+            comment = schema_comment(path, knowledge_dir)
+            text = path.read_text(encoding="utf-8")
+            if not text.startswith(comment):
+                path.write_text(f"{comment}\n{text}", encoding="utf-8")
+                print(f"added the schema line to {path}")
+    return 0
+
+
+def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    brain = Brain(load_knowledge(knowledge_dir))
+    with SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days) as question_log:
+        gaps = find_gaps(brain, question_log.recent(options.days), options.limit)
+    print(format_gaps(gaps, options.format, options.days), end="")
+    return 0
+
+
+def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    knowledge = load_knowledge(knowledge_dir)
+    with SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days) as question_log:
+        counts = {row.entry_id: row for row in question_log.entry_counts(options.days)}
+    print(f"{'entry':<28} {'answered':>8} {'helpful':>8} {'not helpful':>12}")
+    for entry_id in sorted(
+        knowledge.entries, key=lambda i: -(counts[i].answered if i in counts else 0)
+    ):
+        row = counts.get(entry_id)
+        answered, helpful, unhelpful = (
+            (row.answered, row.helpful, row.not_helpful) if row else (0, 0, 0)
+        )
+        print(f"{entry_id:<28} {answered:>8} {helpful:>8} {unhelpful:>12}")
     return 0
 
 

@@ -7,8 +7,11 @@ so a moderator sees whether to add an example question to that entry or write a 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -16,7 +19,7 @@ from bot.answering import Brain
 from bot.question_log import LoggedQuestion
 from bot.reply import Status
 
-__all__ = ["Gap", "find_gaps"]
+__all__ = ["Gap", "find_gaps", "format_gaps"]
 
 # Answers below this confidence are shown too: they were given, but only just.
 LOW_CONFIDENCE = 0.65
@@ -79,3 +82,43 @@ def _gap(brain: Brain, group: list[LoggedQuestion]) -> Gap:
         nearest_entry=nearest[0].entry_id if nearest else None,
         nearest_score=nearest[0].score if nearest else 0.0,
     )
+
+
+def format_gaps(gaps: Sequence[Gap], style: str, days: int) -> str:
+    """The gap report as a readable table, CSV, or JSON."""
+    if style == "json":
+        rows = [{**asdict(gap), "advice": gap.advice} for gap in gaps]
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    if style == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["count", "askers", "examples", "statuses", "nearest_entry", "score", "advice"]
+        )
+        for gap in gaps:
+            writer.writerow(
+                [
+                    gap.count,
+                    gap.askers,
+                    " | ".join(gap.examples),
+                    " ".join(gap.statuses),
+                    gap.nearest_entry or "",
+                    f"{gap.nearest_score:.2f}",
+                    gap.advice,
+                ]
+            )
+        return out.getvalue()
+    if not gaps:
+        return f"No unanswered questions in the last {days} days.\n"
+    lines = [f"Questions runbot could not answer well, last {days} days (most asked first):", ""]
+    for number, gap in enumerate(gaps, start=1):
+        asked = (
+            f"asked {gap.count}x by {gap.askers} people" if gap.askers else f"asked {gap.count}x"
+        )
+        lines.append(f"{number}. {gap.examples[0]!r}  ({asked}; {', '.join(gap.statuses)})")
+        lines.extend(f"     also: {example!r}" for example in gap.examples[1:])
+        nearest = (
+            f"'{gap.nearest_entry}' ({gap.nearest_score:.2f})" if gap.nearest_entry else "none"
+        )
+        lines.append(f"     nearest entry: {nearest} -> {gap.advice}")
+    return "\n".join(lines) + "\n"

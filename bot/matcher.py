@@ -42,6 +42,7 @@ class ScoringWeights:
     string_weight: float = 0.25  # share of the rapidfuzz signal in the final score
     unknown_word_factor: float = 1.0  # weight of a word the KB never uses, in units of max idf
     off_topic_factor: float = 2.0  # weight of an off-topic word, in units of max idf
+    min_weight: float = 0.05  # even a word every entry uses says a little
     refine_limit: int = 40  # examples re-scored with rapidfuzz
 
 
@@ -94,7 +95,7 @@ class MatchIndex:
                 postings[token].append(number)
         entry_count = max(len(entry_ids), 1)
         self._idf = {
-            token: max(math.log((entry_count + 1) / (len(entries) + 0.5)), 0.05)
+            token: max(math.log((entry_count + 1) / (len(entries) + 0.5)), self.weights.min_weight)
             for token, entries in entries_with.items()
         }
         self._max_idf = math.log((entry_count + 1) / 0.5)

@@ -1,0 +1,131 @@
+"""Warnings about knowledge that loads but will not work as its moderators expect."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+from bot.answering import Brain
+from bot.problems import Problem
+from bot.reply import Status
+
+__all__ = ["MIN_QUESTIONS", "lint"]
+
+MIN_QUESTIONS = 6
+# Example questions of two entries this similar (0-100, word order ignored) are ones the
+# matcher cannot tell apart.
+TOO_ALIKE = 90
+
+
+def lint(brain: Brain) -> list[Problem]:
+    """Every warning for the knowledge `brain` was built from, in file order."""
+    warnings = [
+        *_too_few_questions(brain),
+        *_examples_resolving_elsewhere(brain),
+        *_examples_too_alike(brain),
+        *_unused_synonyms(brain),
+        *_uncited_sources(brain),
+    ]
+    return sorted(warnings)
+
+
+def _warning(where: tuple[str, int, int], message: str) -> Problem:
+    return Problem(where[0], where[1], where[2], message, "warning")
+
+
+def _too_few_questions(brain: Brain) -> list[Problem]:
+    knowledge = brain.knowledge
+    return [
+        _warning(
+            knowledge.where("entry", entry.id),
+            f"'{entry.id}' has {len(entry.questions)} example questions; write at least "
+            f"{MIN_QUESTIONS} (the ways runners really ask it) so it can be found",
+        )
+        for entry in knowledge.entries.values()
+        if len(entry.questions) < MIN_QUESTIONS
+    ]
+
+
+def _examples_resolving_elsewhere(brain: Brain) -> list[Problem]:
+    warnings = []
+    for entry in brain.knowledge.entries.values():
+        for number, question in enumerate(entry.questions):
+            reply = brain.answer(question)
+            if reply.status is Status.ANSWERED and reply.entry_id == entry.id:
+                continue
+            if reply.status is Status.ANSWERED:
+                got = f"is answered with '{reply.entry_id}'"
+            elif reply.status is Status.CLARIFY:
+                choices = ", ".join(f"'{s.id}'" for s in reply.suggestions)
+                got = f"gets 'did you mean' between {choices}"
+            else:
+                got = f"is not answered ({reply.status.value})"
+            where = brain.knowledge.where("question", entry.id, str(number))
+            warnings.append(
+                _warning(where, f"example of '{entry.id}' {got}: {question!r} (reword it)")
+            )
+    return warnings
+
+
+def _examples_too_alike(brain: Brain) -> list[Problem]:
+    knowledge = brain.knowledge
+    normalized = {
+        entry.id: [
+            (number, question, brain.normalizer.normalize(question).text)
+            for number, question in enumerate(entry.questions)
+        ]
+        for entry in knowledge.entries.values()
+    }
+    warnings = []
+    for first, second in combinations(knowledge.entries, 2):
+        for number, question, text in normalized[first]:
+            for other_number, other, other_text in normalized[second]:
+                score = fuzz.token_sort_ratio(text, other_text)
+                if text and score >= TOO_ALIKE:
+                    where = knowledge.where("question", second, str(other_number))
+                    first_at = knowledge.where("question", first, str(number))
+                    warnings.append(
+                        _warning(
+                            where,
+                            f"{other!r} ('{second}') and {question!r} ('{first}', "
+                            f"{first_at[0]}:{first_at[1]}) are {score:.0f}% alike: "
+                            "the matcher cannot tell these entries apart",
+                        )
+                    )
+    return warnings
+
+
+def _unused_synonyms(brain: Brain) -> list[Problem]:
+    knowledge = brain.knowledge
+    used = {token for text in brain.index.example_normalized for token in text.split()}
+    for flag in knowledge.red_flags.red_flags:
+        for pattern in flag.patterns:
+            used.update(brain.normalizer.normalize(pattern).every_token)
+    warnings = []
+    for word in knowledge.vocabulary.synonyms:
+        token = brain.normalizer.normalize(word).every_token
+        if token and not set(token) & used:
+            warnings.append(
+                _warning(
+                    knowledge.where("synonym", word),
+                    f"synonym '{word}' is not used by any example question or red flag, "
+                    "so its variants change nothing",
+                )
+            )
+    return warnings
+
+
+def _uncited_sources(brain: Brain) -> list[Problem]:
+    knowledge = brain.knowledge
+    cited = {entry.source.ref for entry in knowledge.entries.values()}
+    for entry in knowledge.entries.values():
+        if entry.caveat:
+            cited.update(entry.caveat.cite)
+    for flag in knowledge.red_flags.red_flags:
+        cited.update(flag.cite)
+    return [
+        _warning(knowledge.where("source", source_id), f"source '{source_id}' is never cited")
+        for source_id in knowledge.sources
+        if source_id not in cited
+    ]
