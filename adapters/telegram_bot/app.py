@@ -32,6 +32,7 @@ from telegram.ext import (
 
 from adapters.telegram_bot import handlers
 from adapters.telegram_bot.addressing import AddressedToBot
+from adapters.telegram_bot.delivery import send
 from adapters.telegram_bot.handlers import RUNBOT, Runbot
 from adapters.telegram_bot.logs import token_kept_out_of_logs
 from adapters.telegram_bot.render import Rendered
@@ -77,6 +78,7 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
     application.bot_data[RUNBOT] = Runbot(
         service=service,
         moderator_ids=frozenset(settings.telegram_moderator_ids),
+        moderator_chat_id=settings.telegram_moderator_chat_id,
         keeps_questions=settings.runbot_question_log,
         retention_days=settings.runbot_retention_days,
     )
@@ -126,8 +128,12 @@ async def serve(service: RunbotService, settings: Settings) -> None:
 async def _run(application: RunbotApplication, settings: Settings) -> None:
     try:
         await application.initialize()
-    except InvalidToken:
-        log.error("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN")
+    except BaseException as error:
+        await application.bot.shutdown()  # PTB leaves its HTTP clients open when getMe fails
+        if isinstance(error, InvalidToken):
+            log.error("Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN")
+            # PTB's message quotes the token; whoever logs this exception must not see it.
+            raise InvalidToken("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
         raise
     try:
         # run_polling/run_webhook call post_init; this manual lifecycle must do it itself.
@@ -210,8 +216,7 @@ def _moderators_told_of_reloads(
 
 async def _send_notice(application: RunbotApplication, chat_id: int, rendered: Rendered) -> None:
     try:
-        for text in rendered.messages:
-            await application.bot.send_message(chat_id, text, parse_mode="HTML")
+        await send(application.bot, chat_id, rendered)
     except TelegramError as error:
         log.warning("could not tell the moderators' chat about a reload: %s", error)
 

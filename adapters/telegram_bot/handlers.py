@@ -10,20 +10,17 @@ import logging
 from dataclasses import dataclass
 
 from telegram import (
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    MaybeInaccessibleMessage,
     Message,
-    ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from adapters.telegram_bot import views
 from adapters.telegram_bot.addressing import question_after_command, without_mention
 from adapters.telegram_bot.callbacks import ChooseEntry, ChooseTopic, ListTopics, Vote, parse
+from adapters.telegram_bot.delivery import drop_vote_buttons, replace_menu, send_reply
 from adapters.telegram_bot.inline import inline_results
 from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs, render_reply
 from bot.reply import Question
@@ -52,7 +49,6 @@ log = logging.getLogger(__name__)
 
 RUNBOT = "runbot"
 PLATFORM = "telegram"
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _INLINE_CACHE_SECONDS = 60  # short, so a knowledge reload shows up soon in inline results
 
 
@@ -62,6 +58,7 @@ class Runbot:
 
     service: RunbotService
     moderator_ids: frozenset[int]
+    moderator_chat_id: int | None
     keeps_questions: bool
     retention_days: int
 
@@ -112,8 +109,10 @@ async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if await _refused(update, context, "/reload"):
         return
     # Loading takes a moment: off the event loop, so other chats keep getting answers.
-    result = await asyncio.to_thread(_runbot(context).service.reload)
-    await _send(update, views.reload_view(result))
+    runbot = _runbot(context)
+    result = await asyncio.to_thread(runbot.service.reload)
+    if _message(update).chat.id != runbot.moderator_chat_id:  # that chat gets a reload notice
+        await _send(update, views.reload_view(result))
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -167,30 +166,33 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     service = _runbot(context).service
     match parse(query.data):
         case ChooseEntry(entry_id):
+            if query.message is None:  # a message sent inline: runbot has no chat to answer in
+                await query.answer()
+                return
             entry = service.brain.knowledge.entries.get(entry_id)
             asker = str(query.from_user.id)
             question = Question(entry.title if entry else entry_id, PLATFORM, asker)
             reply = service.answer_entry(entry_id, question)
-            if reply is None or query.message is None:
-                await query.answer(views.ENTRY_GONE if reply is None else None)
+            if reply is None:
+                await query.answer(views.ENTRY_GONE)
                 return
             await query.answer()
-            await _send_to_chat(query.message, render_reply(reply))
+            await send_reply(query.message, render_reply(reply), quote=False)
         case ChooseTopic(index):
             menus = service.topics()
             if index >= len(menus):
                 await query.answer(views.MENU_OUT_OF_DATE)
                 return
             await query.answer()
-            await _edit(query.message, views.topic_view(menus[index]))
+            await replace_menu(query.message, views.topic_view(menus[index]))
         case ListTopics():
             await query.answer()
-            await _edit(query.message, views.topics_view(service.topics()))
+            await replace_menu(query.message, views.topics_view(service.topics()))
         case Vote(reply_id, helpful):
             counted = service.record_feedback(reply_id, helpful)
             thanks = views.THANKS_HELPFUL if helpful else views.THANKS_NOT_HELPFUL
             await query.answer(thanks if counted else views.ALREADY_VOTED)
-            await _drop_vote_buttons(query.message)
+            await drop_vote_buttons(query.message)
         case None:
             await query.answer()
 
@@ -213,10 +215,7 @@ async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("unexpected error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_message is not None:
             try:
-                await _send_to_chat(
-                    update.effective_message,
-                    render_paragraphs([Paragraph(views.SOMETHING_WENT_WRONG)]),
-                )
+                await _say(update, views.SOMETHING_WENT_WRONG)
             except TelegramError as failure:
                 log.warning("could not apologise for the error: %s", failure)
 
@@ -264,51 +263,4 @@ async def _say(update: Update, text: str) -> None:
 async def _send(update: Update, rendered: Rendered) -> None:
     """Reply in the update's chat; in groups, quoting the message replied to."""
     message = _message(update)
-    quote = message.chat.type != ChatType.PRIVATE
-    await _send_to_chat(message, rendered, quote=quote)
-
-
-async def _send_to_chat(
-    message: MaybeInaccessibleMessage, rendered: Rendered, *, quote: bool = False
-) -> None:
-    bot = message.get_bot()
-    for number, text in enumerate(rendered.messages, start=1):
-        last = number == len(rendered.messages)
-        await bot.send_message(
-            chat_id=message.chat.id,
-            text=text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=_NO_PREVIEW,
-            reply_markup=rendered.keyboard if last else None,
-            reply_parameters=(
-                ReplyParameters(message.message_id, allow_sending_without_reply=True)
-                if quote and number == 1
-                else None
-            ),
-        )
-
-
-async def _edit(message: MaybeInaccessibleMessage | None, rendered: Rendered) -> None:
-    """Replace a menu message in place (menus are short: one message)."""
-    if not isinstance(message, Message):
-        return
-    await message.edit_text(
-        rendered.messages[0],
-        parse_mode=ParseMode.HTML,
-        link_preview_options=_NO_PREVIEW,
-        reply_markup=rendered.keyboard,
-    )
-
-
-async def _drop_vote_buttons(message: MaybeInaccessibleMessage | None) -> None:
-    """After a vote, keep the follow-up buttons but not the feedback ones."""
-    if not isinstance(message, Message) or message.reply_markup is None:
-        return
-    rows = message.reply_markup.inline_keyboard
-    kept = [row for row in rows if not any(_is_vote(button.callback_data) for button in row)]
-    if len(kept) != len(rows):
-        await message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
-
-
-def _is_vote(callback_data: str | object) -> bool:
-    return isinstance(callback_data, str) and isinstance(parse(callback_data), Vote)
+    await send_reply(message, rendered, quote=message.chat.type != ChatType.PRIVATE)

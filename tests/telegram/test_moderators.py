@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tests.telegram.conftest import StartBot
-from tests.telegram.updates import PRIVATE_CHAT, button_press, group, private
+from tests.telegram.updates import GROUP_CHAT, PRIVATE_CHAT, button_press, group, private
 
 MODERATOR = 42  # the sender of the private_message fixture
 MODERATORS_CHAT = -1009876543210
@@ -117,3 +117,17 @@ async def test_moderators_chat_hears_of_reloads_from_commands_and_the_watcher(
     bot.service.reload()  # on the event loop, as an asyncio watcher would
     notice = (await bot.api.wait_for("sendMessage", 4))[3]
     assert notice["chat_id"] == MODERATORS_CHAT
+
+
+async def test_reload_in_the_moderators_chat_is_reported_there_once(
+    start_bot: StartBot,
+) -> None:
+    bot = await start_bot(telegram_moderator_ids=[43], telegram_moderator_chat_id=GROUP_CHAT)
+
+    notice = await bot.ask(group("/reload"))  # sent by user 43 in the group
+    await bot.ask(private("what to do about a side stitch"))  # handled after /reload was
+
+    assert notice["chat_id"] == GROUP_CHAT
+    assert notice["text"].startswith("Knowledge reloaded: 3 entries")
+    to_group = [call for call in bot.api.sent("sendMessage") if call["chat_id"] == GROUP_CHAT]
+    assert to_group == [notice]

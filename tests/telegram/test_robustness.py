@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 
 import pytest
 from telegram import Update
+from telegram.error import InvalidToken
 
-from adapters.telegram_bot.app import build_application
+from adapters.telegram_bot.app import build_application, serve
 from bot.service import RunbotService
 from tests.telegram.conftest import KNOWLEDGE, TOKEN, StartBot, TelegramSession, telegram_settings
 from tests.telegram.standin import BotApiStandIn
@@ -161,3 +163,20 @@ async def test_an_unexpected_error_is_logged_and_the_runner_gets_an_apology(
     [record] = [r for r in caplog.records if r.exc_info]
     assert record.getMessage() == "unexpected error while handling an update"
     assert "RuntimeError: a bug in runbot" in caplog.text  # the traceback goes to the log
+
+
+async def test_a_rejected_token_stops_serving_with_a_clear_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = BotApiStandIn(token="999999:OTHER")
+    settings = telegram_settings(await api.start())
+    try:
+        with pytest.raises(InvalidToken) as raised:
+            await serve(RunbotService(KNOWLEDGE), settings)
+    finally:
+        await api.stop()
+
+    assert "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN" in caplog.text
+    assert TOKEN not in caplog.text
+    # Whoever catches and logs the error (the CLI) must not print the token either.
+    assert TOKEN not in "".join(traceback.format_exception(raised.value))

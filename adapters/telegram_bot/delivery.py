@@ -1,0 +1,67 @@
+"""Send rendered messages to Telegram: replies, menus edited in place, notices to a chat."""
+
+from __future__ import annotations
+
+from telegram import (
+    Bot,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    MaybeInaccessibleMessage,
+    Message,
+    ReplyParameters,
+)
+from telegram.constants import ParseMode
+
+from adapters.telegram_bot.callbacks import Vote, parse
+from adapters.telegram_bot.render import Rendered
+
+__all__ = ["drop_vote_buttons", "replace_menu", "send", "send_reply"]
+
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def send_reply(message: MaybeInaccessibleMessage, rendered: Rendered, *, quote: bool) -> None:
+    """Send `rendered` into the message's chat; `quote` makes the first part quote it."""
+    quoted = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    await send(message.get_bot(), message.chat.id, rendered, quoted if quote else None)
+
+
+async def send(
+    bot: Bot, chat_id: int, rendered: Rendered, quoted: ReplyParameters | None = None
+) -> None:
+    """Send every part in order; the keyboard goes on the last part, the quote on the first."""
+    for number, text in enumerate(rendered.messages, start=1):
+        await bot.send_message(
+            chat_id=chat_id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=_NO_PREVIEW,
+            reply_markup=rendered.keyboard if number == len(rendered.messages) else None,
+            reply_parameters=quoted if number == 1 else None,
+        )
+
+
+async def replace_menu(message: MaybeInaccessibleMessage | None, rendered: Rendered) -> None:
+    """Replace a menu message in place (menus are short: one message)."""
+    if not isinstance(message, Message):
+        return  # too old to edit, or sent inline
+    await message.edit_text(
+        rendered.messages[0],
+        parse_mode=ParseMode.HTML,
+        link_preview_options=_NO_PREVIEW,
+        reply_markup=rendered.keyboard,
+    )
+
+
+async def drop_vote_buttons(message: MaybeInaccessibleMessage | None) -> None:
+    """After a vote, keep the follow-up buttons but not the feedback ones."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    rows = message.reply_markup.inline_keyboard
+    kept = [row for row in rows if not any(_is_vote(button.callback_data) for button in row)]
+    if len(kept) != len(rows):
+        await message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+
+
+def _is_vote(callback_data: object) -> bool:
+    return isinstance(callback_data, str) and isinstance(parse(callback_data), Vote)
