@@ -9,10 +9,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from telegram import (
-    Message,
-    Update,
-)
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
