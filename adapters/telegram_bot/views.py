@@ -58,7 +58,7 @@ def start_view(
     topics: Sequence[TopicMenu], article: Source | None, keeps_questions: bool, days: int
 ) -> Rendered:
     """The greeting: what runbot knows, that it is not a doctor, and what it keeps."""
-    known = ", ".join(topic.name.lower() for topic in topics)
+    known = ", ".join(topic.name for topic in topics)
     where = f' from "{article.title}" by {article.author}' if article else ""
     kept = (
         f"What I keep: the questions you ask, for {days} days and without your name, "
@@ -70,8 +70,8 @@ def start_view(
         [
             Paragraph("Hi! I'm runbot.", Style.BOLD),
             Paragraph(
-                f"I answer runners' questions about {known}{where}, with the research where "
-                "it disagrees. Just send me your question, or pick one from /topics."
+                f"I answer runners' questions{where}, with the research where it disagrees. "
+                f"Topics: {known}. Just send me your question, or pick one from /topics."
             ),
             Paragraph(messages.DISCLAIMER, Style.ITALIC),
             Paragraph(kept),

@@ -45,9 +45,10 @@ async def test_start_greets_and_says_what_runbot_knows_and_keeps(bot: TelegramSe
     assert sent["parse_mode"] == "HTML"
     assert sent["text"] == (
         "<b>Hi! I'm runbot.</b>\n\n"
-        "I answer runners' questions about easing a cramp, side stitches from "
+        "I answer runners' questions from "
         '"Running: How to Overcome Muscle Cramps" by Anna Weber, with the research where it '
-        "disagrees. Just send me your question, or pick one from /topics.\n\n"
+        "disagrees. Topics: Easing a cramp, Side stitches. Just send me your question, or "
+        "pick one from /topics.\n\n"
         f"{DISCLAIMER}\n\n"
         "What I keep: the questions you ask, for 30 days and without your name, to improve "
         "my answers."
