@@ -12,17 +12,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.answering import Brain
-from bot.evaluation import evaluate, load_cases
-from bot.gaps import find_gaps, format_gaps
-from bot.lint import lint
 from bot.loading import load_knowledge
 from bot.problems import KnowledgeError
-from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, reply_json
-from bot.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
-from bot.service import RunbotService
+from bot.service import QuestionLog, RunbotService
 from bot.settings import PROJECT_ROOT, Settings
-from bot.watch import watch_knowledge
+
+# Commands import what only they need inside their functions: `runbot ask` must start fast.
 
 __all__ = ["main"]
 
@@ -122,9 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _question_log(settings: Settings) -> SqliteQuestionLog | None:
+def _question_log(settings: Settings) -> QuestionLog | None:
     if not settings.runbot_question_log:
         return None
+    from bot.question_log import SqliteQuestionLog
+
     return SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days)
 
 
@@ -167,6 +165,8 @@ def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
 
 async def _serve(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
     """Serve every platform in `platforms` from one event loop, reloading on edits."""
+    from bot.watch import watch_knowledge
+
     jobs: list[Coroutine[Any, Any, None]] = []
     if "telegram" in platforms:
         from adapters.telegram_bot.app import serve as serve_telegram
@@ -184,6 +184,7 @@ async def _serve(service: RunbotService, settings: Settings, platforms: list[str
 
 def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from adapters.console import run_chat
+    from bot.watch import watch_knowledge
 
     service = _serving_service(settings, knowledge_dir)
     if not settings.runbot_watch_knowledge:
@@ -225,6 +226,8 @@ def _answer_lines(service: RunbotService, lines: TextIO, out: TextIO) -> None:
 
 
 def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.lint import lint
+
     brain = Brain(load_knowledge(knowledge_dir))  # raises KnowledgeError, printed by main()
     knowledge = brain.knowledge
     warnings = lint(brain)
@@ -243,6 +246,8 @@ def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 
 def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
+
     schema_dir = knowledge_dir / SCHEMA_DIR
     schema_dir.mkdir(exist_ok=True)
     for name, text in render_schemas().items():
@@ -259,6 +264,9 @@ def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: P
 
 
 def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.gaps import find_gaps, format_gaps
+    from bot.question_log import SqliteQuestionLog
+
     brain = Brain(load_knowledge(knowledge_dir))
     with SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days) as question_log:
         gaps = find_gaps(brain, question_log.recent(options.days), options.limit)
@@ -267,6 +275,8 @@ def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
 
 
 def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.question_log import SqliteQuestionLog
+
     knowledge = load_knowledge(knowledge_dir)
     with SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days) as question_log:
         counts = {row.entry_id: row for row in question_log.entry_counts(options.days)}
@@ -283,6 +293,8 @@ def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 
 def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.evaluation import evaluate, load_cases
+
     path = options.file or EVAL_SETS["dev" if options.dev else "eval"]
     report = evaluate(Brain(load_knowledge(knowledge_dir)), load_cases(path))
     print(f"evaluation set: {path}")

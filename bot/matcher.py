@@ -24,12 +24,15 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from bot.normalize import Normalized, Normalizer
+
+if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs it
+    import numpy.typing as npt
 
 __all__ = ["Candidate", "MatchIndex", "ScoringWeights"]
 
@@ -43,7 +46,9 @@ class ScoringWeights:
     unknown_word_factor: float = 1.0  # weight of a word the KB never uses, in units of max idf
     off_topic_factor: float = 2.0  # weight of an off-topic word, in units of max idf
     min_weight: float = 0.05  # even a word every entry uses says a little
-    refine_limit: int = 40  # examples re-scored with rapidfuzz
+    entry_weight: float = 0.5  # share of the whole-entry signal (vs the best single example)
+    coverage: float = 3.0  # a word in 1/coverage of an entry's examples is central to it
+    refine_limit: int = 12  # entries re-scored with rapidfuzz
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,21 @@ class MatchIndex:
             [sum(self._idf[token] for token in tokens) for tokens in example_tokens],
             dtype=np.float64,
         )
+        # Each entry as a whole: the share of its examples using each word.
+        examples_of = np.bincount(self._example_entry, minlength=len(entry_ids))
+        uses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for number, tokens in enumerate(example_tokens):
+            for token in tokens:
+                uses[token][example_entry[number]] += 1
+        self._profile: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {}
+        entry_mass = np.zeros(len(entry_ids), dtype=np.float64)
+        for token, counts in uses.items():
+            entries = np.fromiter(counts, dtype=np.int32, count=len(counts))
+            share = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            share /= examples_of[entries]
+            self._profile[token] = (entries, share)
+            entry_mass[entries] += self._idf[token] * share
+        self._entry_mass = entry_mass
 
     def __len__(self) -> int:
         return len(self.example_text)
@@ -135,22 +155,71 @@ class MatchIndex:
         if not touched:
             return []
         numbers = np.unique(np.concatenate(touched))
-        overlap = matched[numbers]
-        recall = overlap / query_mass
-        precision = overlap / self._example_mass[numbers]
-        beta2 = self.weights.recall_bias**2
-        f_score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+        example_f = self._f_score(matched[numbers], query_mass, self._example_mass[numbers])
+        entry_f = self._entry_f_score(tokens, question.off_topic, query_mass)
 
-        best_first = numbers[np.argsort(-f_score, kind="stable")[: self.weights.refine_limit]]
-        by_number = dict(zip(numbers.tolist(), f_score.tolist(), strict=True))
+        # The best example of each entry, then each entry's blend of the two signals.
+        order = np.argsort(-example_f, kind="stable")
+        best_examples = numbers[order]
+        entries, first = np.unique(self._example_entry[best_examples], return_index=True)
+        best_examples, best_f = best_examples[first], example_f[order][first]
+        share = self.weights.entry_weight
+        blended = (1 - share) * best_f + share * entry_f[entries]
+
         query_text = " ".join(sorted(tokens))
-        best: dict[int, Candidate] = {}
         string_weight = self.weights.string_weight
-        for number in best_first.tolist():
-            similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[number]) / 100
-            score = (1 - string_weight) * by_number[number] + string_weight * similarity
-            entry = int(self._example_entry[number])
-            if entry not in best or score > best[entry].score:
-                best[entry] = Candidate(self.entry_ids[entry], score, self.example_text[number])
-        ranked = sorted(best.values(), key=lambda candidate: -candidate.score)
-        return ranked[:limit]
+        candidates = []
+        for position in np.argsort(-blended, kind="stable")[: self.weights.refine_limit].tolist():
+            example = int(best_examples[position])
+            similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
+            score = (1 - string_weight) * float(blended[position]) + string_weight * similarity
+            entry_id = self.entry_ids[int(entries[position])]
+            candidates.append(Candidate(entry_id, score, self.example_text[example]))
+        candidates.sort(key=lambda candidate: -candidate.score)
+        return candidates[:limit]
+
+    def _f_score(
+        self,
+        overlap: npt.NDArray[np.float64],
+        query_mass: float,
+        candidate_mass: npt.NDArray[np.float64],
+    ) -> npt.NDArray[np.float64]:
+        recall = overlap / query_mass
+        precision = overlap / candidate_mass
+        beta2 = self.weights.recall_bias**2
+        denominator = beta2 * precision + recall
+        scores: npt.NDArray[np.float64] = np.divide(
+            (1 + beta2) * precision * recall,
+            denominator,
+            out=np.zeros_like(denominator),
+            where=denominator > 0,
+        )
+        return scores
+
+    def _entry_f_score(
+        self, tokens: set[str], off_topic: frozenset[str], query_mass: float
+    ) -> npt.NDArray[np.float64]:
+        """How well each whole entry covers the question, and the question the entry."""
+        covered = np.zeros(len(self.entry_ids), dtype=np.float64)
+        expected = np.zeros(len(self.entry_ids), dtype=np.float64)
+        for token in tokens:
+            profile = self._profile.get(token)
+            if profile is None or token in off_topic:
+                continue
+            entries, share = profile
+            weight = self._idf[token]
+            covered[entries] += weight * np.minimum(1.0, share * self.weights.coverage)
+            expected[entries] += weight * share
+        recall = covered / query_mass
+        precision = np.divide(
+            expected, self._entry_mass, out=np.zeros_like(expected), where=self._entry_mass > 0
+        )
+        beta2 = self.weights.recall_bias**2
+        denominator = beta2 * precision + recall
+        scores: npt.NDArray[np.float64] = np.divide(
+            (1 + beta2) * precision * recall,
+            denominator,
+            out=np.zeros_like(denominator),
+            where=denominator > 0,
+        )
+        return scores

@@ -18,6 +18,7 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.english import is_english_word
 from bot.knowledge import VocabularyFile
 
 __all__ = ["Normalized", "Normalizer", "stem", "words"]
@@ -120,12 +121,12 @@ class Normalizer:
 
     def correct(self, word: str) -> str:
         """`word`, or the known word it is most likely a misspelling of."""
-        if word in self._known or len(word) < _MIN_CORRECTABLE or word.isdigit():
+        if word in self._known or len(word) < _MIN_CORRECTABLE or not word.isalpha():
             return word
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        corrected = self._nearest_known(word)
+        corrected = word if is_english_word(word) else self._nearest_known(word)
         if len(self._corrections) < 100_000:
             self._corrections[word] = corrected
         return corrected

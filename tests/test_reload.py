@@ -1,0 +1,148 @@
+"""Moderators' edits take effect without a restart; a bad edit never takes the bot down."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from bot.reply import Question, Status
+from bot.service import ReloadResult, RunbotService
+from bot.watch import watch_knowledge
+from tests.conftest import ENTRIES
+
+QUESTION = Question("stitch while running", "console")
+
+
+def test_good_edit_is_swapped_in(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    path = small_knowledge / "entries" / "easing.yaml"
+    path.write_text(
+        ENTRIES.replace("Grab the painful area", "Breathe out slowly and grab the painful area")
+    )
+
+    result = service.reload()
+
+    assert result.ok
+    assert result.summary.startswith("Knowledge reloaded: 2 entries")
+    assert service.answer(QUESTION).body.startswith("Breathe out slowly")
+
+
+def test_broken_edit_keeps_the_last_good_knowledge_and_says_where(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    heard: list[ReloadResult] = []
+    service.on_reload(heard.append)
+    (small_knowledge / "entries" / "easing.yaml").write_text(
+        ENTRIES.replace("    answer: Grab", "    answr: Grab")
+    )
+
+    result = service.reload()
+
+    assert not result.ok
+    assert (
+        "entries/easing.yaml:18:5: unknown field 'answr': did you mean 'answer'?" in result.summary
+    )
+    assert "still serving the last good knowledge (2 entries)" in result.summary
+    assert heard == [result]
+    reply = service.answer(QUESTION)
+    assert (reply.status, reply.entry_id) == (Status.ANSWERED, "side-stitch")
+
+
+def test_a_reply_in_flight_keeps_the_knowledge_it_started_with(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    brain_before = service.brain
+    (small_knowledge / "entries" / "easing.yaml").write_text(
+        ENTRIES.replace("Grab the painful", "Hold the painful")
+    )
+
+    service.reload()
+
+    assert service.brain is not brain_before
+    assert brain_before.answer(QUESTION.text).body.startswith("Grab the painful")
+
+
+async def wait_for(condition) -> None:
+    """Poll until `condition()` holds; the file watcher has no event for "reload finished"."""
+    async with asyncio.timeout(10):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def test_watcher_reloads_after_a_save(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    results: list[ReloadResult] = []
+    service.on_reload(results.append)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=50))
+    await asyncio.sleep(0.3)  # let the watcher start
+
+    (small_knowledge / "entries" / "easing.yaml").write_text(
+        ENTRIES.replace("Grab the painful", "Press on the painful")
+    )
+    await wait_for(lambda: results)
+
+    stop.set()
+    await watcher
+    assert results[-1].ok
+    assert service.answer(QUESTION).body.startswith("Press on the painful")
+
+
+async def test_watcher_handles_editors_that_save_by_renaming_a_temporary_file(
+    small_knowledge: Path,
+) -> None:
+    service = RunbotService(small_knowledge)
+    results: list[ReloadResult] = []
+    service.on_reload(results.append)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=50))
+    await asyncio.sleep(0.3)
+
+    temporary = small_knowledge / "entries" / ".easing.yaml.swp~"
+    temporary.write_text(ENTRIES.replace("Grab the painful", "Squeeze the painful"))
+    os.replace(temporary, small_knowledge / "entries" / "easing.yaml")
+    await wait_for(
+        lambda: results and results[-1].ok and "Squeeze" in service.answer(QUESTION).body
+    )
+
+    stop.set()
+    await watcher
+
+
+async def test_a_burst_of_saves_ends_on_the_last_version(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    results: list[ReloadResult] = []
+    service.on_reload(results.append)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=200))
+    await asyncio.sleep(0.3)
+
+    path = small_knowledge / "entries" / "easing.yaml"
+    for number in range(10):
+        path.write_text(ENTRIES.replace("Grab the painful", f"Version {number}, grab the painful"))
+        await asyncio.sleep(0.01)
+    await wait_for(lambda: service.answer(QUESTION).body.startswith("Version 9,"))
+
+    stop.set()
+    await watcher
+    assert len(results) < 10  # debounced into fewer reloads than saves
+    assert all(result.ok for result in results)
+
+
+async def test_watcher_survives_a_broken_save_then_picks_up_the_fix(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    results: list[ReloadResult] = []
+    service.on_reload(results.append)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=50))
+    await asyncio.sleep(0.3)
+    path = small_knowledge / "entries" / "easing.yaml"
+
+    path.write_text("entries: [\n")
+    await wait_for(lambda: results and not results[-1].ok)
+    assert service.answer(QUESTION).entry_id == "side-stitch"
+    path.write_text(ENTRIES.replace("Grab the painful", "Fixed, grab the painful"))
+    await wait_for(lambda: results[-1].ok)
+
+    stop.set()
+    await watcher
+    assert service.answer(QUESTION).body.startswith("Fixed,")
