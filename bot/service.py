@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.answering import Brain
+from bot.gaps import Gap, find_gaps
 from bot.loading import load_knowledge
 from bot.problems import KnowledgeError, Problem
+from bot.question_log import LoggedQuestion
 from bot.reply import Question, Reply, Status, Suggestion
 
 __all__ = ["QuestionLog", "ReloadResult", "RunbotService", "Stats", "TopicMenu"]
@@ -35,6 +37,8 @@ class QuestionLog(Protocol):
     def record(self, question: Question, reply: Reply) -> None: ...
 
     def record_feedback(self, reply_id: str, helpful: bool) -> None: ...
+
+    def recent(self, days: int) -> list[LoggedQuestion]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +124,13 @@ class RunbotService:
         """Entries matching a partial question, best first; all entries when nothing matches."""
         return self._brain.suggest(text, limit)
 
-    def on_reload(self, listener: Callable[[ReloadResult], None]) -> None:
-        """Call `listener` after every reload attempt (e.g. to tell moderators in a chat)."""
+    def on_reload(self, listener: Callable[[ReloadResult], None]) -> Callable[[], None]:
+        """Call `listener` after every reload attempt (e.g. to tell moderators in a chat).
+
+        Returns a function that stops the calls (for an adapter that stops serving).
+        """
         self._reload_listeners.append(listener)
+        return lambda: self._reload_listeners.remove(listener)
 
     def topics(self) -> tuple[TopicMenu, ...]:
         brain = self._brain
@@ -141,6 +149,17 @@ class RunbotService:
         if self._question_log is not None:
             self._question_log.record_feedback(reply_id, helpful)
         return True
+
+    def gaps(self, days: int = 30, limit: int = 10) -> list[Gap] | None:
+        """What runners asked that runbot could not answer well; None without a question log."""
+        if self._question_log is None:
+            return None
+        return find_gaps(self._brain, self._question_log.recent(days), limit)
+
+    @property
+    def keeps_questions(self) -> bool:
+        """Whether questions are logged (adapters say so in /start and /help)."""
+        return self._question_log is not None
 
     def stats(self) -> Stats:
         with self._lock:
