@@ -79,7 +79,6 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
         service=service,
         moderator_ids=frozenset(settings.telegram_moderator_ids),
         moderator_chat_id=settings.telegram_moderator_chat_id,
-        keeps_questions=settings.runbot_question_log,
         retention_days=settings.runbot_retention_days,
     )
     # Edited messages are not asked again: only new messages count.
@@ -95,6 +94,7 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
     application.add_handler(CommandHandler("source", handlers.source, new))
     application.add_handler(CommandHandler("reload", handlers.reload_knowledge, new))
     application.add_handler(CommandHandler("stats", handlers.stats, new))
+    application.add_handler(CommandHandler("gaps", handlers.gaps, new))
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(private & text, handlers.private_question))
     application.add_handler(MessageHandler(addressed & text, handlers.group_question))
@@ -192,11 +192,8 @@ def _moderators_told_of_reloads(
         yield
         return
     loop = asyncio.get_running_loop()
-    serving = True
 
     def tell(result: ReloadResult) -> None:
-        if not serving:
-            return  # the service outlives this Telegram session
         coroutine = _send_notice(application, chat_id, reload_view(result))
         try:
             on_our_loop = asyncio.get_running_loop() is loop
@@ -207,11 +204,11 @@ def _moderators_told_of_reloads(
         else:  # reload() was called from another thread (a worker or the file watcher)
             asyncio.run_coroutine_threadsafe(coroutine, loop)
 
-    service.on_reload(tell)
+    stop_telling = service.on_reload(tell)
     try:
         yield
     finally:
-        serving = False
+        stop_telling()  # the service outlives this Telegram session
 
 
 async def _send_notice(application: RunbotApplication, chat_id: int, rendered: Rendered) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "Runbot",
     "ask",
     "button",
+    "gaps",
     "group_question",
     "help_command",
     "inline_query",
@@ -47,6 +48,9 @@ log = logging.getLogger(__name__)
 RUNBOT = "runbot"
 PLATFORM = "telegram"
 _INLINE_CACHE_SECONDS = 60  # short, so a knowledge reload shows up soon in inline results
+_GAP_DAYS = 30  # /gaps without an argument
+_MOST_GAP_DAYS = 365
+_GAPS_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +60,6 @@ class Runbot:
     service: RunbotService
     moderator_ids: frozenset[int]
     moderator_chat_id: int | None
-    keeps_questions: bool
     retention_days: int
 
 
@@ -70,7 +73,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     article_ids = _article_ids(runbot.service)
     article = knowledge.sources[article_ids[0]] if article_ids else None
     view = views.start_view(
-        runbot.service.topics(), article, runbot.keeps_questions, runbot.retention_days
+        runbot.service.topics(), article, runbot.service.keeps_questions, runbot.retention_days
     )
     await _send(update, view)
 
@@ -117,6 +120,19 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await _refused(update, context, "/stats"):
         return
     await _send(update, views.stats_view(_runbot(context).service.stats()))
+
+
+async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Moderators: what runners asked that runbot could not answer well, most asked first."""
+    if await _refused(update, context, "/gaps"):
+        return
+    days = _gap_days(context.args or [])
+    if days is None:
+        await _say(update, views.GAPS_USAGE.format(most=_MOST_GAP_DAYS, default=_GAP_DAYS))
+        return
+    # Grouping a big log takes a moment: off the event loop, so other chats keep getting answers.
+    found = await asyncio.to_thread(_runbot(context).service.gaps, days, _GAPS_SHOWN)
+    await _send(update, views.gaps_view(found, days))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -243,6 +259,16 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str)
     user = update.effective_user
     question = Question(text, PLATFORM, str(user.id) if user else None)
     await _send(update, render_reply(_runbot(context).service.answer(question)))
+
+
+def _gap_days(args: list[str]) -> int | None:
+    """The days after /gaps (default 30); None unless it is one whole number in range."""
+    if not args:
+        return _GAP_DAYS
+    if len(args) != 1 or not args[0].isdecimal() or len(args[0]) > 3:
+        return None
+    days = int(args[0])
+    return days if 1 <= days <= _MOST_GAP_DAYS else None
 
 
 async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:

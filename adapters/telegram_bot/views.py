@@ -16,8 +16,10 @@ from adapters.telegram_bot.render import (
     Style,
     entry_buttons,
     render_paragraphs,
+    shorten,
 )
 from bot import messages
+from bot.gaps import Gap
 from bot.knowledge import Source
 from bot.service import ReloadResult, Stats, TopicMenu
 
@@ -25,6 +27,8 @@ __all__ = [
     "ALREADY_VOTED",
     "ASK_USAGE",
     "ENTRY_GONE",
+    "GAPS_LOG_OFF",
+    "GAPS_USAGE",
     "MENU_OUT_OF_DATE",
     "MODERATORS_ONLY",
     "SOMETHING_WENT_WRONG",
@@ -32,6 +36,7 @@ __all__ = [
     "THANKS_HELPFUL",
     "THANKS_NOT_HELPFUL",
     "UNKNOWN_COMMAND",
+    "gaps_view",
     "help_view",
     "reload_view",
     "source_view",
@@ -52,6 +57,19 @@ THANKS_NOT_HELPFUL = "Thanks for telling us: moderators use this to improve the 
 ALREADY_VOTED = "Already noted, thanks!"
 ENTRY_GONE = "That answer is no longer available. Send /topics to see what I know."
 MENU_OUT_OF_DATE = "That menu is out of date. Send /topics again."
+GAPS_USAGE = (
+    "Add how many days to look back (1 to {most}), or nothing for the last {default} days, "
+    "for example:\n/gaps 7"
+)
+GAPS_LOG_OFF = "The question log is off (RUNBOT_QUESTION_LOG=off), so there is nothing to report."
+# Runners' questions can be long; a report line needs only enough to recognise one.
+_EXAMPLE_LENGTH = 200
+# How each outcome reads to a moderator (the same words as /stats).
+_OUTCOMES = {
+    "fallback": "no answer",
+    "clarify": "did you mean",
+    "answered": "low-confidence answer",
+}
 
 
 def start_view(
@@ -150,6 +168,22 @@ def stats_view(stats: Stats) -> Rendered:
     )
 
 
+def gaps_view(gaps: Sequence[Gap] | None, days: int) -> Rendered:
+    """What runners asked that runbot could not answer well, most asked first, for moderators."""
+    if gaps is None:
+        return render_paragraphs([Paragraph(GAPS_LOG_OFF)])
+    if not gaps:
+        return render_paragraphs([Paragraph(f"No unanswered questions in the last {_days(days)}.")])
+    paragraphs = [
+        Paragraph(
+            f"Questions runbot could not answer well, last {_days(days)} (most asked first)",
+            Style.BOLD,
+        )
+    ]
+    paragraphs += [Paragraph(_describe_gap(number, gap)) for number, gap in enumerate(gaps, 1)]
+    return render_paragraphs(paragraphs)
+
+
 def reload_view(result: ReloadResult) -> Rendered:
     """A reload's outcome; problems as `file:line:column: message` lines."""
     headline, _, problems = result.summary.partition("\n")
@@ -157,6 +191,27 @@ def reload_view(result: ReloadResult) -> Rendered:
     if problems.strip():
         paragraphs.append(Paragraph(problems, Style.PRE))
     return render_paragraphs(paragraphs)
+
+
+def _describe_gap(number: int, gap: Gap) -> str:
+    """One group as a few lines: what was asked, how often, and what to do about it."""
+    first, *others = (f'"{shorten(example, _EXAMPLE_LENGTH)}"' for example in gap.examples)
+    times = "once" if gap.count == 1 else f"{gap.count} times"
+    people = "1 person" if gap.askers == 1 else f"{gap.askers} people"
+    asked = f"Asked {times} by {people}" if gap.askers else f"Asked {times}"
+    outcomes = ", ".join(_OUTCOMES.get(status, status) for status in gap.statuses)
+    lines = [f"{number}. {first}", f"{asked}: {outcomes}."]
+    if others:
+        lines.append(f"Also asked as: {'; '.join(others)}")
+    nearest = (
+        f"{gap.nearest_entry} (score {gap.nearest_score:.2f})" if gap.nearest_entry else "none"
+    )
+    lines.append(f"Nearest entry: {nearest}. To do: {gap.advice}.")
+    return "\n".join(lines)
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
 
 
 def _describe(source: Source) -> str:

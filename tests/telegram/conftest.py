@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from adapters.telegram_bot.app import serve
+from bot.question_log import SqliteQuestionLog
 from bot.service import RunbotService
 from bot.settings import Settings
 from tests.telegram.standin import ApiCall, BotApiStandIn
@@ -63,15 +64,25 @@ def editable_knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def start_bot() -> AsyncIterator[StartBot]:
-    """Start runbot on the stand-in (long polling); everything is stopped after the test."""
+async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
+    """Start runbot on the stand-in (long polling); everything is stopped after the test.
+
+    As `runbot telegram` does, the service keeps a question log unless
+    RUNBOT_QUESTION_LOG is off (here: a fresh SQLite file per bot).
+    """
     sessions: list[TelegramSession] = []
+    question_logs: list[SqliteQuestionLog] = []
 
     async def start(knowledge: Path = KNOWLEDGE, **overrides: Any) -> TelegramSession:
         api = BotApiStandIn(token=TOKEN)
         base_url = await api.start()
-        service = RunbotService(knowledge)
         settings = telegram_settings(base_url, **overrides)
+        question_log = None
+        if settings.runbot_question_log:
+            path = tmp_path / f"runbot-{len(question_logs)}.db"
+            question_log = SqliteQuestionLog(path, settings.runbot_retention_days)
+            question_logs.append(question_log)
+        service = RunbotService(knowledge, question_log=question_log)
         task = asyncio.create_task(serve(service, settings))
         session = TelegramSession(api, service, settings, task)
         sessions.append(session)
@@ -91,6 +102,8 @@ async def start_bot() -> AsyncIterator[StartBot]:
         with contextlib.suppress(asyncio.CancelledError):
             await session.task
         await session.api.stop()
+    for question_log in question_logs:
+        question_log.close()
 
 
 @pytest.fixture
