@@ -8,6 +8,7 @@ limits how often commands may be created).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -78,10 +79,13 @@ async def serve(service: RunbotService, settings: Settings) -> None:
     """Log in, connect and answer until cancelled; the connection is closed on the way out."""
     token = _token(settings)
     client = RunbotClient(service, settings)
-    if settings.discord_moderator_channel_id is not None:
-        service.on_reload(ReloadAnnouncer(client, settings.discord_moderator_channel_id))
-    async with client:
-        await client.start(token)
+    with contextlib.ExitStack() as listening:
+        if settings.discord_moderator_channel_id is not None:
+            announcer = ReloadAnnouncer(client, settings.discord_moderator_channel_id)
+            # The service outlives this Discord session: stop announcing when it ends.
+            listening.callback(service.on_reload(announcer))
+        async with client:
+            await client.start(token)
 
 
 async def sync_commands(service: RunbotService, settings: Settings) -> int:

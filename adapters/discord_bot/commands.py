@@ -17,7 +17,13 @@ from adapters.discord_bot import wording
 from adapters.discord_bot.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, fit
 from adapters.discord_bot.moderation import NotAModerator, is_moderator
 from adapters.discord_bot.notices import send_notice
-from adapters.discord_bot.render import reload_embed, sources_embed, stats_embed, topics_embed
+from adapters.discord_bot.render import (
+    gaps_embed,
+    reload_embed,
+    sources_embed,
+    stats_embed,
+    topics_embed,
+)
 from adapters.discord_bot.views import send_reply, topics_view
 from bot.reply import Question
 from bot.service import RunbotService
@@ -31,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["add_commands", "tell_user_about_error"]
 
 log = logging.getLogger(__name__)
+
+_GAPS_SHOWN = 10
 
 
 def add_commands(tree: app_commands.CommandTree[RunbotClient]) -> None:
@@ -117,6 +125,17 @@ class KnowledgeCommands(
         entries = len(service.brain.knowledge.entries)
         embed = stats_embed(service.stats(), entries)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command()
+    @app_commands.describe(days="How many days to look back (default 30)")
+    async def gaps(
+        self, interaction: Interaction, days: app_commands.Range[int, 1, 365] = 30
+    ) -> None:
+        """What runners asked that runbot could not answer well, most asked first."""
+        # Grouping a big question log can take longer than Discord's 3-second deadline.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await asyncio.to_thread(interaction.client.service.gaps, days, _GAPS_SHOWN)
+        await interaction.followup.send(embed=gaps_embed(found, days), ephemeral=True)
 
 
 async def tell_user_about_error(

@@ -19,12 +19,14 @@ from adapters.discord_bot.limits import (
     discord_length,
     fit,
 )
+from bot.gaps import Gap
 from bot.knowledge import Source
 from bot.reply import Reply, Status
 from bot.service import ReloadResult, Stats, TopicMenu
 
 __all__ = [
     "STATUS_COLOURS",
+    "gaps_embed",
     "reload_embed",
     "reply_embed",
     "sources_embed",
@@ -38,6 +40,12 @@ STATUS_COLOURS: dict[Status, discord.Colour] = {
     Status.FALLBACK: discord.Colour.light_grey(),
     Status.URGENT: discord.Colour.red(),
 }
+
+
+# Ten groups fit in one embed whatever runners typed: 10 x (120 + 450) + title + footer < 6000.
+_GAP_NAME = 120
+_GAP_VALUE = 450
+_GAP_EXAMPLE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +130,46 @@ def reload_embed(result: ReloadResult) -> discord.Embed:
         # File names such as red_flags.yaml would otherwise turn into italics.
         description=discord.utils.escape_markdown(result.summary),
     )
+
+
+def gaps_embed(gaps: Sequence[Gap] | None, days: int) -> discord.Embed:
+    """What runners asked that runbot could not answer well, one field per group."""
+    period = "1 day" if days == 1 else f"{days} days"
+    title = wording.GAPS_TITLE.format(days=period)
+    if gaps is None or not gaps:
+        message = wording.GAPS_LOG_OFF if gaps is None else wording.NO_GAPS.format(days=period)
+        return _embed(colour=discord.Colour.light_grey(), title=title, description=message)
+    return _embed(
+        colour=discord.Colour.blurple(),
+        title=title,
+        fields=[_gap_field(number, gap) for number, gap in enumerate(gaps, start=1)],
+        footer=wording.GAPS_FOOTER,
+    )
+
+
+def _gap_field(number: int, gap: Gap) -> _Field:
+    first, *others = (_quoted(example) for example in gap.examples)
+    times = "once" if gap.count == 1 else f"{gap.count} times"
+    people = "1 person" if gap.askers == 1 else f"{gap.askers} people"
+    asked = f"Asked {times} by {people}" if gap.askers else f"Asked {times}"
+    outcomes = ", ".join(wording.OUTCOMES.get(status, status) for status in gap.statuses)
+    nearest = (
+        f"`{gap.nearest_entry}` (score {gap.nearest_score:.2f})" if gap.nearest_entry else "none"
+    )
+    lines = [
+        f"{asked}: {outcomes}.",
+        f"Nearest entry: {nearest}. To do: {discord.utils.escape_markdown(gap.advice)}.",
+    ]
+    if others:
+        lines.append(f"Also asked as: {'; '.join(others)}")
+    name = fit(f"{number}. {first}", _GAP_NAME)
+    return _Field(name, fit("\n".join(lines), _GAP_VALUE))
+
+
+def _quoted(example: str) -> str:
+    """A runner's question, on one line, shortened, and shown as typed (markdown escaped)."""
+    escaped = discord.utils.escape_markdown(" ".join(example.split()))
+    return f'"{fit(escaped, _GAP_EXAMPLE)}"'
 
 
 def _embed(

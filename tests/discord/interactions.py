@@ -74,8 +74,11 @@ class Interactions:
         option = {"name": "question", "type": 3, "value": typed, "focused": True}
         return self.command("ask", [option], kind=AUTOCOMPLETE)
 
-    def kb(self, subcommand: str, **member: Any) -> dict[str, Any]:
-        return self.command("kb", [{"name": subcommand, "type": 1, "options": []}], **member)
+    def kb(
+        self, subcommand: str, options: list[dict[str, Any]] | None = None, /, **member: Any
+    ) -> dict[str, Any]:
+        chosen = {"name": subcommand, "type": 1, "options": options or []}
+        return self.command("kb", [chosen], **member)
 
     def click(self, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
         return self._component(message, {"custom_id": custom_id, "component_type": BUTTON})

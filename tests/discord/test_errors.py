@@ -20,7 +20,7 @@ INVALID_FORM_BODY = {
 async def test_command_discord_still_lists_but_runbot_dropped_is_answered(
     running: Interactions, standin: DiscordStandIn
 ) -> None:
-    callback = await standin.interact(running.kb("gaps", roles=[]))
+    callback = await standin.interact(running.kb("purge", roles=[]))
 
     assert callback.body["type"] == CHANNEL_MESSAGE
     assert callback.data["flags"] & EPHEMERAL

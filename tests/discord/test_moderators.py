@@ -1,4 +1,4 @@
-"""/kb reload and /kb stats: hidden from members by default, and checked again at run time."""
+"""/kb reload, /kb stats and /kb gaps: hidden from members by default, and checked again at run time."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from adapters.discord_bot import wording
+from bot.reply import Question
 from bot.service import RunbotService
 from tests.discord.conftest import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
 from tests.discord.interactions import ADMINS_ROLE, MANAGE_GUILD, RUN_LEADER_ROLE, Interactions
@@ -44,7 +45,7 @@ def break_an_answer(knowledge_dir: Path) -> tuple[str, int]:
         pytest.param({"permissions": MANAGE_GUILD, "roles": [ADMINS_ROLE]}, id="manage-guild"),
     ],
 )
-@pytest.mark.parametrize("subcommand", ["stats", "reload"])
+@pytest.mark.parametrize("subcommand", ["stats", "reload", "gaps"])
 async def test_non_moderators_are_refused_privately(
     running: Interactions,
     standin: DiscordStandIn,
@@ -112,6 +113,22 @@ async def test_broken_knowledge_is_reported_with_file_and_line_and_answers_go_on
     assert posted.body["embeds"][0]["description"] == embed["description"]
     assert answer.data["embeds"][0]["title"] == expected.headline
     assert answer.data["embeds"][0]["description"] == expected.body
+
+
+async def test_gaps_says_so_when_the_question_log_is_off(
+    running: Interactions, standin: DiscordStandIn, service: RunbotService
+) -> None:
+    service.answer(Question("how do i fix shin splints", "discord", "1300000000000000011"))
+    interaction = running.kb("gaps", roles=[RUN_LEADER_ROLE])
+
+    await standin.interact(interaction)
+    followup = await standin.wait_for_call(standin.followup_path(interaction))
+
+    assert followup.body["flags"] & EPHEMERAL
+    (embed,) = followup.body["embeds"]
+    assert embed["description"] == (
+        "The question log is off (RUNBOT_QUESTION_LOG=off), so there is nothing to report."
+    )
 
 
 async def test_in_direct_messages_only_moderator_ids_may_use_kb(

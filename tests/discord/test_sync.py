@@ -14,7 +14,7 @@ from bot.settings import Settings
 from tests.discord.interactions import MANAGE_GUILD, Interactions
 from tests.discord.standin import DiscordStandIn
 
-STRING, BOOLEAN, SUBCOMMAND = 3, 5, 1
+STRING, INTEGER, BOOLEAN, SUBCOMMAND = 3, 4, 5, 1
 # Intents Discord only grants bots that are approved for them.
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 
@@ -43,10 +43,16 @@ async def test_sync_puts_the_commands_to_the_test_guild(
     assert all(command["description"] for command in call.body)
     kb = commands["kb"]
     assert int(kb["default_member_permissions"]) == MANAGE_GUILD
-    assert {option["name"]: option["type"] for option in kb["options"]} == {
+    subcommands = by_name(kb["options"])
+    assert {name: option["type"] for name, option in subcommands.items()} == {
         "reload": SUBCOMMAND,
         "stats": SUBCOMMAND,
+        "gaps": SUBCOMMAND,
     }
+    (days,) = subcommands["gaps"]["options"]
+    assert (days["name"], days["type"], days["required"]) == ("days", INTEGER, False)
+    assert (days["min_value"], days["max_value"]) == (1, 365)
+    assert days["description"]
     for name in ("ask", "topics", "source"):
         assert commands[name]["default_member_permissions"] is None
     assert standin.identify is None, "syncing must not connect to the gateway"
