@@ -30,9 +30,9 @@ _THANKS = frozenset(["thanks", "thank", "thx", "ty", "cheers", "ta"])
 class Thresholds:
     """Outcome boundaries on the match score; calibrated with `runbot eval --dev`."""
 
-    answer: float = 0.55  # the best entry must score at least this to be answered...
-    margin: float = 0.08  # ...and lead the runner-up by this much
-    clarify: float = 0.40  # below this, no candidate is close enough to offer
+    answer: float = 0.40  # the best entry must score at least this to be answered...
+    margin: float = 0.02  # ...and lead the runner-up by this much
+    clarify: float = 0.30  # below this, no candidate is close enough to offer
     clarify_band: float = 0.10  # candidates within this of the best are offered together
 
 

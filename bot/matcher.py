@@ -41,12 +41,14 @@ __all__ = ["Candidate", "MatchIndex", "ScoringWeights"]
 class ScoringWeights:
     """How the signals combine; calibrated with `runbot eval --dev`."""
 
-    recall_bias: float = 2.0  # F-beta: how much more question coverage counts than example's
-    string_weight: float = 0.25  # share of the rapidfuzz signal in the final score
-    unknown_word_factor: float = 1.0  # weight of a word the KB never uses, in units of max idf
+    recall_bias: float = 1.0  # F-beta: how much more question coverage counts than example's
+    string_weight: float = 0.1  # share of the rapidfuzz signal in the final score
+    unknown_word_factor: float = 0.7  # weight of a word the KB never uses, in units of max idf
     off_topic_factor: float = 2.0  # weight of an off-topic word, in units of max idf
-    min_weight: float = 0.05  # even a word every entry uses says a little
-    entry_weight: float = 0.5  # share of the whole-entry signal (vs the best single example)
+    # Even a word every entry uses says something: without this floor, "cramp" would weigh
+    # nothing and "stretches before a run" would match "stretching a cramp" on "stretch".
+    min_weight: float = 1.2
+    entry_weight: float = 0.3  # share of the whole-entry signal (vs the best single example)
     coverage: float = 3.0  # a word in 1/coverage of an entry's examples is central to it
     refine_limit: int = 12  # entries re-scored with rapidfuzz
 
