@@ -22,7 +22,7 @@ __all__ = ["Brain", "Thresholds"]
 MAX_QUESTION_CHARS = 1000
 _CLAUSE_BREAK = re.compile(r"[?!.;\n]+|\b(?:also|plus|and also|another thing)\b", re.IGNORECASE)
 # A part of a message needs this many meaningful words to be answered on its own.
-_MIN_CLAUSE_TOKENS = 3
+_MIN_CLAUSE_TOKENS = 2
 _THANKS = frozenset(["thanks", "thank", "thx", "ty", "cheers", "ta"])
 
 
@@ -31,8 +31,11 @@ class Thresholds:
     """Outcome boundaries on the match score; calibrated with `runbot eval --dev`."""
 
     answer: float = 0.40  # the best entry must score at least this to be answered...
-    margin: float = 0.02  # ...and lead the runner-up by this much
-    clarify: float = 0.30  # below this, no candidate is close enough to offer
+    margin: float = 0.05  # ...and lead the runner-up by this much
+    clarify: float = 0.35  # below this, no candidate is close enough to offer
+    # A candidate explaining less of the question than this is never offered: the question
+    # is mostly about something else ("shin splints when running" shares only "running").
+    coverage: float = 0.3
     clarify_band: float = 0.10  # candidates within this of the best are offered together
 
 
@@ -82,12 +85,14 @@ class Brain:
             return small_talk
 
         # Runners often ask several things at once: answer the whole message if it is clear,
-        # else its clearest part, and offer what the other parts asked about.
+        # else its first clear part, and offer what the other parts asked about.
         whole = self.outcome(text)
         parts = [self.outcome(clause) for clause in self._clauses(text)]
         answered = [part for part in parts if part.status is Status.ANSWERED]
         if whole.status is Status.ANSWERED or answered:
-            best = whole if whole.status is Status.ANSWERED else max(answered, key=_confidence)
+            # Two clear questions: people put their main one first.
+            several = len(answered) > 1 or whole.status is not Status.ANSWERED
+            best = answered[0] if several else whole
             entry_id = best.candidates[0].entry_id
             also = _distinct(part.candidates[0].entry_id for part in answered)
             return self.entry_reply(
@@ -110,7 +115,11 @@ class Brain:
     def outcome(self, text: str) -> _Outcome:
         """Rank entries for `text` and decide: answer, ask which, or fall back."""
         limits = self.thresholds
-        ranked = self.index.rank(self.normalizer.normalize(text), limit=4)
+        ranked = [
+            candidate
+            for candidate in self.index.rank(self.normalizer.normalize(text), limit=4)
+            if candidate.coverage >= limits.coverage
+        ]
         if not ranked or ranked[0].score < limits.clarify:
             return _Outcome(Status.FALLBACK, tuple(ranked))
         best = ranked[0].score

@@ -43,12 +43,12 @@ class ScoringWeights:
 
     recall_bias: float = 1.0  # F-beta: how much more question coverage counts than example's
     string_weight: float = 0.1  # share of the rapidfuzz signal in the final score
-    unknown_word_factor: float = 0.7  # weight of a word the KB never uses, in units of max idf
+    unknown_word_factor: float = 1.0  # weight of a word the KB never uses, in units of max idf
     off_topic_factor: float = 2.0  # weight of an off-topic word, in units of max idf
     # Even a word every entry uses says something: without this floor, "cramp" would weigh
     # nothing and "stretches before a run" would match "stretching a cramp" on "stretch".
     min_weight: float = 1.2
-    entry_weight: float = 0.3  # share of the whole-entry signal (vs the best single example)
+    entry_weight: float = 0.5  # share of the whole-entry signal (vs the best single example)
     coverage: float = 3.0  # a word in 1/coverage of an entry's examples is central to it
     refine_limit: int = 12  # entries re-scored with rapidfuzz
 
@@ -60,6 +60,9 @@ class Candidate:
     entry_id: str
     score: float
     example: str
+    # The share of the question's weight this entry explains: low means the question is
+    # mostly about something else, however well its few shared words match.
+    coverage: float = 1.0
 
 
 class MatchIndex:
@@ -157,37 +160,35 @@ class MatchIndex:
         if not touched:
             return []
         numbers = np.unique(np.concatenate(touched))
-        example_f = self._f_score(matched[numbers], query_mass, self._example_mass[numbers])
-        entry_f = self._entry_f_score(tokens, question.off_topic, query_mass)
+        example_recall = matched[numbers] / query_mass
+        example_f = self._f_beta(matched[numbers] / self._example_mass[numbers], example_recall)
+        entry_recall, entry_f = self._entry_scores(tokens, question.off_topic, query_mass)
 
         # The best example of each entry, then each entry's blend of the two signals.
         order = np.argsort(-example_f, kind="stable")
-        best_examples = numbers[order]
-        entries, first = np.unique(self._example_entry[best_examples], return_index=True)
-        best_examples, best_f = best_examples[first], example_f[order][first]
+        entries, first = np.unique(self._example_entry[numbers[order]], return_index=True)
+        best = order[first]
         share = self.weights.entry_weight
-        blended = (1 - share) * best_f + share * entry_f[entries]
+        blended = (1 - share) * example_f[best] + share * entry_f[entries]
+        coverage = np.maximum(example_recall[best], entry_recall[entries])
 
         query_text = " ".join(sorted(tokens))
         string_weight = self.weights.string_weight
         candidates = []
         for position in np.argsort(-blended, kind="stable")[: self.weights.refine_limit].tolist():
-            example = int(best_examples[position])
+            example = int(numbers[best[position]])
             similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
             score = (1 - string_weight) * float(blended[position]) + string_weight * similarity
             entry_id = self.entry_ids[int(entries[position])]
-            candidates.append(Candidate(entry_id, score, self.example_text[example]))
+            candidates.append(
+                Candidate(entry_id, score, self.example_text[example], float(coverage[position]))
+            )
         candidates.sort(key=lambda candidate: -candidate.score)
         return candidates[:limit]
 
-    def _f_score(
-        self,
-        overlap: npt.NDArray[np.float64],
-        query_mass: float,
-        candidate_mass: npt.NDArray[np.float64],
+    def _f_beta(
+        self, precision: npt.NDArray[np.float64], recall: npt.NDArray[np.float64]
     ) -> npt.NDArray[np.float64]:
-        recall = overlap / query_mass
-        precision = overlap / candidate_mass
         beta2 = self.weights.recall_bias**2
         denominator = beta2 * precision + recall
         scores: npt.NDArray[np.float64] = np.divide(
@@ -198,10 +199,10 @@ class MatchIndex:
         )
         return scores
 
-    def _entry_f_score(
+    def _entry_scores(
         self, tokens: set[str], off_topic: frozenset[str], query_mass: float
-    ) -> npt.NDArray[np.float64]:
-        """How well each whole entry covers the question, and the question the entry."""
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per entry as a whole: how much of the question it covers, and its F-score."""
         covered = np.zeros(len(self.entry_ids), dtype=np.float64)
         expected = np.zeros(len(self.entry_ids), dtype=np.float64)
         for token in tokens:
@@ -216,12 +217,4 @@ class MatchIndex:
         precision = np.divide(
             expected, self._entry_mass, out=np.zeros_like(expected), where=self._entry_mass > 0
         )
-        beta2 = self.weights.recall_bias**2
-        denominator = beta2 * precision + recall
-        scores: npt.NDArray[np.float64] = np.divide(
-            (1 + beta2) * precision * recall,
-            denominator,
-            out=np.zeros_like(denominator),
-            where=denominator > 0,
-        )
-        return scores
+        return recall, self._f_beta(precision, recall)

@@ -1,0 +1,108 @@
+"""The `runbot` command as operators and moderators use it."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import _answer_lines, main
+from bot.service import RunbotService
+from tests.conftest import KNOWLEDGE_DIR
+
+JSON_FIELDS = {"status", "entry", "confidence", "text", "source", "suggestions"}
+
+
+def test_ask_prints_the_reply_as_a_runner_reads_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "who is anna weber"]) == 0
+
+    out = capsys.readouterr().out
+    assert "Anna Weber" in out
+    assert 'Source: "Running: How to Overcome Muscle Cramps"' in out
+
+
+def test_ask_json_prints_one_object_with_the_documented_fields(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "--json", "who is anna weber"]) == 0
+
+    reply = json.loads(capsys.readouterr().out)
+    assert set(reply) == JSON_FIELDS
+    assert reply["status"] == "answered"
+    assert reply["entry"] == "about-the-author"
+    assert 0 < reply["confidence"] <= 1
+    assert reply["source"] == {
+        "title": "Running: How to Overcome Muscle Cramps",
+        "author": "Anna Weber",
+        "publisher": "Linked Fitness Community",
+        "url": None,
+    }
+    assert reply["text"].endswith("see a doctor or physio.")
+
+
+def test_ask_json_reads_questions_from_stdin_one_object_per_line_in_order() -> None:
+    questions = io.StringIO("who is anna weber\nhow do i fix shin splints\nchest pain\n\n")
+    out = io.StringIO()
+
+    _answer_lines(RunbotService(KNOWLEDGE_DIR), questions, out)
+
+    replies = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [reply["status"] for reply in replies] == ["answered", "fallback", "urgent", "fallback"]
+    assert all(set(reply) == JSON_FIELDS for reply in replies)
+    assert replies[1]["source"] is None
+    assert replies[2]["entry"] is None
+
+
+def test_ask_json_streams_stdin_through_the_console_script(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    runbot = Path(sys.executable).with_name("runbot")
+    finished = subprocess.run(
+        [str(runbot), "ask", "--json"],
+        input="who is anna weber\nside stitch?\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"RUNBOT_LOG_LEVEL": "WARNING", "PATH": ""},
+        cwd=tmp_path,
+    )
+
+    lines = finished.stdout.splitlines()
+    assert len(lines) == 2
+    assert json.loads(lines[0])["entry"] == "about-the-author"
+
+
+def test_kb_check_passes_on_the_shipped_knowledge(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "check", "--strict"]) == 0
+
+    assert capsys.readouterr().out.startswith("OK: ")
+
+
+def test_kb_check_fails_with_file_and_line_on_a_broken_edit(
+    knowledge_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entries = sorted((knowledge_copy / "entries").glob("*.yaml"))[0]
+    entries.write_text(entries.read_text().replace("    answer:", "    anwser:", 1))
+
+    assert main(["--knowledge", str(knowledge_copy), "kb", "check"]) == 1
+
+    err = capsys.readouterr().err
+    assert f"{entries.relative_to(knowledge_copy)}:" in err
+    assert "unknown field 'anwser': did you mean 'answer'?" in err
+    assert "missing field 'answer'" in err
+
+
+def test_eval_prints_the_figures_and_the_misses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--dev"]) == 0
+
+    out = capsys.readouterr().out
+    assert "in scope answered correctly:" in out
+    assert "red-flag recall:" in out
+
+
+def test_ask_without_a_question_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask"]) == 2
+    assert "give a QUESTION" in capsys.readouterr().out

@@ -1,0 +1,117 @@
+"""Editor schemas stay in sync with the models; lint warnings point at the right line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.answering import Brain
+from bot.lint import lint
+from bot.loading import load_knowledge
+from bot.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
+from tests.conftest import ENTRIES, KNOWLEDGE_DIR, SOURCES, VOCABULARY, write_knowledge
+
+
+def test_checked_in_schemas_match_the_models() -> None:
+    for name, text in render_schemas().items():
+        checked_in = KNOWLEDGE_DIR / SCHEMA_DIR / name
+        assert checked_in.read_text(encoding="utf-8") == text, f"run `runbot kb schema` ({name})"
+
+
+def test_every_knowledge_file_names_its_schema_on_the_first_line() -> None:
+    for pattern in SCHEMAS:
+        for path in KNOWLEDGE_DIR.glob(pattern):
+            first_line = path.read_text(encoding="utf-8").splitlines()[0]
+            assert first_line == schema_comment(path, KNOWLEDGE_DIR)
+            schema_path = path.parent / first_line.split("$schema=")[1]
+            assert json.loads(schema_path.read_text())["title"]
+
+
+def test_schema_describes_fields_for_editors() -> None:
+    schema = json.loads(render_schemas()["entries.schema.json"])
+    entry = schema["$defs"]["Entry"]
+
+    assert set(entry["required"]) == {"id", "title", "questions", "answer", "source"}
+    assert entry["additionalProperties"] is False
+    assert "Ways runners ask" in entry["properties"]["questions"]["description"]
+
+
+def warnings_for(directory: Path) -> list[str]:
+    return [str(warning) for warning in lint(Brain(load_knowledge(directory)))]
+
+
+@pytest.fixture
+def tidy(tmp_path: Path) -> Path:
+    """A small knowledge base with no warnings: enough questions, every source cited."""
+    entries = ENTRIES.replace(
+        "      - stretching a calf cramp\n",
+        "      - stretching a calf cramp\n"
+        "      - stretch out a hamstring cramp\n"
+        "      - how to stretch a charley horse\n"
+        "      - stretching cramped muscles\n"
+        "      - should i stretch my cramp\n",
+    ).replace(
+        "      - stitch while running\n",
+        "      - stitch while running\n"
+        "      - side stitch help\n"
+        "      - pain in my side stitch\n"
+        "      - stich in my side\n"
+        "      - how to get rid of a side stitch\n",
+    )
+    return write_knowledge(tmp_path, {"entries/easing.yaml": entries})
+
+
+def test_tidy_knowledge_has_no_warnings(tidy: Path) -> None:
+    assert warnings_for(tidy) == []
+
+
+def test_too_few_example_questions_warns(tmp_path: Path) -> None:
+    warnings = warnings_for(write_knowledge(tmp_path))
+
+    assert (
+        "entries/easing.yaml:3:5: warning: 'stretch-a-cramp' has 2 example questions; write at least 6"
+        " (the ways runners really ask it) so it can be found"
+    ) in warnings
+
+
+def test_source_never_cited_warns(tidy: Path) -> None:
+    (tidy / "sources.yaml").write_text(
+        SOURCES
+        + "  unused-paper:\n    title: A paper\n    author: Someone\n    publisher: A journal\n"
+    )
+
+    assert warnings_for(tidy) == [
+        "sources.yaml:11:3: warning: source 'unused-paper' is never cited"
+    ]
+
+
+def test_unused_synonym_warns(tidy: Path) -> None:
+    (tidy / "vocabulary.yaml").write_text(
+        VOCABULARY.replace("synonyms:\n", "synonyms:\n  plantar: [planter]\n")
+    )
+
+    assert warnings_for(tidy) == [
+        "vocabulary.yaml:2:3: warning: synonym 'plantar' is not used by any example question or red flag,"
+        " so its variants change nothing"
+    ]
+
+
+def test_example_resolving_to_another_entry_and_lookalike_examples_warn(tidy: Path) -> None:
+    path = tidy / "entries" / "easing.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "      - side stitch help\n", "      - how should i stretch my cramp\n"
+        )
+    )
+
+    warnings = warnings_for(tidy)
+
+    assert warnings == [
+        "entries/easing.yaml:22:9: warning: 'how should i stretch my cramp' ('side-stitch') and"
+        " 'should i stretch my cramp' ('stretch-a-cramp', entries/easing.yaml:11) are 100% alike:"
+        " the matcher cannot tell these entries apart",
+        "entries/easing.yaml:22:9: warning: example of 'side-stitch' is answered with"
+        " 'stretch-a-cramp': 'how should i stretch my cramp' (reword it)",
+    ]
