@@ -24,7 +24,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs i
     import numpy.typing as npt
 
 __all__ = ["Candidate", "MatchIndex", "ScoringWeights"]
+
+ArrayT = TypeVar("ArrayT", bound=np.generic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,60 +79,72 @@ class MatchIndex:
         """Index `(entry_id, example text)` pairs."""
         self.normalizer = normalizer
         self.weights = weights or ScoringWeights()
-        entry_ids: list[str] = []
-        entry_number: dict[str, int] = {}
-        example_entry: list[int] = []
-        example_tokens: list[frozenset[str]] = []
+        by_entry: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for entry_id, text in examples:
+            tokens = tuple(dict.fromkeys(normalizer.normalize(text).tokens))
+            if tokens:
+                by_entry[entry_id].append((text, tokens))
+        # Examples are stored entry by entry, so each entry owns one contiguous slice.
+        self.entry_ids = tuple(by_entry)
         self.example_text: list[str] = []
         self.example_normalized: list[str] = []
-        for entry_id, text in examples:
-            normalized = normalizer.normalize(text)
-            if not normalized.tokens:
-                continue
-            number = entry_number.setdefault(entry_id, len(entry_ids))
-            if number == len(entry_ids):
-                entry_ids.append(entry_id)
-            example_entry.append(number)
-            example_tokens.append(frozenset(normalized.tokens))
-            self.example_text.append(text)
-            self.example_normalized.append(" ".join(sorted(set(normalized.tokens))))
-        self.entry_ids = tuple(entry_ids)
-        self._example_entry = np.asarray(example_entry, dtype=np.int32)
-
-        entries_with: dict[str, set[int]] = defaultdict(set)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for number, tokens in enumerate(example_tokens):
-            for token in tokens:
-                entries_with[token].add(example_entry[number])
-                postings[token].append(number)
-        entry_count = max(len(entry_ids), 1)
-        self._idf = {
-            token: max(math.log((entry_count + 1) / (len(entries) + 0.5)), self.weights.min_weight)
-            for token, entries in entries_with.items()
-        }
-        self._max_idf = math.log((entry_count + 1) / 0.5)
-        self._postings = {
-            token: np.asarray(numbers, dtype=np.int32) for token, numbers in postings.items()
-        }
-        self._example_mass = np.asarray(
-            [sum(self._idf[token] for token in tokens) for tokens in example_tokens],
-            dtype=np.float64,
+        token_numbers: dict[str, int] = {}
+        pair_example: list[int] = []
+        pair_token: list[int] = []
+        starts = [0]
+        for found in by_entry.values():
+            for text, tokens in found:
+                number = len(self.example_text)
+                self.example_text.append(text)
+                self.example_normalized.append(" ".join(sorted(tokens)))
+                for token in tokens:
+                    pair_example.append(number)
+                    pair_token.append(token_numbers.setdefault(token, len(token_numbers)))
+            starts.append(len(self.example_text))
+        self._starts = np.asarray(starts, dtype=np.int64)
+        entry_count = len(self.entry_ids)
+        self._example_entry = np.repeat(
+            np.arange(entry_count, dtype=np.int32), np.diff(self._starts)
         )
-        # Each entry as a whole: the share of its examples using each word.
-        examples_of = np.bincount(self._example_entry, minlength=len(entry_ids))
-        uses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for number, tokens in enumerate(example_tokens):
-            for token in tokens:
-                uses[token][example_entry[number]] += 1
-        self._profile: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]] = {}
-        entry_mass = np.zeros(len(entry_ids), dtype=np.float64)
-        for token, counts in uses.items():
-            entries = np.fromiter(counts, dtype=np.int32, count=len(counts))
-            share = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            share /= examples_of[entries]
-            self._profile[token] = (entries, share)
-            entry_mass[entries] += self._idf[token] * share
-        self._entry_mass = entry_mass
+        self._build_weights(
+            token_numbers,
+            np.asarray(pair_example, dtype=np.int64),
+            np.asarray(pair_token, dtype=np.int64),
+        )
+
+    def _build_weights(
+        self,
+        token_numbers: dict[str, int],
+        pair_example: npt.NDArray[np.int64],
+        pair_token: npt.NDArray[np.int64],
+    ) -> None:
+        """Token weights, postings, and each entry's word profile, all with numpy."""
+        entry_count = max(len(self.entry_ids), 1)
+        token_count = len(token_numbers)
+        pair_entry = self._example_entry[pair_example].astype(np.int64)
+        # How many examples of each entry use each token; and in how many entries it occurs.
+        entry_token, uses = np.unique(pair_entry * token_count + pair_token, return_counts=True)
+        profile_entry, profile_token = np.divmod(entry_token, token_count)
+        entries_with = np.bincount(profile_token, minlength=token_count)
+        idf = np.maximum(np.log((entry_count + 1) / (entries_with + 0.5)), self.weights.min_weight)
+        tokens = list(token_numbers)
+        self._idf: dict[str, float] = dict(zip(tokens, idf.tolist(), strict=True))
+        self._max_idf = math.log((entry_count + 1) / 0.5)
+        self._example_mass = np.bincount(
+            pair_example, weights=idf[pair_token], minlength=len(self.example_text)
+        )
+        self._postings = _group(tokens, pair_token, pair_example.astype(np.int32))
+
+        examples_of = np.diff(self._starts)
+        share = uses / examples_of[profile_entry]
+        self._entry_mass = np.bincount(
+            profile_entry, weights=idf[profile_token] * share, minlength=len(self.entry_ids)
+        )
+        entries_by_token = _group(tokens, profile_token, profile_entry.astype(np.int32))
+        shares_by_token = _group(tokens, profile_token, share)
+        self._profile = {
+            token: (entries_by_token[token], shares_by_token[token]) for token in tokens
+        }
 
     def __len__(self) -> int:
         return len(self.example_text)
@@ -151,39 +165,41 @@ class MatchIndex:
             return []
         query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
         matched = np.zeros(len(self), dtype=np.float64)
-        touched: list[npt.NDArray[np.int32]] = []
+        overlapping = False
         for token in tokens:
             postings = self._postings.get(token)
             if postings is not None and token not in question.off_topic:
                 matched[postings] += self._idf[token]
-                touched.append(postings)
-        if not touched:
+                overlapping = True
+        if not overlapping:
             return []
-        numbers = np.unique(np.concatenate(touched))
-        example_recall = matched[numbers] / query_mass
-        example_f = self._f_beta(matched[numbers] / self._example_mass[numbers], example_recall)
+        example_recall = matched / query_mass
+        example_f = self._f_beta(matched / self._example_mass, example_recall)
         entry_recall, entry_f = self._entry_scores(tokens, question.off_topic, query_mass)
 
-        # The best example of each entry, then each entry's blend of the two signals.
-        order = np.argsort(-example_f, kind="stable")
-        entries, first = np.unique(self._example_entry[numbers[order]], return_index=True)
-        best = order[first]
+        # Each entry's best example (entries own contiguous slices), blended with the
+        # whole-entry signal; only the best few are re-scored with rapidfuzz.
+        best_f = np.maximum.reduceat(example_f, self._starts[:-1])
         share = self.weights.entry_weight
-        blended = (1 - share) * example_f[best] + share * entry_f[entries]
-        coverage = np.maximum(example_recall[best], entry_recall[entries])
+        blended = (1 - share) * best_f + share * entry_f
+        limit_refine = min(self.weights.refine_limit, len(blended))
+        top = np.argpartition(-blended, limit_refine - 1)[:limit_refine]
 
         query_text = " ".join(sorted(tokens))
         string_weight = self.weights.string_weight
         candidates = []
-        for position in np.argsort(-blended, kind="stable")[: self.weights.refine_limit].tolist():
-            example = int(numbers[best[position]])
+        for entry in top.tolist():
+            if blended[entry] <= 0:
+                continue
+            start, end = int(self._starts[entry]), int(self._starts[entry + 1])
+            example = start + int(np.argmax(example_f[start:end]))
             similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
-            score = (1 - string_weight) * float(blended[position]) + string_weight * similarity
-            entry_id = self.entry_ids[int(entries[position])]
+            score = (1 - string_weight) * float(blended[entry]) + string_weight * similarity
+            coverage = max(float(example_recall[example]), float(entry_recall[entry]))
             candidates.append(
-                Candidate(entry_id, score, self.example_text[example], float(coverage[position]))
+                Candidate(self.entry_ids[entry], score, self.example_text[example], coverage)
             )
-        candidates.sort(key=lambda candidate: -candidate.score)
+        candidates.sort(key=lambda candidate: (-candidate.score, candidate.entry_id))
         return candidates[:limit]
 
     def _f_beta(
@@ -218,3 +234,13 @@ class MatchIndex:
             expected, self._entry_mass, out=np.zeros_like(expected), where=self._entry_mass > 0
         )
         return recall, self._f_beta(precision, recall)
+
+
+def _group(
+    keys: list[str], key_numbers: npt.NDArray[np.int64], values: npt.NDArray[ArrayT]
+) -> dict[str, npt.NDArray[ArrayT]]:
+    """Split `values` into one array per key (`key_numbers[i]` is the key of `values[i]`)."""
+    order = np.argsort(key_numbers, kind="stable")
+    bounds = np.searchsorted(key_numbers[order], np.arange(len(keys) + 1))
+    ordered = values[order]
+    return {key: ordered[bounds[n] : bounds[n + 1]] for n, key in enumerate(keys)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,7 +88,13 @@ class Normalizer:
                 canonical = phrases.setdefault(key, "_".join(key))
                 off_topic.add(canonical)
         self._phrases = phrases
-        self._longest_phrase = max((len(key) for key in phrases), default=1)
+        # Phrase lengths (longest first) by first word: most words start no phrase at all.
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for key in phrases:
+            lengths[key[0]].add(len(key))
+        self._phrase_lengths = {
+            word: sorted(found, reverse=True) for word, found in lengths.items()
+        }
         self._filler = frozenset(stem(word) for word in _filler_words(vocabulary.filler))
         self._off_topic = frozenset(off_topic)
 
@@ -149,7 +156,7 @@ class Normalizer:
         result: list[str] = []
         position = 0
         while position < len(stems):
-            for length in range(min(self._longest_phrase, len(stems) - position), 0, -1):
+            for length in self._phrase_lengths.get(stems[position], ()):
                 canonical = self._phrases.get(tuple(stems[position : position + length]))
                 if canonical is not None:
                     result.append(canonical)
