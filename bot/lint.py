@@ -7,6 +7,7 @@ from itertools import combinations
 from rapidfuzz import fuzz
 
 from bot.answering import Brain
+from bot.normalize import words
 from bot.problems import Problem
 from bot.reply import Status
 
@@ -25,6 +26,7 @@ def lint(brain: Brain) -> list[Problem]:
         *_examples_resolving_elsewhere(brain),
         *_examples_too_alike(brain),
         *_unused_synonyms(brain),
+        *_off_topic_synonyms(brain),
         *_uncited_sources(brain),
     ]
     return sorted(warnings)
@@ -113,6 +115,24 @@ def _unused_synonyms(brain: Brain) -> list[Problem]:
                     "so its variants change nothing",
                 )
             )
+    return warnings
+
+
+def _off_topic_synonyms(brain: Brain) -> list[Problem]:
+    vocabulary = brain.knowledge.vocabulary
+    off_topic = {" ".join(words(phrase)): phrase for phrase in vocabulary.off_topic}
+    warnings = []
+    for word, variants in vocabulary.synonyms.items():
+        for variant in (word, *variants):
+            listed = off_topic.get(" ".join(words(variant)))
+            if listed is not None:
+                warnings.append(
+                    _warning(
+                        brain.knowledge.where("synonym", word),
+                        f"off_topic '{listed}' is also a synonym of '{word}', so runbot reads "
+                        f"it as '{word}': remove it from one of the two lists",
+                    )
+                )
     return warnings
 
 

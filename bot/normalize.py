@@ -84,9 +84,11 @@ class Normalizer:
         off_topic: set[str] = set()
         for phrase in vocabulary.off_topic:
             key = _phrase_key(phrase)
-            if key:
-                canonical = phrases.setdefault(key, "_".join(key))
-                off_topic.add(canonical)
+            # A phrase that is also a synonym keeps its synonym's meaning: marking it off-topic
+            # would make every question about that synonym's word off-topic.
+            if key and key not in phrases:
+                phrases[key] = "_".join(key)
+                off_topic.add(phrases[key])
         self._phrases = phrases
         # Phrase lengths (longest first) by first word: most words start no phrase at all.
         lengths: dict[str, set[int]] = defaultdict(set)

@@ -115,3 +115,16 @@ def test_example_resolving_to_another_entry_and_lookalike_examples_warn(tidy: Pa
         "entries/easing.yaml:22:9: warning: example of 'side-stitch' is answered with"
         " 'stretch-a-cramp': 'how should i stretch my cramp' (reword it)",
     ]
+
+
+def test_off_topic_phrase_that_is_also_a_synonym_warns_and_keeps_the_synonym(tidy: Path) -> None:
+    (tidy / "vocabulary.yaml").write_text(
+        VOCABULARY.replace("off_topic: [shin splints]", "off_topic: [shin splints, stich]")
+    )
+
+    assert warnings_for(tidy) == [
+        "vocabulary.yaml:3:3: warning: off_topic 'stich' is also a synonym of 'side stitch', so runbot"
+        " reads it as 'side stitch': remove it from one of the two lists"
+    ]
+    brain = Brain(load_knowledge(tidy))
+    assert brain.answer("stich while running").entry_id == "side-stitch"

@@ -36,9 +36,9 @@ def custom_ids(message: dict[str, Any], prefix: str) -> list[str]:
 async def test_clarify_button_answers_the_chosen_entry(
     running: Interactions, standin: DiscordStandIn, service: RunbotService
 ) -> None:
-    expected = service.preview("cramp")
+    expected = service.preview("electrolytes")
     assert expected.status is Status.CLARIFY
-    _, clarify = await reply_message(standin, running.ask("cramp"))
+    _, clarify = await reply_message(standin, running.ask("electrolytes"))
     chosen = expected.suggestions[1]
 
     callback = await standin.interact(running.click(clarify, f"runbot:entry:{chosen.id}"))
@@ -54,7 +54,7 @@ async def test_clarify_button_answers_the_chosen_entry(
 async def test_choice_from_a_private_reply_is_answered_privately(
     running: Interactions, standin: DiscordStandIn, service: RunbotService
 ) -> None:
-    _, clarify = await reply_message(standin, running.ask("cramp", ephemeral=True))
+    _, clarify = await reply_message(standin, running.ask("electrolytes", ephemeral=True))
     assert clarify["flags"] & EPHEMERAL
     first = custom_ids(clarify, "runbot:entry:")[0]
 
@@ -107,7 +107,7 @@ async def test_related_question_button_answers_it(
 async def test_button_for_an_entry_removed_since_explains_privately(
     running: Interactions, standin: DiscordStandIn
 ) -> None:
-    _, clarify = await reply_message(standin, running.ask("cramp"))
+    _, clarify = await reply_message(standin, running.ask("electrolytes"))
     stale = copy.deepcopy(clarify)
     stale["components"][0]["components"][0]["custom_id"] = "runbot:entry:renamed-long-ago"
 
@@ -123,7 +123,7 @@ async def test_buttons_keep_working_after_a_restart(
     interactions = Interactions(standin)
     first = asyncio.create_task(serve(service, settings))
     await standin.identified.wait()
-    _, clarify = await reply_message(standin, interactions.ask("cramp"))
+    _, clarify = await reply_message(standin, interactions.ask("electrolytes"))
     first.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await first
