@@ -23,6 +23,8 @@ MAX_QUESTION_CHARS = 1000
 _CLAUSE_BREAK = re.compile(r"[?!.;\n]+|\b(?:also|plus|and also|another thing)\b", re.IGNORECASE)
 # A part of a message needs this many meaningful words to be answered on its own.
 _MIN_CLAUSE_TOKENS = 2
+# Who a greeting is addressed to: "good morning bot" is a greeting, not a question about bots.
+_ADDRESSEES = frozenset(["bot", "runbot", "there", "everyone", "all", "folks", "guys", "team"])
 _THANKS = frozenset(["thanks", "thank", "thx", "ty", "cheers", "ta"])
 
 
@@ -224,7 +226,9 @@ class Brain:
         said = words(text)
         if not said:
             return Reply(Status.FALLBACK, messages.EMPTY, small_talk=True)
-        if not self.normalizer.normalize(text).tokens and set(said) & SMALL_TALK_WORDS:
+        greeting_only = set(said) <= SMALL_TALK_WORDS | _ADDRESSEES
+        meaningless = not self.normalizer.normalize(text).tokens
+        if (greeting_only or meaningless) and set(said) & SMALL_TALK_WORDS:
             thanked = bool(set(said) & _THANKS)
             message = messages.THANKS if thanked else messages.GREETING
             return Reply(Status.FALLBACK, message, small_talk=True)

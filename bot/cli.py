@@ -23,9 +23,10 @@ from bot.settings import PROJECT_ROOT, Settings
 
 __all__ = ["main"]
 
+EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 EVAL_SETS = {
-    "eval": PROJECT_ROOT / "tests" / "eval" / "eval.yaml",
-    "dev": PROJECT_ROOT / "tests" / "eval" / "dev.yaml",
+    "holdout": [EVAL_DIR / "holdout.yaml"],
+    "tuning": [EVAL_DIR / "tuning-1.yaml", EVAL_DIR / "tuning-2.yaml"],
 }
 
 
@@ -115,7 +116,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluation = commands.add_parser("eval", help="measure answer quality on the evaluation set")
     group = evaluation.add_mutually_exclusive_group()
     group.add_argument(
-        "--dev", action="store_true", help="use the tuning set, not the held-out set"
+        "--set",
+        choices=sorted(EVAL_SETS),
+        default="holdout",
+        help="holdout: never tuned on (default); tuning: the sets used to calibrate",
     )
     group.add_argument("--file", type=Path, help="an evaluation file of your own")
     evaluation.set_defaults(run=_eval)
@@ -299,9 +303,10 @@ def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.evaluation import evaluate, load_cases
 
-    path = options.file or EVAL_SETS["dev" if options.dev else "eval"]
-    report = evaluate(Brain(load_knowledge(knowledge_dir)), load_cases(path))
-    print(f"evaluation set: {path}")
+    paths = [options.file] if options.file else EVAL_SETS[options.set]
+    cases = [case for path in paths for case in load_cases(path)]
+    report = evaluate(Brain(load_knowledge(knowledge_dir)), cases)
+    print("evaluation set:", ", ".join(str(path) for path in paths))
     print("\n".join(report.lines()))
     if report.misses:
         print(f"\nmisses ({len(report.misses)}):")

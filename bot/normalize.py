@@ -64,6 +64,8 @@ class Normalized:
     tokens: tuple[str, ...]
     every_token: tuple[str, ...]
     off_topic: frozenset[str]
+    # The word stems before phrases were joined ("back pain" stays "back", "pain" here).
+    stems: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -122,11 +124,11 @@ class Normalizer:
 
     def normalize(self, text: str) -> Normalized:
         """Tokens of `text`, ready for matching and the red-flag screen."""
-        corrected = [self.correct(word) for word in words(text)]
-        tokens = self._replace_phrases([stem(word) for word in corrected])
+        stems = [stem(self.correct(word)) for word in words(text)]
+        tokens = self._replace_phrases(stems)
         kept = tuple(token for token in tokens if token not in self._filler)
         off_topic = frozenset(token for token in kept if token in self._off_topic)
-        return Normalized(kept, tuple(tokens), off_topic)
+        return Normalized(kept, tuple(tokens), off_topic, tuple(stems))
 
     def correct(self, word: str) -> str:
         """`word`, or the known word it is most likely a misspelling of."""

@@ -45,7 +45,8 @@ class RedFlagScreen:
         return len(self._patterns)
 
     def screen(self, question: Normalized) -> Screening:
-        present = set(question.every_token)
+        # Words inside a joined phrase still count: "jaw and back pain" is "jaw pain".
+        present = {*question.every_token, *question.stems}
         flags: dict[str, RedFlag] = {}
         for tokens, flag in self._patterns:
             if tokens <= present:

@@ -27,7 +27,7 @@ from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
-EVAL_FILE = PROJECT_ROOT / "tests" / "eval" / "eval.yaml"
+EVAL_FILE = PROJECT_ROOT / "tests" / "eval" / "holdout.yaml"
 COMMON_WORDS = [
     "how",
     "do",

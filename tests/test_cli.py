@@ -96,7 +96,7 @@ def test_kb_check_fails_with_file_and_line_on_a_broken_edit(
 
 
 def test_eval_prints_the_figures_and_the_misses(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval", "--dev"]) == 0
+    assert main(["eval", "--set", "tuning"]) == 0
 
     out = capsys.readouterr().out
     assert "in scope answered correctly:" in out
