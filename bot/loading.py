@@ -6,8 +6,9 @@ so a moderator can fix a whole edit in one pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -25,7 +26,7 @@ from bot.knowledge import (
     VocabularyFile,
 )
 from bot.problems import KnowledgeError, Problem
-from bot.yaml_positions import Located, load_located_yaml
+from bot.yaml_positions import Located, Positions, collector_paused, load_located_yaml
 
 __all__ = ["KnowledgeBase", "Topic", "load_knowledge"]
 
@@ -65,6 +66,11 @@ class KnowledgeBase:
 
 def load_knowledge(directory: Path) -> KnowledgeBase:
     """Read and validate every knowledge file; raise KnowledgeError listing all problems."""
+    with collector_paused():
+        return _load(directory)
+
+
+def _load(directory: Path) -> KnowledgeBase:
     loader = _Loader(directory)
     sources = loader.load(directory / SOURCES_FILE, SourceFile)
     vocabulary = loader.load(directory / VOCABULARY_FILE, VocabularyFile)
@@ -209,11 +215,16 @@ class _CrossChecker:
         self.vocabulary = vocabulary
         self.red_flags = red_flags
         self.entry_files = [(path, file) for path, file in entry_files if file is not None]
-        self.locations: dict[tuple[str, ...], Where] = {}
+        # Where each entry is written: its file, its index there, its number of questions.
+        self.entry_places: dict[str, tuple[str, int, int]] = {}
 
     def at(self, file: str, path: tuple[str | int, ...]) -> Where:
         line, column = self.loader.located[file].position(path)
         return (file, line, column)
+
+    def entry_at(self, entry_id: str, *path: str | int) -> Where:
+        file, index, _ = self.entry_places[entry_id]
+        return self.at(file, ("entries", index, *path))
 
     def error(self, where: Where, message: str) -> None:
         self.loader.problems.append(Problem(where[0], where[1], where[2], message))
@@ -221,35 +232,28 @@ class _CrossChecker:
     def build(self) -> KnowledgeBase:
         entries: dict[str, Entry] = {}
         topics: list[Topic] = []
+        places = self.entry_places
         for path, entry_file in self.entry_files:
             name = self.loader.name(path)
             topics.append(Topic(entry_file.topic, tuple(entry.id for entry in entry_file.entries)))
             for index, entry in enumerate(entry_file.entries):
-                where = self.at(name, ("entries", index, "id"))
                 if entry.id in entries:
-                    first = self.locations[("entry", entry.id)]
+                    first = self.entry_at(entry.id, "id")
                     self.error(
-                        where, f"duplicate id '{entry.id}' (first used at {first[0]}:{first[1]})"
+                        self.at(name, ("entries", index, "id")),
+                        f"duplicate id '{entry.id}' (first used at {first[0]}:{first[1]})",
                     )
                     continue
                 entries[entry.id] = entry
-                self.locations[("entry", entry.id)] = where
-                for field in ("source", "related"):
-                    self.locations[("entry", entry.id, field)] = self.at(
-                        name, ("entries", index, field)
-                    )
-                self.locations[("entry", entry.id, "caveat")] = self.at(
-                    name, ("entries", index, "caveat", "cite")
-                )
-                for number in range(len(entry.questions)):
-                    self.locations[("question", entry.id, str(number))] = self.at(
-                        name, ("entries", index, "questions", number)
-                    )
+                places[entry.id] = (name, index, len(entry.questions))
         self._check_entry_references(entries)
         self._check_duplicate_questions(entries)
         self._check_red_flags()
         self._check_vocabulary()
-        self._record_sources()
+        files = {
+            name: self.loader.located[name].positions
+            for name in {SOURCES_FILE, VOCABULARY_FILE, *(place[0] for place in places.values())}
+        }
         return KnowledgeBase(
             directory=self.loader.directory,
             entries=MappingProxyType(entries),
@@ -257,57 +261,65 @@ class _CrossChecker:
             sources=MappingProxyType(dict(self.sources.sources)),
             vocabulary=self.vocabulary,
             red_flags=self.red_flags,
-            locations=MappingProxyType(self.locations),
+            locations=_Locations(
+                files, places, tuple(self.vocabulary.synonyms), tuple(self.sources.sources)
+            ),
         )
 
-    def _check_source_ids(self, ids: Iterable[str], where: Where) -> None:
+    def _check_source_ids(self, ids: Iterable[str], where: Callable[[], Where]) -> None:
         for source_id in ids:
             if source_id not in self.sources.sources:
-                self.error(where, f"unknown source '{source_id}': declare it in {SOURCES_FILE}")
+                self.error(where(), f"unknown source '{source_id}': declare it in {SOURCES_FILE}")
 
     def _check_entry_references(self, entries: Mapping[str, Entry]) -> None:
         for entry in entries.values():
-            self._check_source_ids(
-                [entry.source.ref], self.locations[("entry", entry.id, "source")]
-            )
+            entry_id = entry.id
+            self._check_source_ids([entry.source.ref], partial(self.entry_at, entry_id, "source"))
             if entry.caveat:
                 self._check_source_ids(
-                    entry.caveat.cite, self.locations[("entry", entry.id, "caveat")]
+                    entry.caveat.cite, partial(self.entry_at, entry_id, "caveat", "cite")
                 )
             for related in entry.related:
-                where = self.locations[("entry", entry.id, "related")]
-                if related == entry.id:
-                    self.error(where, f"'{entry.id}' lists itself as related")
+                if related == entry_id:
+                    self.error(
+                        self.entry_at(entry_id, "related"), f"'{entry_id}' lists itself as related"
+                    )
                 elif related not in entries:
                     guess = process.extractOne(related, list(entries), score_cutoff=70)
                     hint = f": did you mean '{guess[0]}'?" if guess else ""
-                    self.error(where, f"related entry '{related}' does not exist{hint}")
+                    self.error(
+                        self.entry_at(entry_id, "related"),
+                        f"related entry '{related}' does not exist{hint}",
+                    )
 
     def _check_duplicate_questions(self, entries: Mapping[str, Entry]) -> None:
         owner: dict[str, str] = {}
-        for entry in entries.values():
-            for number, question in enumerate(entry.questions):
-                key = " ".join(question.casefold().split())
-                first = owner.setdefault(key, entry.id)
-                if first != entry.id:
-                    where = self.locations[("question", entry.id, str(number))]
+        first_owner = owner.setdefault
+        for entry_id, entry in entries.items():
+            keys = [" ".join(question.casefold().split()) for question in entry.questions]
+            for number, key in enumerate(keys):
+                first = first_owner(key, entry_id)
+                if first != entry_id:
+                    where = self.entry_at(entry_id, "questions", number)
+                    question = entry.questions[number]
                     self.error(where, f"question '{question}' is also an example of '{first}'")
 
     def _check_red_flags(self) -> None:
         seen: set[str] = set()
         for index, flag in enumerate(self.red_flags.red_flags):
-            where = self.at(RED_FLAGS_FILE, ("red_flags", index, "id"))
             if flag.id in seen:
+                where = self.at(RED_FLAGS_FILE, ("red_flags", index, "id"))
                 self.error(where, f"duplicate red flag id '{flag.id}'")
             seen.add(flag.id)
-            self._check_source_ids(flag.cite, self.at(RED_FLAGS_FILE, ("red_flags", index, "cite")))
+            self._check_source_ids(
+                flag.cite, partial(self.at, RED_FLAGS_FILE, ("red_flags", index, "cite"))
+            )
 
     def _check_vocabulary(self) -> None:
         meaning: dict[str, str] = {}
         for word in self.vocabulary.synonyms:
             meaning[word.casefold()] = word
         for word, variants in self.vocabulary.synonyms.items():
-            self.locations[("synonym", word)] = self.at(VOCABULARY_FILE, ("synonyms", word))
             for index, variant in enumerate(variants):
                 key = variant.casefold()
                 first = meaning.setdefault(key, word)
@@ -315,6 +327,82 @@ class _CrossChecker:
                     where = self.at(VOCABULARY_FILE, ("synonyms", word, index))
                     self.error(where, f"'{variant}' is listed under both '{first}' and '{word}'")
 
-    def _record_sources(self) -> None:
-        for source_id in self.sources.sources:
-            self.locations[("source", source_id)] = self.at(SOURCES_FILE, ("sources", source_id))
+
+class _Locations(Mapping[tuple[str, ...], Where]):
+    """Where entries, their questions, synonyms and sources are written, by key.
+
+    The keys: ("entry", id), ("entry", id, "source" | "related" | "caveat"),
+    ("question", id, "0"...), ("synonym", word), ("source", id). Read-only; a position is
+    looked up (and its file's table of positions built) only when asked for.
+    """
+
+    __slots__ = ("_entries", "_files", "_sources", "_synonyms")
+
+    _ENTRY_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+        {"source": ("source",), "related": ("related",), "caveat": ("caveat", "cite")}
+    )
+
+    def __init__(
+        self,
+        files: Mapping[str, Positions],
+        entries: Mapping[str, tuple[str, int, int]],
+        synonyms: tuple[str, ...],
+        sources: tuple[str, ...],
+    ) -> None:
+        self._files = MappingProxyType(dict(files))
+        self._entries = MappingProxyType(dict(entries))
+        # Ordered sets: looked up by word or id, and listed in file order.
+        self._synonyms = MappingProxyType(dict.fromkeys(synonyms))
+        self._sources = MappingProxyType(dict.fromkeys(sources))
+
+    def _find(self, key: tuple[str, ...]) -> tuple[str, tuple[str | int, ...]] | None:
+        """The file and YAML path `key` stands for, if it is one of the keys."""
+        if len(key) == 2:
+            kind, name = key
+            if kind == "entry" and name in self._entries:
+                file, index, _ = self._entries[name]
+                return file, ("entries", index, "id")
+            if kind == "synonym" and name in self._synonyms:
+                return VOCABULARY_FILE, ("synonyms", name)
+            if kind == "source" and name in self._sources:
+                return SOURCES_FILE, ("sources", name)
+        elif len(key) == 3:
+            kind, entry_id, part = key
+            place = self._entries.get(entry_id) if isinstance(entry_id, str) else None
+            if place is None:
+                return None
+            file, index, questions = place
+            if kind == "entry" and part in self._ENTRY_FIELDS:
+                return file, ("entries", index, *self._ENTRY_FIELDS[part])
+            if kind == "question" and isinstance(part, str) and part.isdecimal():
+                number = int(part)
+                if str(number) == part and number < questions:
+                    return file, ("entries", index, "questions", number)
+        return None
+
+    def __getitem__(self, key: tuple[str, ...]) -> Where:
+        found = self._find(key) if isinstance(key, tuple) else None
+        if found is None:
+            raise KeyError(key)
+        file, path = found
+        line, column = self._files[file].position(path)
+        return (file, line, column)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and self._find(key) is not None
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        for entry_id, (_, _, questions) in self._entries.items():
+            yield ("entry", entry_id)
+            for part in self._ENTRY_FIELDS:
+                yield ("entry", entry_id, part)
+            for number in range(questions):
+                yield ("question", entry_id, str(number))
+        for word in self._synonyms:
+            yield ("synonym", word)
+        for source_id in self._sources:
+            yield ("source", source_id)
+
+    def __len__(self) -> int:
+        questions = sum(place[2] for place in self._entries.values())
+        return 4 * len(self._entries) + questions + len(self._synonyms) + len(self._sources)

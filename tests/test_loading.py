@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.loading import load_knowledge
 from bot.problems import KnowledgeError
+from bot.yaml_positions import load_located_yaml
 from tests.conftest import ENTRIES, RED_FLAGS, SOURCES, VOCABULARY, write_knowledge
 
 
@@ -165,3 +167,75 @@ def test_non_utf8_file_is_reported(tmp_path: Path) -> None:
         load_knowledge(tmp_path)
 
     assert "not UTF-8 text" in str(raised.value)
+
+
+def test_where_finds_every_kind_of_key_and_defaults_for_others(small_knowledge: Path) -> None:
+    knowledge = load_knowledge(small_knowledge)
+    easing = "entries/easing.yaml"
+
+    assert knowledge.where("entry", "stretch-a-cramp") == (easing, 3, 5)
+    assert knowledge.where("entry", "stretch-a-cramp", "source") == (easing, 9, 5)
+    assert knowledge.where("entry", "stretch-a-cramp", "related") == (easing, 12, 5)
+    assert knowledge.where("entry", "stretch-a-cramp", "caveat") == (easing, 3, 5)  # has none
+    assert knowledge.where("entry", "side-stitch", "caveat") == (easing, 21, 7)
+    assert knowledge.where("question", "stretch-a-cramp", "0") == (easing, 6, 9)
+    assert knowledge.where("synonym", "side stitch") == ("vocabulary.yaml", 3, 3)
+    assert knowledge.where("source", "miller-2022") == ("sources.yaml", 6, 3)
+    for unknown in [
+        ("question", "side-stitch", "2"),
+        ("question", "side-stitch", "01"),
+        ("entry", "side-stitch", "title"),
+        ("entry", "no-such-entry"),
+        ("source", "no-such-source"),
+    ]:
+        assert knowledge.where(*unknown) == ("entries", 1, 1)
+    keys = list(knowledge.locations)
+    assert len(keys) == len(knowledge.locations) == 2 * 4 + 4 + 2 + 2
+    assert keys[:5] == [
+        ("entry", "stretch-a-cramp"),
+        ("entry", "stretch-a-cramp", "source"),
+        ("entry", "stretch-a-cramp", "related"),
+        ("entry", "stretch-a-cramp", "caveat"),
+        ("question", "stretch-a-cramp", "0"),
+    ]
+    assert all(key in knowledge.locations for key in keys)
+    assert ("question", "side-stitch", "2") not in knowledge.locations
+
+
+def test_yaml_values_mean_what_safe_load_says() -> None:
+    # YAML 1.1, as moderators' editors and `yaml.safe_load` read it: unquoted yes/no/on/off
+    # are booleans, ~ and null are None, numbers and dates are numbers and dates, quoted
+    # text is text; `<<` merges and anchors work.
+    text = """\
+words: [yes, No, on, OFF, true, 'yes', "on", y, n, nope]
+nothing: [~, null, '', "~", 'null']
+numbers: [2022, '2022', 1.5, 0x1F, 017, 1_000, .inf, 12:30, 2022-01-02, 2022-01-02x]
+base: &base {a: 1, b: two}
+merged:
+  <<: *base
+  c: !!str 3
+again: *base
+"""
+    value = load_located_yaml(text, "f.yaml").value
+
+    assert repr(value) == repr(yaml.safe_load(text))
+    assert isinstance(value, dict)
+    assert value["words"][:6] == [True, False, True, False, True, "yes"]
+    assert value["nothing"][:2] == [None, None]
+
+
+def test_a_bare_yes_or_no_question_is_reported_as_not_text(tmp_path: Path) -> None:
+    broken = ENTRIES.replace(
+        "      - stitch while running\n", "      - stitch while running\n      - no\n"
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert problems == ["entries/easing.yaml:18:9: '2' must be text"]
+
+
+def test_keys_yaml_finds_equal_are_duplicates(tmp_path: Path) -> None:
+    # 1 and true are the same key to YAML (and to Python).
+    problems = problems_for(tmp_path, {"sources.yaml": SOURCES + "1: one\ntrue: yes\n"})
+
+    assert problems == ["sources.yaml:12:1: 'True' appears twice (first on line 11)"]
