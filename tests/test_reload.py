@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.reply import Question, Status
@@ -68,21 +70,31 @@ async def wait_for(condition) -> None:
             await asyncio.sleep(0.02)
 
 
-async def test_watcher_reloads_after_a_save(small_knowledge: Path) -> None:
-    service = RunbotService(small_knowledge)
+@contextlib.asynccontextmanager
+async def watching(
+    service: RunbotService, debounce_ms: int = 50
+) -> AsyncIterator[list[ReloadResult]]:
+    """Run the knowledge watcher for one test; yields the reload results as they come."""
     results: list[ReloadResult] = []
     service.on_reload(results.append)
     stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=50))
+    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=debounce_ms))
     await asyncio.sleep(0.3)  # let the watcher start
+    try:
+        yield results
+    finally:
+        stop.set()
+        await watcher
 
-    (small_knowledge / "entries" / "easing.yaml").write_text(
-        ENTRIES.replace("Grab the painful", "Press on the painful")
-    )
-    await wait_for(lambda: results)
 
-    stop.set()
-    await watcher
+async def test_watcher_reloads_after_a_save(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    async with watching(service) as results:
+        (small_knowledge / "entries" / "easing.yaml").write_text(
+            ENTRIES.replace("Grab the painful", "Press on the painful")
+        )
+        await wait_for(lambda: results)
+
     assert results[-1].ok
     assert service.answer(QUESTION).body.startswith("Press on the painful")
 
@@ -91,58 +103,38 @@ async def test_watcher_handles_editors_that_save_by_renaming_a_temporary_file(
     small_knowledge: Path,
 ) -> None:
     service = RunbotService(small_knowledge)
-    results: list[ReloadResult] = []
-    service.on_reload(results.append)
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=50))
-    await asyncio.sleep(0.3)
-
-    temporary = small_knowledge / "entries" / ".easing.yaml.swp~"
-    temporary.write_text(ENTRIES.replace("Grab the painful", "Squeeze the painful"))
-    os.replace(temporary, small_knowledge / "entries" / "easing.yaml")
-    await wait_for(
-        lambda: results and results[-1].ok and "Squeeze" in service.answer(QUESTION).body
-    )
-
-    stop.set()
-    await watcher
+    async with watching(service) as results:
+        temporary = small_knowledge / "entries" / ".easing.yaml.swp~"
+        temporary.write_text(ENTRIES.replace("Grab the painful", "Squeeze the painful"))
+        os.replace(temporary, small_knowledge / "entries" / "easing.yaml")
+        await wait_for(
+            lambda: results and results[-1].ok and "Squeeze" in service.answer(QUESTION).body
+        )
 
 
 async def test_a_burst_of_saves_ends_on_the_last_version(small_knowledge: Path) -> None:
     service = RunbotService(small_knowledge)
-    results: list[ReloadResult] = []
-    service.on_reload(results.append)
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=200))
-    await asyncio.sleep(0.3)
-
     path = small_knowledge / "entries" / "easing.yaml"
-    for number in range(10):
-        path.write_text(ENTRIES.replace("Grab the painful", f"Version {number}, grab the painful"))
-        await asyncio.sleep(0.01)
-    await wait_for(lambda: service.answer(QUESTION).body.startswith("Version 9,"))
+    async with watching(service, debounce_ms=200) as results:
+        for number in range(10):
+            path.write_text(
+                ENTRIES.replace("Grab the painful", f"Version {number}, grab the painful")
+            )
+            await asyncio.sleep(0.01)
+        await wait_for(lambda: service.answer(QUESTION).body.startswith("Version 9,"))
 
-    stop.set()
-    await watcher
     assert len(results) < 10  # debounced into fewer reloads than saves
     assert all(result.ok for result in results)
 
 
 async def test_watcher_survives_a_broken_save_then_picks_up_the_fix(small_knowledge: Path) -> None:
     service = RunbotService(small_knowledge)
-    results: list[ReloadResult] = []
-    service.on_reload(results.append)
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_knowledge(service, stop=stop, debounce_ms=50))
-    await asyncio.sleep(0.3)
     path = small_knowledge / "entries" / "easing.yaml"
+    async with watching(service) as results:
+        path.write_text("entries: [\n")
+        await wait_for(lambda: results and not results[-1].ok)
+        assert service.answer(QUESTION).entry_id == "side-stitch"
+        path.write_text(ENTRIES.replace("Grab the painful", "Fixed, grab the painful"))
+        await wait_for(lambda: results[-1].ok)
 
-    path.write_text("entries: [\n")
-    await wait_for(lambda: results and not results[-1].ok)
-    assert service.answer(QUESTION).entry_id == "side-stitch"
-    path.write_text(ENTRIES.replace("Grab the painful", "Fixed, grab the painful"))
-    await wait_for(lambda: results[-1].ok)
-
-    stop.set()
-    await watcher
     assert service.answer(QUESTION).body.startswith("Fixed,")
