@@ -205,18 +205,19 @@ class RunbotService:
         try:
             brain = Brain(load_knowledge(self.directory), self._brain.thresholds)
         except KnowledgeError as error:
-            elapsed = time.perf_counter() - started
+            problems = error.problems
             log.warning("knowledge reload failed, keeping the last good knowledge:\n%s", error)
-            entries = len(self._brain.knowledge.entries)
-            return ReloadResult(False, error.problems, entries, elapsed)
-        self._brain = brain  # one reference swap: questions in flight keep the old brain
+        except Exception as error:  # a bug must not take down a serving bot either
+            log.exception("knowledge reload crashed, keeping the last good knowledge")
+            problems = (Problem(str(self.directory), 1, 1, f"could not load: {error!r}"),)
+        else:
+            self._brain = brain  # one reference swap: questions in flight keep the old brain
+            elapsed = time.perf_counter() - started
+            count = len(brain.knowledge.entries)
+            log.info("knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000)
+            return ReloadResult(True, (), count, elapsed)
         elapsed = time.perf_counter() - started
-        log.info(
-            "knowledge reloaded: %d entries in %.0f ms",
-            len(brain.knowledge.entries),
-            elapsed * 1000,
-        )
-        return ReloadResult(True, (), len(brain.knowledge.entries), elapsed)
+        return ReloadResult(False, problems, len(self._brain.knowledge.entries), elapsed)
 
     def _issue(self, question: Question, reply: Reply) -> Reply:
         reply = replace(reply, reply_id=uuid.uuid4().hex[:16])

@@ -157,6 +157,13 @@ def load_located_yaml(text: str, file: str) -> Located:
         raise KnowledgeError([Problem(file, line, column, f"invalid YAML: {reason}")]) from None
     except YAMLError as error:
         raise KnowledgeError([Problem(file, 1, 1, f"invalid YAML: {error}")]) from None
+    except RecursionError:
+        message = "invalid YAML: an anchor (&name) refers to itself"
+        raise KnowledgeError([Problem(file, 1, 1, message)]) from None
+    except (ValueError, TypeError, OverflowError) as error:
+        # PyYAML builds some values (dates, numbers) without a position to report.
+        message = f"invalid YAML: a value cannot be read ({error})"
+        raise KnowledgeError([Problem(file, 1, 1, message)]) from None
     finally:
         loader.dispose()
     if problems:

@@ -239,3 +239,20 @@ def test_keys_yaml_finds_equal_are_duplicates(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, {"sources.yaml": SOURCES + "1: one\ntrue: yes\n"})
 
     assert problems == ["sources.yaml:12:1: 'True' appears twice (first on line 11)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("topic: T\nentries: &loop [*loop]\n", "an anchor (&name) refers to itself"),
+        ("topic: T\nentries:\n  - id: x\n    when: 2022-13-45\n", "a value cannot be read"),
+    ],
+)
+def test_values_yaml_cannot_build_are_reported_not_crashed_on(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    problems = problems_for(tmp_path, {"entries/easing.yaml": text})
+
+    assert problems == [
+        f"entries/easing.yaml:1:1: invalid YAML: {reason}" + problems[0].split(reason)[1]
+    ]
