@@ -253,6 +253,5 @@ def test_values_yaml_cannot_build_are_reported_not_crashed_on(
 ) -> None:
     problems = problems_for(tmp_path, {"entries/easing.yaml": text})
 
-    assert problems == [
-        f"entries/easing.yaml:1:1: invalid YAML: {reason}" + problems[0].split(reason)[1]
-    ]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"entries/easing.yaml:1:1: invalid YAML: {reason}")
