@@ -22,6 +22,7 @@ from bot.loading import load_knowledge
 from bot.problems import KnowledgeError, Problem
 from bot.question_log import LoggedQuestion
 from bot.reply import Question, Reply, Status, Suggestion
+from bot.yaml_positions import collector_paused
 
 __all__ = ["QuestionLog", "ReloadResult", "RunbotService", "Stats", "TopicMenu"]
 
@@ -203,7 +204,8 @@ class RunbotService:
     def _load_again_locked(self) -> ReloadResult:
         started = time.perf_counter()
         try:
-            brain = Brain(load_knowledge(self.directory), self._brain.thresholds)
+            with collector_paused():  # building allocates millions of objects, few cycles
+                brain = Brain(load_knowledge(self.directory), self._brain.thresholds)
         except KnowledgeError as error:
             problems = error.problems
             log.warning("knowledge reload failed, keeping the last good knowledge:\n%s", error)
