@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot import messages
 from bot.loading import KnowledgeBase
 from bot.matcher import Candidate, MatchIndex, ScoringWeights
-from bot.normalize import SMALL_TALK_WORDS, Normalizer, words
+from bot.normalize import SMALL_TALK_WORDS, Normalized, Normalizer, words
 from bot.reply import Attribution, Reply, Status, Suggestion
 from bot.safety import RedFlagScreen, Screening
 
@@ -30,7 +30,7 @@ _THANKS = frozenset(["thanks", "thank", "thx", "ty", "cheers", "ta"])
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Outcome boundaries on the match score; calibrated with `runbot eval --dev`."""
+    """Outcome boundaries on the match score; calibrated on the tuning sets (`runbot eval`)."""
 
     answer: float = 0.40  # the best entry must score at least this to be answered...
     margin: float = 0.05  # ...and lead the runner-up by this much
@@ -77,18 +77,19 @@ class Brain:
     def answer(self, text: str) -> Reply:
         """The reply a runner gets for `text`."""
         text = _printable(text)
-        screening = self.screen.screen(self.normalizer.normalize(text))
+        normalized = self.normalizer.normalize(text)
+        screening = self.screen.screen(normalized)
         if screening:
             return self.urgent_reply(screening)
         if len(text) > MAX_QUESTION_CHARS:
             return Reply(Status.FALLBACK, messages.TOO_LONG, small_talk=True)
-        small_talk = self._small_talk(text)
+        small_talk = self._small_talk(text, normalized)
         if small_talk is not None:
             return small_talk
 
         # Runners often ask several things at once: answer the whole message if it is clear,
         # else its first clear part, and offer what the other parts asked about.
-        whole = self.outcome(text)
+        whole = self.outcome(normalized)
         parts = [self.outcome(clause) for clause in self._clauses(text)]
         answered = [part for part in parts if part.status is Status.ANSWERED]
         if whole.status is Status.ANSWERED or answered:
@@ -105,21 +106,18 @@ class Brain:
             return self._clarify_reply(max(clarifying, key=_confidence))
         return self._fallback_reply(whole.confidence)
 
-    def _clauses(self, text: str) -> list[str]:
+    def _clauses(self, text: str) -> list[Normalized]:
         """The parts of a message that ask something on their own (none if it is one part)."""
-        clauses = [
-            clause
-            for clause in _CLAUSE_BREAK.split(text)
-            if len(self.normalizer.normalize(clause).tokens) >= _MIN_CLAUSE_TOKENS
-        ]
-        return clauses if len(clauses) > 1 else []
+        clauses = [self.normalizer.normalize(clause) for clause in _CLAUSE_BREAK.split(text)]
+        asking = [clause for clause in clauses if len(clause.tokens) >= _MIN_CLAUSE_TOKENS]
+        return asking if len(asking) > 1 else []
 
-    def outcome(self, text: str) -> _Outcome:
-        """Rank entries for `text` and decide: answer, ask which, or fall back."""
+    def outcome(self, question: Normalized) -> _Outcome:
+        """Rank entries for `question` and decide: answer, ask which, or fall back."""
         limits = self.thresholds
         ranked = [
             candidate
-            for candidate in self.index.rank(self.normalizer.normalize(text), limit=4)
+            for candidate in self.index.rank(question, limit=4)
             if candidate.coverage >= limits.coverage
         ]
         if not ranked or ranked[0].score < limits.clarify:
@@ -222,12 +220,12 @@ class Brain:
         )
         return Reply(Status.FALLBACK, body, confidence=confidence)
 
-    def _small_talk(self, text: str) -> Reply | None:
+    def _small_talk(self, text: str, normalized: Normalized) -> Reply | None:
         said = words(text)
         if not said:
             return Reply(Status.FALLBACK, messages.EMPTY, small_talk=True)
         greeting_only = set(said) <= SMALL_TALK_WORDS | _ADDRESSEES
-        meaningless = not self.normalizer.normalize(text).tokens
+        meaningless = not normalized.tokens
         if (greeting_only or meaningless) and set(said) & SMALL_TALK_WORDS:
             thanked = bool(set(said) & _THANKS)
             message = messages.THANKS if thanked else messages.GREETING

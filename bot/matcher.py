@@ -41,7 +41,7 @@ ArrayT = TypeVar("ArrayT", bound=np.generic)
 
 @dataclass(frozen=True, slots=True)
 class ScoringWeights:
-    """How the signals combine; calibrated with `runbot eval --dev`."""
+    """How the signals combine; calibrated on the tuning sets (`runbot eval --set tuning`)."""
 
     recall_bias: float = 1.0  # F-beta: how much more question coverage counts than example's
     string_weight: float = 0.1  # share of the rapidfuzz signal in the final score
