@@ -235,10 +235,11 @@ def _answer_lines(service: RunbotService, lines: TextIO, out: TextIO) -> None:
 
 def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.lint import lint
+    from bot.progress import terminal_progress
 
     brain = Brain(load_knowledge(knowledge_dir))  # raises KnowledgeError, printed by main()
     knowledge = brain.knowledge
-    warnings = lint(brain)
+    warnings = lint(brain, terminal_progress)
     for warning in warnings:
         print(warning)
     questions = sum(len(entry.questions) for entry in knowledge.entries.values())
@@ -273,11 +274,13 @@ def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: P
 
 def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.gaps import find_gaps, format_gaps
+    from bot.progress import terminal_progress
     from bot.question_log import SqliteQuestionLog
 
     brain = Brain(load_knowledge(knowledge_dir))
     with SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days) as question_log:
-        gaps = find_gaps(brain, question_log.recent(options.days), options.limit)
+        recent = question_log.recent(options.days)
+    gaps = find_gaps(brain, recent, options.limit, terminal_progress)
     print(format_gaps(gaps, options.format, options.days), end="")
     return 0
 
@@ -302,10 +305,11 @@ def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.evaluation import evaluate, load_cases
+    from bot.progress import terminal_progress
 
     paths = [options.file] if options.file else EVAL_SETS[options.set]
     cases = [case for path in paths for case in load_cases(path)]
-    report = evaluate(Brain(load_knowledge(knowledge_dir)), cases)
+    report = evaluate(Brain(load_knowledge(knowledge_dir)), cases, terminal_progress)
     print("evaluation set:", ", ".join(str(path) for path in paths))
     print("\n".join(report.lines()))
     if report.misses:

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.answering import Brain
+from bot.progress import Tracker, no_progress
 from bot.reply import Status
 
 __all__ = ["EvalCase", "EvalReport", "evaluate", "load_cases"]
@@ -110,10 +111,12 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 1.0
 
 
-def evaluate(brain: Brain, cases: Sequence[EvalCase]) -> EvalReport:
+def evaluate(
+    brain: Brain, cases: Sequence[EvalCase], progress: Tracker = no_progress
+) -> EvalReport:
     in_scope = correct = wrong = out_of_scope = rejected = flags = caught = alarms = 0
     misses: list[Miss] = []
-    for case in cases:
+    for case in progress(cases, "Asking the evaluation questions"):
         reply = brain.answer(case.q)
         answered = reply.status is Status.ANSWERED
         if case.expect == URGENT:

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from rapidfuzz import fuzz, process
 
 from bot.answering import Brain
+from bot.progress import Tracker, no_progress
 from bot.question_log import LoggedQuestion
 from bot.reply import Status
 
@@ -51,11 +52,16 @@ def is_gap(question: LoggedQuestion) -> bool:
     return question.status is Status.ANSWERED and question.confidence < LOW_CONFIDENCE
 
 
-def find_gaps(brain: Brain, questions: Sequence[LoggedQuestion], limit: int = 20) -> list[Gap]:
+def find_gaps(
+    brain: Brain,
+    questions: Sequence[LoggedQuestion],
+    limit: int = 20,
+    progress: Tracker = no_progress,
+) -> list[Gap]:
     """Group the gap questions by meaning, most asked first."""
     groups: list[list[LoggedQuestion]] = []
     keys: list[str] = []
-    for question in questions:
+    for question in progress(questions, "Grouping unanswered questions"):
         if not is_gap(question):
             continue
         key = brain.normalizer.normalize(question.question).text or question.question.casefold()

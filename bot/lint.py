@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 from bot.answering import Brain
 from bot.normalize import words
 from bot.problems import Problem
+from bot.progress import Tracker, no_progress
 from bot.reply import Status
 
 __all__ = ["MIN_QUESTIONS", "lint"]
@@ -19,11 +20,11 @@ MIN_QUESTIONS = 6
 TOO_ALIKE = 90
 
 
-def lint(brain: Brain) -> list[Problem]:
+def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
     """Every warning for the knowledge `brain` was built from, in file order."""
     warnings = [
         *_too_few_questions(brain),
-        *_examples_resolving_elsewhere(brain),
+        *_examples_resolving_elsewhere(brain, progress),
         *_examples_too_alike(brain),
         *_unused_synonyms(brain),
         *_off_topic_synonyms(brain),
@@ -49,9 +50,10 @@ def _too_few_questions(brain: Brain) -> list[Problem]:
     ]
 
 
-def _examples_resolving_elsewhere(brain: Brain) -> list[Problem]:
+def _examples_resolving_elsewhere(brain: Brain, progress: Tracker) -> list[Problem]:
     warnings = []
-    for entry in brain.knowledge.entries.values():
+    entries = list(brain.knowledge.entries.values())
+    for entry in progress(entries, "Asking every example question"):
         for number, question in enumerate(entry.questions):
             reply = brain.answer(question)
             if reply.status is Status.ANSWERED and reply.entry_id == entry.id:

@@ -128,3 +128,15 @@ def test_off_topic_phrase_that_is_also_a_synonym_warns_and_keeps_the_synonym(tid
     ]
     brain = Brain(load_knowledge(tidy))
     assert brain.answer("stich while running").entry_id == "side-stitch"
+
+
+def test_lint_shows_progress_while_it_asks_every_example(tidy: Path) -> None:
+    seen: list[tuple[str, int]] = []
+
+    def tracker(items, description):  # type: ignore[no-untyped-def]
+        seen.append((description, len(items)))
+        return items
+
+    lint(Brain(load_knowledge(tidy)), tracker)
+
+    assert seen == [("Asking every example question", 2)]
