@@ -133,7 +133,7 @@ def test_off_topic_phrase_that_is_also_a_synonym_warns_and_keeps_the_synonym(tid
 def test_lint_shows_progress_while_it_asks_every_example(tidy: Path) -> None:
     seen: list[tuple[str, int]] = []
 
-    def tracker(items, description):  # type: ignore[no-untyped-def]
+    def tracker(items, description):
         seen.append((description, len(items)))
         return items
 
