@@ -1,4 +1,4 @@
-"""runbot's slash commands: /ask, /topics, /source and the moderators' /kb group.
+"""runbot's slash commands: /ask, /topics, /source, /help and the moderators' /kb group.
 
 Commands are thin: the answer comes from the service, the embed from render.py, and every
 error reaches `tell_user_about_error`, so a user never sees "The application did not respond".
@@ -19,6 +19,7 @@ from adapters.discord_bot.moderation import NotAModerator, is_moderator
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import (
     gaps_embed,
+    help_embed,
     reload_embed,
     sources_embed,
     stats_embed,
@@ -43,7 +44,7 @@ _GAPS_SHOWN = 10
 
 def add_commands(tree: app_commands.CommandTree[RunbotClient]) -> None:
     """Register every command, and the error handler, on the client's tree."""
-    commands: tuple[app_commands.Command[Any, ..., None], ...] = (ask, topics, source)
+    commands: tuple[app_commands.Command[Any, ..., None], ...] = (ask, topics, source, help_command)
     for command in commands:
         tree.add_command(command)
     tree.add_command(KnowledgeCommands())
@@ -95,6 +96,16 @@ async def source(interaction: Interaction) -> None:
     """Where runbot's answers come from."""
     sources = interaction.client.service.brain.knowledge.sources.values()
     await interaction.response.send_message(embed=sources_embed(sources))
+
+
+@app_commands.command(name="help")
+async def help_command(interaction: Interaction) -> None:
+    """What runbot is, how to use it, and what it keeps about your questions."""
+    embed = help_embed(
+        keeps_questions=interaction.client.service.keeps_questions,
+        retention_days=_settings(interaction).runbot_retention_days,
+    )
+    await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
 class KnowledgeCommands(

@@ -27,6 +27,7 @@ from bot.service import ReloadResult, Stats, TopicMenu
 __all__ = [
     "STATUS_COLOURS",
     "gaps_embed",
+    "help_embed",
     "reload_embed",
     "reply_embed",
     "sources_embed",
@@ -103,6 +104,24 @@ def sources_embed(sources: Iterable[Source]) -> discord.Embed:
     )
 
 
+def help_embed(*, keeps_questions: bool, retention_days: int) -> discord.Embed:
+    """What runbot is, how to use it, and what it keeps about your questions and why."""
+    kept = (
+        wording.HELP_KEEPS_QUESTIONS.format(days=_days(retention_days))
+        if keeps_questions
+        else wording.HELP_KEEPS_NOTHING
+    )
+    return _embed(
+        colour=discord.Colour.blurple(),
+        title=wording.HELP_TITLE,
+        description=wording.HELP_ABOUT,
+        fields=[
+            _Field(wording.HELP_USAGE_FIELD, wording.HELP_USAGE),
+            _Field(wording.HELP_KEPT_FIELD, kept),
+        ],
+    )
+
+
 def stats_embed(stats: Stats, entries: int) -> discord.Embed:
     """Counts since start, for moderators."""
     counts = [
@@ -134,7 +153,7 @@ def reload_embed(result: ReloadResult) -> discord.Embed:
 
 def gaps_embed(gaps: Sequence[Gap] | None, days: int) -> discord.Embed:
     """What runners asked that runbot could not answer well, one field per group."""
-    period = "1 day" if days == 1 else f"{days} days"
+    period = _days(days)
     title = wording.GAPS_TITLE.format(days=period)
     if gaps is None or not gaps:
         message = wording.GAPS_LOG_OFF if gaps is None else wording.NO_GAPS.format(days=period)
@@ -170,6 +189,10 @@ def _quoted(example: str) -> str:
     """A runner's question, on one line, shortened, and shown as typed (markdown escaped)."""
     escaped = discord.utils.escape_markdown(" ".join(example.split()))
     return f'"{fit(escaped, _GAP_EXAMPLE)}"'
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
 
 
 def _embed(

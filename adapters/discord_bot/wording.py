@@ -11,6 +11,28 @@ SOURCES_INTRO = (
     "Answers come from the published article below; caveats cite the research where it "
     "disagrees. runbot is not a doctor."
 )
+HELP_TITLE = "About runbot"
+HELP_ABOUT = (
+    "runbot answers runners' questions about cramps, side stitches, hydration, electrolytes "
+    "and sweat rate, from a published article, with notes where the research disagrees. "
+    "runbot is not a doctor: for red-flag symptoms it tells you to get medical help."
+)
+HELP_USAGE_FIELD = "How to use it"
+HELP_USAGE = (
+    "/ask: type your question, or pick one from the suggestions as you type.\n"
+    "/ask with `ephemeral` set to True: only you see the answer (by default everyone in "
+    "the channel sees it).\n"
+    "/topics: everything runbot knows, with menus to pick a question from.\n"
+    "/source: where runbot's answers come from.\n"
+    "/help: this help, shown only to you."
+)
+HELP_KEPT_FIELD = "What runbot keeps"
+HELP_KEEPS_QUESTIONS = (
+    "runbot keeps the questions you ask, with the answer it gave, for {days}, without your "
+    "name or Discord id (only a salted hash, to count distinct askers), so moderators can see "
+    "what it could not answer. Questions about red-flag symptoms are kept without their text."
+)
+HELP_KEEPS_NOTHING = "runbot doesn't keep your questions."
 STATS_TITLE = "runbot since start"
 RELOADED_TITLE = "Knowledge reloaded"
 NOT_RELOADED_TITLE = "Knowledge NOT reloaded"

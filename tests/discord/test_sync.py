@@ -32,8 +32,8 @@ async def test_sync_puts_the_commands_to_the_test_guild(
     (call,) = standin.calls_to(path)
     assert call.method == "PUT"
     commands = by_name(call.body)
-    assert set(commands) == {"ask", "topics", "source", "kb"}
-    assert count == 4
+    assert set(commands) == {"ask", "topics", "source", "help", "kb"}
+    assert count == 5
     ask = by_name(commands["ask"]["options"])
     assert ask["question"]["type"] == STRING
     assert ask["question"]["required"] is True
@@ -53,7 +53,7 @@ async def test_sync_puts_the_commands_to_the_test_guild(
     assert (days["name"], days["type"], days["required"]) == ("days", INTEGER, False)
     assert (days["min_value"], days["max_value"]) == (1, 365)
     assert days["description"]
-    for name in ("ask", "topics", "source"):
+    for name in ("ask", "topics", "source", "help"):
         assert commands[name]["default_member_permissions"] is None
     assert standin.identify is None, "syncing must not connect to the gateway"
 
@@ -67,7 +67,7 @@ async def test_sync_without_a_test_guild_is_global(
 
     (call,) = standin.calls_to(f"/applications/{standin.app_id}/commands")
     assert call.method == "PUT"
-    assert count == len(call.body) == 4
+    assert count == len(call.body) == 5
     assert [c for c in standin.calls if "/guilds/" in c.path] == []
 
 
