@@ -6,6 +6,7 @@ Pure: the same knowledge and question always give the same reply.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ _MIN_CLAUSE_TOKENS = 2
 # Who a greeting is addressed to: "good morning bot" is a greeting, not a question about bots.
 _ADDRESSEES = frozenset(["bot", "runbot", "there", "everyone", "all", "folks", "guys", "team"])
 _THANKS = frozenset(["thanks", "thank", "thx", "ty", "cheers", "ta"])
+_FAREWELLS = frozenset(["bye", "goodbye", "cya", "later"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,9 @@ class Brain:
             several = len(answered) > 1 or whole.status is not Status.ANSWERED
             best = answered[0] if several else whole
             entry_id = best.candidates[0].entry_id
-            also = _distinct(part.candidates[0].entry_id for part in answered)
+            # Unclear parts are offered too ("...? what about magnesium?").
+            asked = [part for part in parts if part.status is not Status.FALLBACK]
+            also = _distinct(part.candidates[0].entry_id for part in asked)
             return self.entry_reply(
                 entry_id, best.confidence, also=[other for other in also if other != entry_id]
             )
@@ -135,7 +139,7 @@ class Brain:
         """Entries best matching a partial question, best first (for autocomplete)."""
         ranked = self.index.rank(self.normalizer.normalize(text), limit=limit)
         chosen = _distinct(candidate.entry_id for candidate in ranked)
-        if len(chosen) < limit and not ranked:
+        if not ranked:
             chosen += [entry_id for entry_id in self.knowledge.entries if entry_id not in chosen]
         return self.suggestions(chosen[:limit])
 
@@ -227,8 +231,12 @@ class Brain:
         greeting_only = set(said) <= SMALL_TALK_WORDS | _ADDRESSEES
         meaningless = not normalized.tokens
         if (greeting_only or meaningless) and set(said) & SMALL_TALK_WORDS:
-            thanked = bool(set(said) & _THANKS)
-            message = messages.THANKS if thanked else messages.GREETING
+            if set(said) & _THANKS:
+                message = messages.THANKS
+            elif set(said) & _FAREWELLS:
+                message = messages.FAREWELL
+            else:
+                message = messages.GREETING
             return Reply(Status.FALLBACK, message, small_talk=True)
         return None
 
@@ -245,8 +253,12 @@ def _examples(knowledge: KnowledgeBase) -> Iterable[tuple[str, str]]:
 
 
 def _printable(text: str) -> str:
-    # Control characters (binary pasted by mistake, terminal escapes) carry no meaning.
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text).strip()
+    # Control characters (binary pasted by mistake, terminal escapes) carry no meaning;
+    # invisible format characters (zero-width, soft hyphen) are dropped by words().
+    return "".join(
+        ch if ch.isprintable() or ch in "\n\t" or unicodedata.category(ch) == "Cf" else " "
+        for ch in text
+    ).strip()
 
 
 def _distinct(items: Iterable[str]) -> list[str]:

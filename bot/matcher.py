@@ -1,21 +1,23 @@
 """Rank knowledge entries for a question.
 
 Each entry is represented by its title and example questions (never its answer prose). A
-question is scored against every example by two signals:
+question is scored against the entries with three signals:
 
-* weighted token overlap: each token weighs its inverse document frequency over entries,
-  so rare, meaningful words ("stitch", "sweat") count far more than words most entries
-  share ("cramp", "run"). Words of the question that the knowledge base never uses count
-  as unexplained weight, and words naming a subject runbot has no advice on ("shin
-  splints") count double: a question mostly about something else cannot ride on one
-  shared word. The overlap is an F-score leaning on how much of the *question* is
-  explained.
-* rapidfuzz's token-sort ratio between the normalised question and the example, which
+* weighted token overlap with each example: each token weighs its inverse document
+  frequency over entries, so rare, meaningful words ("stitch", "sweat") count far more than
+  words most entries share ("cramp", "run"). Words of the question that the knowledge base
+  never uses count as unexplained weight, and words naming a subject runbot has no advice
+  on ("shin splints") count double: a question mostly about something else cannot ride on
+  one shared word. The overlap is an F-score of how much of the question the example
+  explains and how much of the example the question covers.
+* the same overlap with the entry as a whole (how many of its examples use each word), so
+  a question phrased unlike any single example still finds the entry it belongs to.
+* rapidfuzz's token-sort ratio between the normalised question and the best example, which
   rewards the same words in a similar arrangement.
 
 The overlap is computed for all examples at once with an inverted index and numpy, so the
-cost grows with the examples sharing a word with the question, not with the whole
-knowledge base; rapidfuzz then refines only the best few.
+cost grows with the examples sharing a word with the question; rapidfuzz then refines only
+the best few entries.
 """
 
 from __future__ import annotations
@@ -154,9 +156,6 @@ class MatchIndex:
         if token in off_topic:
             return self.weights.off_topic_factor * self._max_idf
         return self._idf.get(token, self.weights.unknown_word_factor * self._max_idf)
-
-    def knows(self, token: str) -> bool:
-        return token in self._idf
 
     def rank(self, question: Normalized, limit: int = 3) -> list[Candidate]:
         """The best `limit` entries for `question`, best first; empty when nothing overlaps."""

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 __all__ = [
+    "ALSO_ASKED_INTRO",
+    "CLARIFY_INTRO",
     "DISCLAIMER",
     "EMPTY",
     "FALLBACK",
+    "FALLBACK_PROFESSIONAL",
+    "FALLBACK_TOPICS",
+    "FAREWELL",
     "GREETING",
+    "RELATED_INTRO",
     "THANKS",
     "TOO_LONG",
+    "URGENT_BASIS",
+    "URGENT_DISCLAIMER",
+    "URGENT_DOCTOR_HEADLINE",
+    "URGENT_EMERGENCY_HEADLINE",
+    "URGENT_MENTIONED",
+    "URGENT_NUMBERS",
 ]
 
 DISCLAIMER = (
@@ -22,6 +34,7 @@ GREETING = (
     'where it disagrees. Try: "how do I stop a calf cramp?"'
 )
 THANKS = "You're welcome. Run well, and ask any time!"
+FAREWELL = "Bye for now, and run well! Ask any time."
 EMPTY = (
     "I didn't catch a question there. Ask me about muscle cramps, side stitches or "
     'hydration, for example: "why do I get cramps on long runs?"'
@@ -40,7 +53,7 @@ RELATED_INTRO = "You might also ask about:"
 ALSO_ASKED_INTRO = "You also asked about:"
 URGENT_EMERGENCY_HEADLINE = "Please get medical help now"
 URGENT_DOCTOR_HEADLINE = "Please see a doctor about this"
-URGENT_MENTIONED = "You mentioned {signs}."
+URGENT_MENTIONED = "You may be describing {signs}."
 URGENT_NUMBERS = "Emergency numbers: {numbers}."
 URGENT_BASIS = "Why: {sources}."
 URGENT_DISCLAIMER = "runbot cannot examine you or diagnose anything; a doctor can."

@@ -30,17 +30,28 @@ _STEMMER = snowballstemmer.stemmer("english")
 # Words shorter than this are never "corrected": at three letters every word is one typo
 # away from many others.
 _MIN_CORRECTABLE = 4
+# No real word is longer; and a flood of unique giant "words" must not fill the caches.
+_MAX_CORRECTABLE = 30
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words of `text`, without punctuation, emoji or apostrophes."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return _WORD.findall(_APOSTROPHES.sub("", folded))
+    # Invisible format characters (soft hyphens, zero-width spaces) join, never split:
+    # "ch\u200best pain" is "chest pain".
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return _WORD.findall(_APOSTROPHES.sub("", visible))
+
+
+def stem(word: str) -> str:
+    """The English Snowball stem of one lower-case word."""
+    if len(word) > _MAX_CORRECTABLE:
+        return word  # not a word anyone stems; kept out of the cache
+    return _cached_stem(word)
 
 
 @lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """The English Snowball stem of one lower-case word."""
+def _cached_stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
@@ -65,7 +76,7 @@ class Normalized:
     every_token: tuple[str, ...]
     off_topic: frozenset[str]
     # The word stems before phrases were joined ("back pain" stays "back", "pain" here).
-    stems: tuple[str, ...] = ()
+    stems: tuple[str, ...]
 
     @property
     def text(self) -> str:
@@ -73,7 +84,7 @@ class Normalized:
 
 
 class Normalizer:
-    """Normalises text with one knowledge base's vocabulary; immutable after construction."""
+    """Normalises text with one knowledge base's vocabulary (only its spelling cache grows)."""
 
     def __init__(self, vocabulary: VocabularyFile, known_text: Iterable[str]) -> None:
         phrases: dict[tuple[str, ...], str] = {}
@@ -118,10 +129,6 @@ class Normalizer:
         )
         self._corrections: dict[str, str] = {}
 
-    @property
-    def canonical_tokens(self) -> frozenset[str]:
-        return frozenset(self._phrases.values())
-
     def normalize(self, text: str) -> Normalized:
         """Tokens of `text`, ready for matching and the red-flag screen."""
         stems = [stem(self.correct(word)) for word in words(text)]
@@ -132,7 +139,11 @@ class Normalizer:
 
     def correct(self, word: str) -> str:
         """`word`, or the known word it is most likely a misspelling of."""
-        if word in self._known or len(word) < _MIN_CORRECTABLE or not word.isalpha():
+        if (
+            word in self._known
+            or not _MIN_CORRECTABLE <= len(word) <= _MAX_CORRECTABLE
+            or not word.isalpha()
+        ):
             return word
         cached = self._corrections.get(word)
         if cached is not None:

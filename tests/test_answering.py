@@ -173,3 +173,44 @@ def test_a_greeting_addressed_to_the_bot_is_small_talk(brain: Brain, text: str) 
 def test_red_flag_words_inside_a_joined_phrase_still_count(brain: Brain) -> None:
     # "back pain" is one off-topic phrase for matching, but "jaw ... pain" is a red flag.
     assert brain.answer("jaw and back pain while jogging").status is Status.URGENT
+
+
+@pytest.mark.parametrize(
+    "text", ["my pee is bro\u00adwn after the race", "ch\u200best pain after my run"]
+)
+def test_invisible_characters_do_not_hide_a_red_flag(brain: Brain, text: str) -> None:
+    assert brain.answer(text).status is Status.URGENT
+
+
+def test_red_flag_words_far_apart_in_a_long_message_are_not_one_sign(brain: Brain) -> None:
+    text = (
+        "I get a cramp in my calf on every long run and I want to know how to stop it, "
+        "I have tried everything and a friend told me to try a sports drink before my "
+        "next race in 10 minutes"
+    )
+
+    assert brain.answer(text).status is not Status.URGENT
+
+
+def test_a_synonym_for_a_red_flag_phrase_does_not_hide_other_wordings(tmp_path) -> None:
+    from bot.loading import load_knowledge
+    from tests.conftest import VOCABULARY, write_knowledge
+
+    vocabulary = VOCABULARY.replace("synonyms:\n", "synonyms:\n  chest pain: [sore chest]\n")
+    directory = write_knowledge(tmp_path, {"vocabulary.yaml": vocabulary})
+    brain = Brain(load_knowledge(directory))
+
+    assert brain.answer("pain in my chest when running").status is Status.URGENT
+    assert brain.answer("sore chest on my run").status is Status.URGENT
+
+
+def test_farewell_gets_a_goodbye_not_a_greeting(brain: Brain) -> None:
+    assert brain.answer("bye").text.startswith("Bye for now")
+
+
+def test_an_unclear_second_question_is_still_offered(brain: Brain) -> None:
+    reply = brain.answer("how do i stretch out a calf cramp? and what about electrolytes?")
+
+    assert reply.entry_id == "stretch-a-cramp"
+    assert reply.suggestions_intro == "You also asked about:"
+    assert reply.suggestions

@@ -51,7 +51,7 @@ async def test_an_inline_red_flag_offers_the_urgent_reply_alone(bot: TelegramSes
     assert result["id"] == "urgent"
     assert result["title"] == "Please get medical help now"
     assert result["input_message_content"]["message_text"].startswith(
-        "<b>Please get medical help now</b>\n\nYou mentioned chest pain.\n\n"
+        "<b>Please get medical help now</b>\n\nYou may be describing chest pain.\n\n"
         "Stop running and call your local emergency number."
     )
 

@@ -83,7 +83,7 @@ async def test_a_red_flag_is_answered_alone_without_buttons(bot: TelegramSession
     sent = await bot.ask(private("chest pain and a calf cramp, how do I stretch it out?"))
 
     assert sent["text"].startswith(
-        "<b>Please get medical help now</b>\n\nYou mentioned chest pain.\n\n"
+        "<b>Please get medical help now</b>\n\nYou may be describing chest pain.\n\n"
         "Stop running and call your local emergency number."
     )
     assert "reply_markup" not in sent.fields
