@@ -25,6 +25,7 @@ from bot.knowledge import (
     SourceFile,
     VocabularyFile,
 )
+from bot.normalize import phrase_key
 from bot.problems import KnowledgeError, Problem
 from bot.yaml_positions import Located, Positions, collector_paused, load_located_yaml
 
@@ -76,6 +77,9 @@ def _load(directory: Path) -> KnowledgeBase:
     vocabulary = loader.load(directory / VOCABULARY_FILE, VocabularyFile)
     red_flags = loader.load(directory / RED_FLAGS_FILE, RedFlagFile)
     entry_paths = sorted((directory / ENTRIES_DIR).glob("*.yaml"))
+    for ignored in sorted((directory / ENTRIES_DIR).glob("*.yml")):
+        name = loader.name(ignored)
+        loader.problems.append(Problem(name, 1, 1, "rename this file to end in .yaml to use it"))
     if not entry_paths:
         loader.problems.append(Problem(f"{ENTRIES_DIR}/", 1, 1, "no entries files (*.yaml) found"))
     entry_files = [(path, loader.load(path, EntryFile)) for path in entry_paths]
@@ -314,18 +318,36 @@ class _CrossChecker:
             self._check_source_ids(
                 flag.cite, partial(self.at, RED_FLAGS_FILE, ("red_flags", index, "cite"))
             )
+            for number, pattern in enumerate(flag.patterns):
+                if not phrase_key(pattern):
+                    where = self.at(RED_FLAGS_FILE, ("red_flags", index, "patterns", number))
+                    self.error(where, f"pattern '{pattern}' has no words, so it can never match")
 
     def _check_vocabulary(self) -> None:
-        meaning: dict[str, str] = {}
+        # Variants are compared as runbot reads them (stemmed): "spasm" and "spasms" are one.
+        meaning: dict[tuple[str, ...], str] = {}
         for word in self.vocabulary.synonyms:
-            meaning[word.casefold()] = word
+            meaning[phrase_key(word)] = word
         for word, variants in self.vocabulary.synonyms.items():
+            if not phrase_key(word):
+                where = self.at(VOCABULARY_FILE, ("synonyms", word))
+                self.error(where, f"'{word}' has no letters or digits, so it can never match")
             for index, variant in enumerate(variants):
-                key = variant.casefold()
+                key = phrase_key(variant)
+                where = self.at(VOCABULARY_FILE, ("synonyms", word, index))
+                if not key:
+                    self.error(
+                        where, f"'{variant}' has no letters or digits, so it can never match"
+                    )
+                    continue
                 first = meaning.setdefault(key, word)
-                if first != word and key != word.casefold():
-                    where = self.at(VOCABULARY_FILE, ("synonyms", word, index))
+                if first != word:
                     self.error(where, f"'{variant}' is listed under both '{first}' and '{word}'")
+        for field in ("filler", "off_topic"):
+            for index, phrase in enumerate(getattr(self.vocabulary, field)):
+                if not phrase_key(phrase):
+                    where = self.at(VOCABULARY_FILE, (field, index))
+                    self.error(where, f"'{phrase}' has no letters or digits, so it can never match")
 
 
 class _Locations(Mapping[tuple[str, ...], Where]):

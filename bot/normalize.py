@@ -22,7 +22,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.english import is_english_word
 from bot.knowledge import VocabularyFile
 
-__all__ = ["Normalized", "Normalizer", "stem", "words"]
+__all__ = ["Normalized", "Normalizer", "phrase_key", "stem", "words"]
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"['’‘`´]")
@@ -55,12 +55,12 @@ def _cached_stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
-def _phrase_key(phrase: str) -> tuple[str, ...]:
+def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(stem(word) for word in words(phrase))
 
 
 def _canonical_token(phrase: str) -> str:
-    return "_".join(_phrase_key(phrase))
+    return "_".join(phrase_key(phrase))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +91,12 @@ class Normalizer:
         for word, variants in vocabulary.synonyms.items():
             canonical = _canonical_token(word)
             for phrase in (word, *variants):
-                key = _phrase_key(phrase)
+                key = phrase_key(phrase)
                 if key:
                     phrases[key] = canonical
         off_topic: set[str] = set()
         for phrase in vocabulary.off_topic:
-            key = _phrase_key(phrase)
+            key = phrase_key(phrase)
             # A phrase that is also a synonym keeps its synonym's meaning: marking it off-topic
             # would make every question about that synonym's word off-topic.
             if key and key not in phrases:

@@ -27,5 +27,5 @@ class KnowledgeError(Exception):
     """The knowledge files cannot be loaded; `problems` says where and why."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(sorted(problems))
+        self.problems = tuple(sorted(set(problems)))
         super().__init__("\n".join(str(problem) for problem in self.problems))

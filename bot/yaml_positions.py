@@ -157,9 +157,6 @@ def load_located_yaml(text: str, file: str) -> Located:
         raise KnowledgeError([Problem(file, line, column, f"invalid YAML: {reason}")]) from None
     except YAMLError as error:
         raise KnowledgeError([Problem(file, 1, 1, f"invalid YAML: {error}")]) from None
-    except RecursionError:
-        message = "invalid YAML: an anchor (&name) refers to itself"
-        raise KnowledgeError([Problem(file, 1, 1, message)]) from None
     except (ValueError, TypeError, OverflowError) as error:
         # PyYAML builds some values (dates, numbers) without a position to report.
         message = f"invalid YAML: a value cannot be read ({error})"
@@ -223,8 +220,19 @@ class _Builder:
         self.loader = loader
         self.file = file
         self.problems = problems
+        self.seen: set[int] = set()
 
     def value(self, node: Node) -> object:
+        if node.__class__ is not ScalarNode:
+            # A list or mapping met twice is an alias (*name) of an anchor (&name). Refused:
+            # nested aliases expand exponentially ("billion laughs") and no knowledge file
+            # needs them.
+            if id(node) in self.seen:
+                line, column = _mark(node)
+                message = "anchors and aliases (&name, *name) are not allowed: write it out"
+                self.problems.append(Problem(self.file, line, column, message))
+                return None
+            self.seen.add(id(node))
         if node.__class__ is ScalarNode:
             # Text (nearly every value) is the node's own string; anything else (None,
             # numbers, booleans, dates, explicit tags) is built the way safe_load builds it.

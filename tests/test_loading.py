@@ -205,16 +205,12 @@ def test_where_finds_every_kind_of_key_and_defaults_for_others(small_knowledge: 
 def test_yaml_values_mean_what_safe_load_says() -> None:
     # YAML 1.1, as moderators' editors and `yaml.safe_load` read it: unquoted yes/no/on/off
     # are booleans, ~ and null are None, numbers and dates are numbers and dates, quoted
-    # text is text; `<<` merges and anchors work.
+    # text is text.
     text = """\
 words: [yes, No, on, OFF, true, 'yes', "on", y, n, nope]
 nothing: [~, null, '', "~", 'null']
 numbers: [2022, '2022', 1.5, 0x1F, 017, 1_000, .inf, 12:30, 2022-01-02, 2022-01-02x]
-base: &base {a: 1, b: two}
-merged:
-  <<: *base
-  c: !!str 3
-again: *base
+tagged: {c: !!str 3}
 """
     value = load_located_yaml(text, "f.yaml").value
 
@@ -244,7 +240,6 @@ def test_keys_yaml_finds_equal_are_duplicates(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("topic: T\nentries: &loop [*loop]\n", "an anchor (&name) refers to itself"),
         ("topic: T\nentries:\n  - id: x\n    when: 2022-13-45\n", "a value cannot be read"),
     ],
 )
@@ -255,3 +250,60 @@ def test_values_yaml_cannot_build_are_reported_not_crashed_on(
 
     assert len(problems) == 1
     assert problems[0].startswith(f"entries/easing.yaml:1:1: invalid YAML: {reason}")
+
+
+def test_aliases_are_refused_before_they_can_expand(tmp_path: Path) -> None:
+    # Nested aliases ("billion laughs") would build 10**9 strings from a few lines.
+    levels = "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]\n" for n in range(1, 9))
+    vocabulary = VOCABULARY + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + levels
+
+    problems = problems_for(tmp_path, {"vocabulary.yaml": vocabulary})
+
+    assert problems[0] == (
+        "vocabulary.yaml:6:5: anchors and aliases (&name, *name) are not allowed: write it out"
+    )
+    assert len(problems) == 8
+
+
+def test_a_list_that_contains_itself_is_refused(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, {"entries/easing.yaml": "topic: T\nentries: &loop [*loop]\n"})
+
+    assert problems == [
+        "entries/easing.yaml:2:10: anchors and aliases (&name, *name) are not allowed: write it out"
+    ]
+
+
+def test_variants_that_read_the_same_after_stemming_are_one_variant(tmp_path: Path) -> None:
+    vocabulary = VOCABULARY.replace(
+        "side stitch: [stitch, stich]", "side stitch: [stitch, stich, charley horses]"
+    )
+
+    problems = problems_for(tmp_path, {"vocabulary.yaml": vocabulary})
+
+    assert problems == [
+        "vocabulary.yaml:3:32: 'charley horses' is listed under both 'cramp' and 'side stitch'"
+    ]
+
+
+def test_phrases_and_patterns_without_words_are_reported(tmp_path: Path) -> None:
+    vocabulary = VOCABULARY.replace("cramp: [charley horse]", "cramp: [charley horse, '🦵']")
+    red_flags = RED_FLAGS.replace("patterns: [chest pain]", "patterns: [chest pain, '???']")
+
+    problems = problems_for(tmp_path, {"vocabulary.yaml": vocabulary, "red_flags.yaml": red_flags})
+
+    assert problems == [
+        "red_flags.yaml:9:28: pattern '???' has no words, so it can never match",
+        "vocabulary.yaml:2:26: '🦵' has no letters or digits, so it can never match",
+    ]
+
+
+def test_an_entries_file_ending_in_yml_is_not_silently_ignored(tmp_path: Path) -> None:
+    write_knowledge(tmp_path)
+    (tmp_path / "entries" / "more.yml").write_text(ENTRIES)
+
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(tmp_path)
+
+    assert [str(p) for p in raised.value.problems] == [
+        "entries/more.yml:1:1: rename this file to end in .yaml to use it"
+    ]
