@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from bot.answering import Brain
 from bot.loading import load_knowledge
 from bot.problems import KnowledgeError
+from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, reply_json
 from bot.service import QuestionLog, RunbotService
 from bot.settings import PROJECT_ROOT, Settings
@@ -127,11 +128,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _question_log(settings: Settings) -> QuestionLog | None:
-    if not settings.runbot_question_log:
-        return None
-    from bot.question_log import SqliteQuestionLog
+    return _open_log(settings) if settings.runbot_question_log else None
 
-    return SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days)
+
+def _open_log(settings: Settings) -> SqliteQuestionLog:
+    salt = settings.runbot_asker_salt
+    return SqliteQuestionLog(
+        settings.runbot_db,
+        settings.runbot_retention_days,
+        salt=salt.get_secret_value() if salt else None,
+    )
 
 
 def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
@@ -275,10 +281,8 @@ def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: P
 def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.gaps import find_gaps, format_gaps
     from bot.progress import terminal_progress
-    from bot.question_log import SqliteQuestionLog
-
     brain = Brain(load_knowledge(knowledge_dir))
-    with SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days) as question_log:
+    with _open_log(settings) as question_log:
         recent = question_log.recent(options.days)
     gaps = find_gaps(brain, recent, options.limit, terminal_progress)
     print(format_gaps(gaps, options.format, options.days), end="")
@@ -286,10 +290,8 @@ def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
 
 
 def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    from bot.question_log import SqliteQuestionLog
-
     knowledge = load_knowledge(knowledge_dir)
-    with SqliteQuestionLog(settings.runbot_db, settings.runbot_retention_days) as question_log:
+    with _open_log(settings) as question_log:
         counts = {row.entry_id: row for row in question_log.entry_counts(options.days)}
     print(f"{'entry':<28} {'answered':>8} {'helpful':>8} {'not helpful':>12}")
     for entry_id in sorted(

@@ -1,7 +1,9 @@
 """The question log: what was asked and how runbot answered, for the moderators' reports.
 
 Privacy by design: no names and no platform ids are stored, only a salted hash of the
-asker's id (to count distinct askers); the salt never leaves the database. Questions that
+asker's id (to count distinct askers). The salt is never stored with the hashes: it comes
+from the operator's settings, or is made afresh for each run of the bot, so whoever holds
+the database cannot hash a list of ids to find out who asked what. Questions that
 describe a red flag are logged without their text. Rows older than the retention period
 are purged automatically. Every write is its own committed transaction in WAL mode, so a
 killed process loses nothing already written.
@@ -24,7 +26,6 @@ from bot.reply import Question, Reply, Status
 __all__ = ["EntryCounts", "LoggedQuestion", "SqliteQuestionLog"]
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS questions (
     id INTEGER PRIMARY KEY,
     reply_id TEXT NOT NULL UNIQUE,
@@ -71,6 +72,7 @@ class SqliteQuestionLog:
         path: Path,
         retention_days: int = 30,
         clock: Callable[[], float] = time.time,
+        salt: str | None = None,
     ) -> None:
         self.path = path
         self.retention_days = retention_days
@@ -82,7 +84,7 @@ class SqliteQuestionLog:
         # NORMAL is durable against a killed process in WAL mode (not against power loss).
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-        self._salt = self._load_salt()
+        self._salt = salt or secrets.token_hex(16)
         self._last_purge = 0.0
         self.purge()
 
@@ -167,15 +169,6 @@ class SqliteQuestionLog:
             return None
         material = f"{self._salt}:{question.platform}:{question.asker}".encode()
         return hashlib.sha256(material).hexdigest()[:24]
-
-    def _load_salt(self) -> str:
-        with self._transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?)",
-                (secrets.token_hex(16),),
-            )
-            row = db.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
-        return str(row[0])
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     runbot_db: Path = PROJECT_ROOT / "runbot.db"
     runbot_question_log: bool = True
     runbot_retention_days: int = Field(default=30, ge=1)
+    runbot_asker_salt: SecretStr | None = None
 
     # --- Telegram ---
     telegram_bot_token: SecretStr | None = None

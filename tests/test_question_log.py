@@ -47,16 +47,25 @@ def test_raw_asker_ids_are_never_stored_only_a_salted_hash(tmp_path: Path) -> No
     assert None not in hashes
 
 
-def test_same_asker_hashes_differently_in_another_database(tmp_path: Path) -> None:
+def test_the_salt_is_not_kept_with_the_hashes(tmp_path: Path) -> None:
+    with SqliteQuestionLog(tmp_path / "log.db", salt="operator-secret-salt") as log:
+        log.record(Question("knee", "discord", asker="42"), reply("r1"))
+
+    assert "operator-secret-salt" not in dump_of(tmp_path / "log.db")
+
+
+def test_same_asker_hashes_differently_with_another_salt(tmp_path: Path) -> None:
     question = Question("knee", "discord", asker="42")
     with (
-        SqliteQuestionLog(tmp_path / "a.db") as first,
-        SqliteQuestionLog(tmp_path / "b.db") as second,
+        SqliteQuestionLog(tmp_path / "a.db", salt="one") as first,
+        SqliteQuestionLog(tmp_path / "b.db", salt="two") as second,
+        SqliteQuestionLog(tmp_path / "c.db") as unsalted,
     ):
-        first.record(question, reply("r1"))
-        second.record(question, reply("r1"))
+        for log in (first, second, unsalted):
+            log.record(question, reply("r1"))
 
-        assert first.recent(1)[0].asker_hash != second.recent(1)[0].asker_hash
+        hashes = {log.recent(1)[0].asker_hash for log in (first, second, unsalted)}
+    assert len(hashes) == 3
 
 
 def test_red_flag_questions_are_logged_without_their_text(tmp_path: Path) -> None:
@@ -141,3 +150,18 @@ def test_nothing_written_is_lost_when_the_process_is_killed(tmp_path: Path) -> N
 
     with SqliteQuestionLog(path) as log:
         assert len(log.recent(days=1)) == 200
+
+
+def test_a_red_flag_question_asked_through_the_service_is_stored_without_its_text(
+    tmp_path: Path,
+) -> None:
+    from bot.service import RunbotService
+    from tests.conftest import KNOWLEDGE_DIR
+
+    with SqliteQuestionLog(tmp_path / "log.db") as log:
+        service = RunbotService(KNOWLEDGE_DIR, question_log=log)
+        service.answer(Question("crushing chest pain after my run", "telegram", asker="7"))
+
+    dump = dump_of(tmp_path / "log.db")
+    assert "chest" not in dump
+    assert "'urgent'" in dump
