@@ -6,6 +6,7 @@ Data flows one way: adapter -> `service.answer(Question)` -> `Reply` -> adapter 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -130,8 +131,14 @@ class RunbotService:
 
         Returns a function that stops the calls (for an adapter that stops serving).
         """
-        self._reload_listeners.append(listener)
-        return lambda: self._reload_listeners.remove(listener)
+        with self._lock:
+            self._reload_listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock, contextlib.suppress(ValueError):  # already unsubscribed
+                self._reload_listeners.remove(listener)
+
+        return unsubscribe
 
     def topics(self) -> tuple[TopicMenu, ...]:
         brain = self._brain
@@ -191,7 +198,9 @@ class RunbotService:
         return result
 
     def _notify(self, result: ReloadResult) -> None:
-        for listener in self._reload_listeners:
+        with self._lock:
+            listeners = list(self._reload_listeners)
+        for listener in listeners:
             try:
                 listener(result)
             except Exception:
@@ -205,7 +214,7 @@ class RunbotService:
         started = time.perf_counter()
         try:
             with collector_paused():  # building allocates millions of objects, few cycles
-                brain = Brain(load_knowledge(self.directory), self._brain.thresholds)
+                brain = Brain(load_knowledge(self.directory))
         except KnowledgeError as error:
             problems = error.problems
             log.warning("knowledge reload failed, keeping the last good knowledge:\n%s", error)

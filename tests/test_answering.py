@@ -105,11 +105,13 @@ def test_red_flags_get_the_urgent_reply_and_no_advice(brain: Brain, question: st
         assert number in reply.text
 
 
-def test_urgent_reply_names_what_was_described_without_diagnosing(brain: Brain) -> None:
-    reply = brain.answer("cramp and now chest pain")
+def test_urgent_reply_names_what_was_described_and_gives_no_self_care_advice(brain: Brain) -> None:
+    reply = brain.answer("calf cramp and now chest pain, should i stretch it?")
 
-    assert "chest pain" in reply.body.lower()
-    assert "you have" not in reply.text.lower()
+    assert reply.body.startswith("You may be describing chest pain")
+    answers = [entry.answer for entry in brain.knowledge.entries.values()]
+    assert not any(answer in reply.text for answer in answers)
+    assert "stretch" not in reply.text.lower()
 
 
 @pytest.mark.parametrize(
@@ -156,10 +158,6 @@ def test_two_questions_at_once_answers_one_and_offers_the_other(brain: Brain) ->
     assert reply.status is Status.ANSWERED
     offered = {reply.entry_id, *(s.id for s in reply.suggestions)}
     assert {"stretch-a-cramp", "about-the-author"} <= offered
-
-
-def test_same_question_same_reply(brain: Brain) -> None:
-    assert brain.answer("why do i cramp") == brain.answer("why do i cramp")
 
 
 @pytest.mark.parametrize("text", ["good morning bot", "hey runbot", "hi there", "thanks bot!"])

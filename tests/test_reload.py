@@ -50,7 +50,9 @@ def test_broken_edit_keeps_the_last_good_knowledge_and_says_where(small_knowledg
     assert (reply.status, reply.entry_id) == (Status.ANSWERED, "side-stitch")
 
 
-def test_a_reply_in_flight_keeps_the_knowledge_it_started_with(small_knowledge: Path) -> None:
+def test_a_brain_taken_before_a_reload_keeps_answering_from_the_old_knowledge(
+    small_knowledge: Path,
+) -> None:
     service = RunbotService(small_knowledge)
     brain_before = service.brain
     (small_knowledge / "entries" / "easing.yaml").write_text(
