@@ -281,6 +281,7 @@ def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: P
 def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.gaps import find_gaps, format_gaps
     from bot.progress import terminal_progress
+
     brain = Brain(load_knowledge(knowledge_dir))
     with _open_log(settings) as question_log:
         recent = question_log.recent(options.days)
