@@ -47,7 +47,9 @@ class Attribution:
     def line(self) -> str:
         where = f', section "{self.section}"' if self.section else ""
         link = f" {self.url}" if self.url else ""
-        return f'Source: "{self.title}" by {self.author}, {self.publisher}{where}.{link}'
+        # An organisation that is both author and publisher is named once.
+        by = f" by {self.author}" if self.author != self.publisher else ""
+        return f'Source: "{self.title}"{by}, {self.publisher}{where}.{link}'
 
 
 @dataclass(frozen=True, slots=True)

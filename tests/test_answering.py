@@ -212,3 +212,11 @@ def test_an_unclear_second_question_is_still_offered(brain: Brain) -> None:
     assert reply.entry_id == "stretch-a-cramp"
     assert reply.suggestions_intro == "You also asked about:"
     assert reply.suggestions
+
+
+def test_an_organisation_that_wrote_and_published_a_source_is_named_once(brain: Brain) -> None:
+    reply = brain.answer("how do i measure my sweat rate")
+
+    assert reply.attribution is not None
+    assert reply.attribution.author == reply.attribution.publisher
+    assert reply.text.count(reply.attribution.publisher) == 1

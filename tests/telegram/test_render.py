@@ -99,7 +99,9 @@ def test_every_part_of_a_reply_is_escaped(hostile: str) -> None:
         headline=hostile,
         body=f"{hostile}\n\n{hostile}",
         caveat=hostile,
-        attribution=Attribution(hostile, hostile, hostile, "https://example.org/?a=1&b=<2>"),
+        attribution=Attribution(
+            hostile, f"{hostile} (author)", hostile, "https://example.org/?a=1&b=<2>"
+        ),
         disclaimer=hostile,
         suggestions=(Suggestion("side-stitch", hostile),),
         suggestions_intro=hostile,
