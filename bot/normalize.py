@@ -26,6 +26,12 @@ __all__ = ["Normalized", "Normalizer", "phrase_key", "stem", "words"]
 
 _WORD = re.compile(r"[^\W_]+")
 _APOSTROPHES = re.compile(r"['’‘`´]")
+# Unicode's invisible format characters (category Cf) that people's keyboards and pastes
+# put inside words: soft hyphen, zero-width and joiner characters, direction marks, BOM.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
+)
 _STEMMER = snowballstemmer.stemmer("english")
 # Words shorter than this are never "corrected": at three letters every word is one typo
 # away from many others.
@@ -39,8 +45,7 @@ def words(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKC", text).casefold()
     # Invisible format characters (soft hyphens, zero-width spaces) join, never split:
     # "ch\u200best pain" is "chest pain".
-    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return _WORD.findall(_APOSTROPHES.sub("", visible))
+    return _WORD.findall(_APOSTROPHES.sub("", _INVISIBLE.sub("", folded)))
 
 
 def stem(word: str) -> str:
