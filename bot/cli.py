@@ -49,6 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"runbot cannot load its knowledge from {knowledge_dir}:", file=sys.stderr)
         print(error, file=sys.stderr)
         return 1
+    except PlatformError as error:
+        print(f"runbot stopped: {error}", file=sys.stderr)
+        print(
+            "Check the token and the network (RUNBOT_LOG_LEVEL=DEBUG shows more).", file=sys.stderr
+        )
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `runbot eval | head`: the reader left; that's fine
@@ -177,7 +183,26 @@ def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
     return 0
 
 
+class PlatformError(Exception):
+    """A platform could not be served (unreachable, token refused...); said without a trace."""
+
+
 async def _serve(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
+    """Serve every platform in `platforms` from one event loop; raise PlatformError on failure."""
+    try:
+        await _serve_all(service, settings, platforms)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        logging.getLogger(__name__).debug("serving failed", exc_info=True)
+        message = f"{type(error).__name__}: {error}"
+        for secret in (settings.telegram_bot_token, settings.discord_bot_token):
+            if secret is not None and secret.get_secret_value():
+                message = message.replace(secret.get_secret_value(), "[token]")
+        raise PlatformError(message) from None
+
+
+async def _serve_all(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
     """Serve every platform in `platforms` from one event loop, reloading on edits."""
     from bot.watch import watch_knowledge
 

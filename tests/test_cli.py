@@ -106,3 +106,20 @@ def test_eval_prints_the_figures_and_the_misses(capsys: pytest.CaptureFixture[st
 def test_ask_without_a_question_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask"]) == 2
     assert "give a QUESTION" in capsys.readouterr().out
+
+
+def test_a_platform_that_cannot_start_gets_a_clear_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = "123456:SECRET-never-printed"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:9/bot")  # nothing listens there
+    monkeypatch.setenv("RUNBOT_QUESTION_LOG", "false")
+    monkeypatch.setenv("RUNBOT_WATCH_KNOWLEDGE", "false")
+
+    assert main(["telegram"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("runbot stopped: NetworkError")
+    assert "Traceback" not in err
+    assert token not in err
