@@ -36,12 +36,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     options = parser.parse_args(argv)
     settings = Settings()
-    logging.basicConfig(
-        level=settings.runbot_log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(settings.runbot_log_level.upper())
     # httpx logs request URLs at INFO, and Telegram's carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # At DEBUG the platform libraries log whole updates and interactions: runners' names,
+    # ids and questions, and Discord's interaction tokens. RUNBOT_LOG_LEVEL=DEBUG is for
+    # runbot's own code only.
+    for library in ("telegram", "discord", "httpcore", "aiohttp"):
+        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "1 change detected", per save
     knowledge_dir: Path = options.knowledge or settings.runbot_knowledge_dir
     try:
         return int(options.run(options, settings, knowledge_dir))
@@ -223,23 +227,16 @@ async def _serve_all(service: RunbotService, settings: Settings, platforms: list
 
 def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from adapters.console import run_chat
-    from bot.watch import watch_knowledge
+    from bot.watch import watch_knowledge_in_thread
 
     service = _serving_service(settings, knowledge_dir)
-    if not settings.runbot_watch_knowledge:
+    # The chat keeps the main thread, so Ctrl-C and Ctrl-D reach it at once.
+    stop = watch_knowledge_in_thread(service) if settings.runbot_watch_knowledge else None
+    try:
         run_chat(service)
-        return 0
-
-    async def chat_while_watching() -> None:
-        stop = asyncio.Event()
-        watcher = asyncio.create_task(watch_knowledge(service, stop=stop))
-        try:
-            await asyncio.to_thread(run_chat, service)
-        finally:
+    finally:
+        if stop is not None:
             stop.set()
-            await watcher
-
-    asyncio.run(chat_while_watching())
     return 0
 
 

@@ -123,3 +123,22 @@ def test_a_platform_that_cannot_start_gets_a_clear_message_not_a_traceback(
     assert err.startswith("runbot stopped: NetworkError")
     assert "Traceback" not in err
     assert token not in err
+
+
+def test_debug_logging_never_turns_on_the_platform_libraries_debug_logs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    monkeypatch.setenv("RUNBOT_LOG_LEVEL", "DEBUG")
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "level", root.level)  # restored after the test
+    for library in ("telegram", "discord", "httpcore", "httpx"):
+        monkeypatch.setattr(logging.getLogger(library), "level", logging.getLogger(library).level)
+
+    assert main(["ask", "hi"]) == 0
+
+    assert logging.getLogger("bot").getEffectiveLevel() == logging.DEBUG
+    for library in ("telegram", "discord", "httpcore"):
+        assert logging.getLogger(library).getEffectiveLevel() >= logging.INFO
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING

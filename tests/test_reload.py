@@ -140,3 +140,24 @@ async def test_watcher_survives_a_broken_save_then_picks_up_the_fix(small_knowle
         await wait_for(lambda: results[-1].ok)
 
     assert service.answer(QUESTION).body.startswith("Fixed,")
+
+
+def test_the_console_chats_watcher_thread_reloads_and_stops(small_knowledge: Path) -> None:
+    import threading
+    import time
+
+    from bot.watch import watch_knowledge_in_thread
+
+    service = RunbotService(small_knowledge)
+    reloaded = threading.Event()
+    service.on_reload(lambda result: reloaded.set())
+    stop = watch_knowledge_in_thread(service, debounce_ms=50)
+    time.sleep(0.3)  # let the watcher start
+
+    (small_knowledge / "entries" / "easing.yaml").write_text(
+        ENTRIES.replace("Grab the painful", "Hug the painful")
+    )
+
+    assert reloaded.wait(10)
+    stop.set()
+    assert service.answer(QUESTION).body.startswith("Hug the painful")
