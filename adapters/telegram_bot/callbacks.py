@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from telegram.constants import InlineKeyboardButtonLimit
@@ -12,6 +13,8 @@ _ENTRY = "entry"
 _TOPIC = "topic"
 _VOTE = "vote"
 _TOPICS = "topics"
+# ASCII digits only: str.isdigit() also accepts "²", which int() rejects.
+_INDEX = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +64,14 @@ def encode(press: Press) -> str:
 
 
 def parse(data: str | None) -> Press | None:
-    """The press a callback_data stands for; None for anything we did not send."""
+    """The press a callback_data stands for; None for anything we did not send.
+
+    Callback data comes from the client and can be forged: never raise on it.
+    """
     kind, _, rest = (data or "").partition(":")
     if kind == _ENTRY and rest:
         return ChooseEntry(rest)
-    if kind == _TOPIC and rest.isdigit():
+    if kind == _TOPIC and _INDEX.fullmatch(rest):
         return ChooseTopic(int(rest))
     if kind == _TOPICS and not rest:
         return ListTopics()

@@ -206,8 +206,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             thanks = views.THANKS_HELPFUL if helpful else views.THANKS_NOT_HELPFUL
             await query.answer(thanks if counted else views.ALREADY_VOTED)
             await drop_vote_buttons(query.message)
-        case None:
-            await query.answer()
+        case None:  # not a button runbot makes (an old version's, or forged)
+            await query.answer(views.BUTTON_OUT_OF_DATE)
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -226,11 +226,19 @@ async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Telegram error: %s", error, exc_info=error)
     else:
         log.error("unexpected error while handling an update", exc_info=error)
-        if isinstance(update, Update) and update.effective_message is not None:
-            try:
-                await _say(update, views.SOMETHING_WENT_WRONG)
-            except TelegramError as failure:
-                log.warning("could not apologise for the error: %s", failure)
+        if isinstance(update, Update):
+            await _apologise(update)
+
+
+async def _apologise(update: Update) -> None:
+    """A toast for a button press (not a message the whole chat sees); else a reply."""
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(views.SOMETHING_WENT_WRONG)
+        elif update.effective_message is not None:
+            await _say(update, views.SOMETHING_WENT_WRONG)
+    except TelegramError as failure:  # e.g. the query was already answered
+        log.warning("could not apologise for the error: %s", failure)
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from bot.service import ReloadResult, Stats, TopicMenu
 __all__ = [
     "ALREADY_VOTED",
     "ASK_USAGE",
+    "BUTTON_OUT_OF_DATE",
     "ENTRY_GONE",
     "GAPS_LOG_OFF",
     "GAPS_USAGE",
@@ -57,6 +58,7 @@ THANKS_NOT_HELPFUL = "Thanks for telling us: moderators use this to improve the 
 ALREADY_VOTED = "Already noted, thanks!"
 ENTRY_GONE = "That answer is no longer available. Send /topics to see what I know."
 MENU_OUT_OF_DATE = "That menu is out of date. Send /topics again."
+BUTTON_OUT_OF_DATE = "That button is out of date: send /topics again."
 GAPS_USAGE = (
     "Add how many days to look back (1 to {most}), or nothing for the last {default} days, "
     "for example:\n/gaps 7"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from tests.telegram.conftest import TelegramSession
 from tests.telegram.updates import PRIVATE_CHAT, button_press, inline, private
 
@@ -113,8 +117,33 @@ async def test_a_button_for_a_removed_entry_gets_a_toast(bot: TelegramSession) -
     assert bot.api.sent("sendMessage") == []
 
 
-async def test_a_button_runbot_never_made_is_acknowledged_silently(bot: TelegramSession) -> None:
-    toast = await bot.ask(button_press("something-else"), "answerCallbackQuery")
+OUT_OF_DATE = "That button is out of date: send /topics again."
 
-    assert "text" not in toast.fields
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "topic:²",  # str.isdigit() says yes, int() says no
+        "topic:٣",  # an Arabic-Indic 3: int() would take it
+        "topic:",
+        "topic:-1",
+        "topic:1000",
+        "topic:1 ",
+        "topics:0",
+        "entry:",
+        "vote:abc",
+        "vote::y",
+        "something-else",
+        "\x00\ufffd%n%s{}",
+        "",
+    ],
+)
+async def test_a_forged_or_unknown_button_gets_an_out_of_date_toast(
+    bot: TelegramSession, caplog: pytest.LogCaptureFixture, data: str
+) -> None:
+    toast = await bot.ask(button_press(data), "answerCallbackQuery")
+
+    assert toast["text"] == OUT_OF_DATE
+    assert toast["callback_query_id"] == "4382bfdwdsb323b2d9"
     assert bot.api.sent("sendMessage") == []
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

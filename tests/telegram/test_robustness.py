@@ -14,7 +14,7 @@ from adapters.telegram_bot.app import build_application, serve
 from bot.service import RunbotService
 from tests.telegram.conftest import KNOWLEDGE, TOKEN, StartBot, TelegramSession, telegram_settings
 from tests.telegram.standin import BotApiStandIn
-from tests.telegram.updates import PRIVATE_CHAT, group, inline, private
+from tests.telegram.updates import PRIVATE_CHAT, button_press, group, inline, private
 
 HOSTILE = "<b>&</script>"
 
@@ -163,6 +163,26 @@ async def test_an_unexpected_error_is_logged_and_the_runner_gets_an_apology(
     [record] = [r for r in caplog.records if r.exc_info]
     assert record.getMessage() == "unexpected error while handling an update"
     assert "RuntimeError: a bug in runbot" in caplog.text  # the traceback goes to the log
+
+
+async def test_an_unexpected_error_on_a_button_press_gets_a_toast_not_a_chat_message(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = BotApiStandIn(token=TOKEN)
+    application = build_application(RunbotService(KNOWLEDGE), telegram_settings(await api.start()))
+    try:
+        async with application:
+            payload = {**button_press("entry:stretch-a-cramp"), "update_id": 1}
+            update = Update.de_json(payload, application.bot)
+            await application.process_error(update, RuntimeError("a bug in runbot"))
+    finally:
+        await api.stop()
+
+    [toast] = api.sent("answerCallbackQuery")
+    assert toast["callback_query_id"] == "4382bfdwdsb323b2d9"
+    assert toast["text"] == "Sorry, something went wrong on my side. Please try again in a moment."
+    assert api.sent("sendMessage") == []
+    assert "RuntimeError: a bug in runbot" in caplog.text
 
 
 async def test_a_rejected_token_stops_serving_with_a_clear_log_line(
