@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 
 from adapters.discord_bot.commands import add_commands
+from adapters.discord_bot.moderation import warn_about_moderator_role
 from adapters.discord_bot.render import reload_embed
 from adapters.discord_bot.views import DYNAMIC_ITEMS
 from bot.service import ReloadResult, RunbotService
@@ -78,6 +79,7 @@ class ReloadAnnouncer:
 async def serve(service: RunbotService, settings: Settings) -> None:
     """Log in, connect and answer until cancelled; the connection is closed on the way out."""
     token = _token(settings)
+    warn_about_moderator_role(settings)
     client = RunbotClient(service, settings)
     with contextlib.ExitStack() as listening:
         if settings.discord_moderator_channel_id is not None:

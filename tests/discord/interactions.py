@@ -10,6 +10,9 @@ from tests.discord.standin import DiscordStandIn, fixture
 MEMBER_ID = "1300000000000000010"
 RUN_LEADER_ROLE = "1300000000000000201"
 ADMINS_ROLE = "1300000000000000202"
+# Another server that invited the bot, whose owner made a role named like the moderators'.
+OTHER_GUILD = "1300000000000000700"
+OTHER_RUN_LEADER_ROLE = "1300000000000000701"
 MANAGE_GUILD = 1 << 5
 
 COMMAND = 2
@@ -70,6 +73,16 @@ class Interactions:
         }
         return interaction
 
+    def in_other_guild(self, interaction: dict[str, Any]) -> dict[str, Any]:
+        """The same interaction sent from OTHER_GUILD (see `other_guild`)."""
+        interaction["guild_id"] = interaction["guild"]["id"] = OTHER_GUILD
+        interaction["data"]["guild_id"] = OTHER_GUILD
+        interaction["authorizing_integration_owners"] = {"0": OTHER_GUILD}
+        channel = other_guild()["channels"][0]
+        interaction["channel_id"] = channel["id"]
+        interaction["channel"] = {**interaction["channel"], **channel}
+        return interaction
+
     def ask_autocomplete(self, typed: str) -> dict[str, Any]:
         option = {"name": "question", "type": 3, "value": typed, "focused": True}
         return self.command("ask", [option], kind=AUTOCOMPLETE)
@@ -103,3 +116,18 @@ class Interactions:
         if permissions is not None:
             interaction["member"]["permissions"] = str(permissions)
         return interaction
+
+
+def other_guild() -> dict[str, Any]:
+    """GUILD_CREATE for OTHER_GUILD, with its own "Run Leaders" role."""
+    guild: dict[str, Any] = fixture("guild_create.json")
+    guild["id"] = OTHER_GUILD
+    guild["name"] = "Someone Else's Server"
+    everyone, leaders, admins = guild["roles"]
+    everyone["id"] = OTHER_GUILD
+    leaders["id"] = OTHER_RUN_LEADER_ROLE
+    admins["id"] = "1300000000000000702"
+    for number, channel in enumerate(guild["channels"], start=1):
+        channel["id"] = f"13000000000000007{number}0"
+        channel["guild_id"] = OTHER_GUILD
+    return guild

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import re
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from adapters.discord_bot import wording
+from adapters.discord_bot.client import serve
 from bot.reply import Question
 from bot.service import RunbotService
+from bot.settings import Settings
 from tests.discord.conftest import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
-from tests.discord.interactions import ADMINS_ROLE, MANAGE_GUILD, RUN_LEADER_ROLE, Interactions
+from tests.discord.interactions import (
+    ADMINS_ROLE,
+    MANAGE_GUILD,
+    OTHER_RUN_LEADER_ROLE,
+    RUN_LEADER_ROLE,
+    Interactions,
+    other_guild,
+)
 from tests.discord.standin import (
     CHANNEL_MESSAGE,
     DEFERRED_CHANNEL_MESSAGE,
@@ -157,3 +169,72 @@ async def test_reload_from_elsewhere_is_posted_to_the_moderators_channel(
     assert embed["title"] == wording.NOT_RELOADED_TITLE
     assert f"{file}:{line}:" in embed["description"]
     assert embed["color"] == 0xE74C3C
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    standin: DiscordStandIn, service: RunbotService, settings: Settings
+) -> AsyncIterator[Interactions]:
+    """runbot serving with these settings, also a member of another server."""
+    task = asyncio.create_task(serve(service, settings))
+    try:
+        async with asyncio.timeout(10):
+            await standin.identified.wait()
+        await standin.dispatch("GUILD_CREATE", other_guild())
+        yield Interactions(standin)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@pytest.mark.parametrize("subcommand", ["gaps", "stats"])
+async def test_a_role_of_the_same_name_in_another_server_is_refused(
+    standin: DiscordStandIn, service: RunbotService, settings: Settings, subcommand: str
+) -> None:
+    """Whoever owns a server the bot is in can name a role "run leaders": that is no moderator."""
+    async with serving(standin, service, settings) as interactions:
+        elsewhere = interactions.kb(subcommand, roles=[OTHER_RUN_LEADER_ROLE])
+        refused = await standin.interact(interactions.in_other_guild(elsewhere))
+        at_home = await standin.interact(interactions.kb(subcommand, roles=[RUN_LEADER_ROLE]))
+
+    assert refused.data["content"] == wording.NOT_A_MODERATOR
+    assert refused.data["flags"] & EPHEMERAL
+    assert at_home.body["type"] in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE)
+    assert at_home.data.get("content") != wording.NOT_A_MODERATOR
+
+
+async def test_a_role_given_by_id_counts_in_any_server(
+    standin: DiscordStandIn, service: RunbotService, settings: Settings
+) -> None:
+    settings = settings.model_copy(update={"discord_moderator_role": OTHER_RUN_LEADER_ROLE})
+
+    async with serving(standin, service, settings) as interactions:
+        other = interactions.kb("stats", roles=[OTHER_RUN_LEADER_ROLE])
+        allowed = await standin.interact(interactions.in_other_guild(other))
+        by_name = await standin.interact(interactions.kb("stats", roles=[RUN_LEADER_ROLE]))
+
+    assert allowed.data["embeds"][0]["title"] == wording.STATS_TITLE
+    assert allowed.data["flags"] & EPHEMERAL
+    assert by_name.data["content"] == wording.NOT_A_MODERATOR
+
+
+async def test_a_role_name_without_a_server_never_matches_and_is_warned_about_once(
+    standin: DiscordStandIn,
+    service: RunbotService,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = settings.model_copy(update={"discord_guild_id": None})
+
+    with caplog.at_level(logging.WARNING, logger="adapters.discord_bot"):
+        async with serving(standin, service, settings) as interactions:
+            refused = await standin.interact(interactions.kb("stats", roles=[RUN_LEADER_ROLE]))
+            moderator = interactions.kb("stats", user_id=str(MODERATOR_ID))
+            allowed = await standin.interact(moderator)
+
+    assert refused.data["content"] == wording.NOT_A_MODERATOR
+    assert allowed.data["embeds"][0]["title"] == wording.STATS_TITLE
+    (warning,) = [r for r in caplog.records if "DISCORD_MODERATOR_ROLE" in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert "role's id" in warning.getMessage()
