@@ -15,10 +15,12 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord_bot import wording
 from adapters.discord_bot.commands import add_commands
 from adapters.discord_bot.moderation import warn_about_moderator_role
+from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import reload_embed
-from adapters.discord_bot.views import DYNAMIC_ITEMS
+from adapters.discord_bot.views import DYNAMIC_ITEMS, is_ours
 from bot.service import ReloadResult, RunbotService
 from bot.settings import Settings
 
@@ -45,6 +47,18 @@ class RunbotClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def on_interaction(self, interaction: discord.Interaction[RunbotClient]) -> None:
+        """Answer a runbot component no DynamicItem handles, e.g. one from an older runbot.
+
+        discord.py ignores such a click silently and Discord shows "This interaction failed".
+        """
+        if interaction.type is not discord.InteractionType.component or not interaction.data:
+            return
+        custom_id = str(interaction.data.get("custom_id", ""))
+        if custom_id.startswith("runbot:") and not is_ours(custom_id):
+            log.info("a component runbot no longer knows was used: %r", custom_id)
+            await send_notice(interaction, wording.OUT_OF_DATE)
 
 
 class ReloadAnnouncer:

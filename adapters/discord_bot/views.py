@@ -42,6 +42,7 @@ __all__ = [
     "EntryButton",
     "EntryPicker",
     "FeedbackButton",
+    "is_ours",
     "reply_view",
     "send_reply",
     "topics_view",
@@ -221,6 +222,7 @@ class EntryPicker(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not self.item.values:
+            await send_notice(interaction, wording.OUT_OF_DATE)
             return
         entry_id = self.item.values[0]
         labels = {option.value: option.label for option in self.item.options}
@@ -228,6 +230,11 @@ class EntryPicker(
 
 
 DYNAMIC_ITEMS = (EntryButton, FeedbackButton, EntryPicker)
+
+
+def is_ours(custom_id: str) -> bool:
+    """Whether one of DYNAMIC_ITEMS handles this custom_id (as discord.py matches them)."""
+    return any(item.__discord_ui_compiled_template__.fullmatch(custom_id) for item in DYNAMIC_ITEMS)
 
 
 async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> None:

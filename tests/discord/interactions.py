@@ -96,8 +96,8 @@ class Interactions:
     def click(self, message: dict[str, Any], custom_id: str) -> dict[str, Any]:
         return self._component(message, {"custom_id": custom_id, "component_type": BUTTON})
 
-    def choose(self, message: dict[str, Any], custom_id: str, value: str) -> dict[str, Any]:
-        data = {"custom_id": custom_id, "component_type": STRING_SELECT, "values": [value]}
+    def choose(self, message: dict[str, Any], custom_id: str, *values: str) -> dict[str, Any]:
+        data = {"custom_id": custom_id, "component_type": STRING_SELECT, "values": list(values)}
         return self._component(message, data)
 
     def _component(self, message: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:

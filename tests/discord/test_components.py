@@ -179,3 +179,52 @@ async def test_source_gives_the_full_attribution(
     (article,) = [field for field in embed["fields"] if field["name"] == answer.attribution.title]
     assert answer.attribution.author in article["value"]
     assert answer.attribution.publisher in article["value"]
+
+
+async def test_a_menu_choice_with_nothing_chosen_is_answered_privately(
+    running: Interactions, standin: DiscordStandIn
+) -> None:
+    data, menu = await reply_message(standin, running.command("topics"))
+    select = data["components"][0]["components"][0]
+
+    callback = await standin.interact(running.choose(menu, select["custom_id"]))
+
+    assert callback.body["type"] == CHANNEL_MESSAGE
+    assert callback.data["flags"] & EPHEMERAL
+    assert callback.data["content"] == wording.OUT_OF_DATE
+
+
+async def test_components_in_a_format_runbot_no_longer_has_are_answered_privately(
+    running: Interactions, standin: DiscordStandIn, service: RunbotService
+) -> None:
+    """E.g. buttons and menus on messages sent by an older runbot, before an upgrade."""
+    _, menu = await reply_message(standin, running.command("topics"))
+    old_menu = copy.deepcopy(menu)
+    old_menu["components"][0]["components"][0]["custom_id"] = "runbot:topic:calf-cramps"
+    value = old_menu["components"][0]["components"][0]["options"][0]["value"]
+    _, clarify = await reply_message(standin, running.ask("electrolytes"))
+    old_button = copy.deepcopy(clarify)
+    old_button["components"][0]["components"][0]["custom_id"] = "runbot:suggest:0"
+
+    chosen = await standin.interact(running.choose(old_menu, "runbot:topic:calf-cramps", value))
+    clicked = await standin.interact(running.click(old_button, "runbot:suggest:0"))
+
+    for callback in (chosen, clicked):
+        assert callback.body["type"] == CHANNEL_MESSAGE
+        assert callback.data["flags"] & EPHEMERAL
+        assert callback.data["content"] == wording.OUT_OF_DATE
+    assert service.stats().answered == 0
+
+
+async def test_components_runbot_handles_are_answered_once(
+    running: Interactions, standin: DiscordStandIn
+) -> None:
+    _, answer = await reply_message(standin, running.ask("how do I stop a calf cramp"))
+    helpful, _ = custom_ids(answer, "runbot:fb:")
+    interaction = running.click(answer, helpful)
+
+    await standin.interact(interaction)
+    await standin.interact(running.ask("electrolytes"))
+
+    assert len(standin.calls_to(standin.callback_path(interaction))) == 1
+    assert standin.calls_to(standin.followup_path(interaction)) == []
