@@ -21,15 +21,29 @@ _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def send_reply(message: MaybeInaccessibleMessage, rendered: Rendered, *, quote: bool) -> None:
-    """Send `rendered` into the message's chat; `quote` makes the first part quote it."""
+    """Send `rendered` into the message's chat (and forum topic); `quote` quotes it first."""
     quoted = ReplyParameters(message.message_id, allow_sending_without_reply=True)
-    await send(message.get_bot(), message.chat.id, rendered, quoted if quote else None)
+    await send(
+        message.get_bot(),
+        message.chat.id,
+        rendered,
+        quoted if quote else None,
+        thread_id=_topic_of(message),
+    )
 
 
 async def send(
-    bot: Bot, chat_id: int, rendered: Rendered, quoted: ReplyParameters | None = None
+    bot: Bot,
+    chat_id: int,
+    rendered: Rendered,
+    quoted: ReplyParameters | None = None,
+    *,
+    thread_id: int | None = None,
 ) -> None:
-    """Send every part in order; the keyboard goes on the last part, the quote on the first."""
+    """Send every part in order; the keyboard goes on the last part, the quote on the first.
+
+    `thread_id` keeps every part in that forum topic (else they land in "General").
+    """
     for number, text in enumerate(rendered.messages, start=1):
         await bot.send_message(
             chat_id=chat_id,
@@ -38,7 +52,15 @@ async def send(
             link_preview_options=_NO_PREVIEW,
             reply_markup=rendered.keyboard if number == len(rendered.messages) else None,
             reply_parameters=quoted if number == 1 else None,
+            message_thread_id=thread_id,
         )
+
+
+def _topic_of(message: MaybeInaccessibleMessage) -> int | None:
+    """The forum topic a message is in; None outside topics (a reply thread is not one)."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
 
 
 async def replace_menu(message: MaybeInaccessibleMessage | None, rendered: Rendered) -> None:

@@ -196,6 +196,9 @@ class BotApiStandIn:
             }
             if fields.get("reply_markup"):
                 message["reply_markup"] = fields["reply_markup"]
+            if fields.get("message_thread_id"):  # sent into a forum topic
+                message["message_thread_id"] = fields["message_thread_id"]
+                message["is_topic_message"] = True
             return message
         return True
 

@@ -12,6 +12,7 @@ from typing import Any
 FIXTURES = Path(__file__).parent / "fixtures"
 PRIVATE_CHAT = 42
 GROUP_CHAT = -1001234567890
+TOPIC_THREAD = 77  # a forum topic ("Injuries") in the group
 
 _MENTION = re.compile(r"@\w+")
 
@@ -42,6 +43,27 @@ def private(text: str) -> dict[str, Any]:
 
 def group(text: str) -> dict[str, Any]:
     return message("group_message", text)
+
+
+def in_topic(update: dict[str, Any], thread_id: int = TOPIC_THREAD) -> dict[str, Any]:
+    """`update`'s group message, moved into a forum topic of a forum supergroup."""
+    sent = update["message"]
+    sent["chat"]["is_forum"] = True
+    sent["message_thread_id"] = thread_id
+    sent["is_topic_message"] = True
+    # As Telegram sends it: a topic message that replies to nobody replies to the topic.
+    sent.setdefault(
+        "reply_to_message",
+        {
+            "message_id": thread_id,
+            "date": 1764060000,
+            "chat": sent["chat"],
+            "from": {"id": 44, "is_bot": False, "first_name": "Cleo", "username": "cleo_runs"},
+            "message_thread_id": thread_id,
+            "forum_topic_created": {"name": "Injuries", "icon_color": 7322096},
+        },
+    )
+    return update
 
 
 def sticker() -> dict[str, Any]:
@@ -76,6 +98,9 @@ def button_press(
         }
         query["message"]["text"] = sent["text"]
         query["message"]["reply_markup"] = sent.get("reply_markup") or {"inline_keyboard": []}
+        if sent.get("message_thread_id"):  # runbot's message is in a forum topic
+            query["message"]["message_thread_id"] = sent["message_thread_id"]
+            query["message"]["is_topic_message"] = True
     return update
 
 
