@@ -19,6 +19,7 @@ from adapters.discord_bot.limits import (
     discord_length,
     fit,
 )
+from bot import messages
 from bot.gaps import Gap
 from bot.knowledge import Source
 from bot.reply import Reply, Status
@@ -58,7 +59,7 @@ class _Field:
 
 def reply_embed(reply: Reply) -> discord.Embed:
     """One reply as an embed: title, answer, caveat, source and disclaimer in the footer."""
-    fields = [_Field(wording.CAVEAT_FIELD, reply.caveat)] if reply.caveat else []
+    fields = [_note_field(reply, reply.caveat)] if reply.caveat else []
     footer = [reply.attribution.line] if reply.attribution else []
     if reply.disclaimer:
         footer.append(reply.disclaimer)
@@ -71,6 +72,14 @@ def reply_embed(reply: Reply) -> discord.Embed:
         fields=fields,
         footer="\n".join(footer),
     )
+
+
+def _note_field(reply: Reply, note: str) -> _Field:
+    """An answer's caveat; for an urgent reply, the sources it rests on ("Why: ...")."""
+    if reply.status is not Status.URGENT:
+        return _Field(wording.CAVEAT_FIELD, note)
+    why = messages.URGENT_BASIS.partition("{sources}")[0]
+    return _Field(wording.URGENT_BASIS_FIELD, note.removeprefix(why).strip() or note)
 
 
 def topics_embed(topics: Sequence[TopicMenu]) -> discord.Embed:

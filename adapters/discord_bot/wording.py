@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 CAVEAT_FIELD = "Caveat"
+# An urgent reply's note is not a caveat: it says which sources the advice rests on.
+URGENT_BASIS_FIELD = "Based on"
 TOPICS_TITLE = "What runbot knows"
 TOPICS_INTRO = "Pick a question from the menus below, or ask your own with /ask."
 TOPICS_PLACEHOLDER = "Questions on {topics}"

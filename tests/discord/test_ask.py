@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.discord_bot import wording
 from bot.reply import Status
 from bot.service import RunbotService
 from tests.discord.interactions import Interactions
@@ -87,6 +88,11 @@ async def test_red_flag_comes_alone_in_red_without_buttons(
     assert embed["color"] == RED
     assert embed["title"] == expected.headline
     assert embed["description"] == expected.body
+    assert expected.caveat is not None
+    (basis,) = embed["fields"]
+    assert basis["name"] == wording.URGENT_BASIS_FIELD != wording.CAVEAT_FIELD
+    assert basis["value"] in expected.caveat
+    assert not basis["value"].startswith("Why")
     assert not callback.data.get("components")
     assert len(standin.calls_to(standin.callback_path(interaction))) == 1
     assert standin.calls_to(standin.followup_path(interaction)) == []
