@@ -104,20 +104,24 @@ async def serve(service: RunbotService, settings: Settings) -> None:
             await client.start(token)
 
 
-async def sync_commands(service: RunbotService, settings: Settings) -> int:
+async def sync_commands(service: RunbotService | None, settings: Settings) -> int:
     """Register the slash commands: with the test guild if one is set, else globally.
 
     Returns how many commands Discord now has. A guild sync shows at once; a global one
-    can take up to an hour to reach every server.
+    can take up to an hour to reach every server. Syncing needs only the commands, not the
+    knowledge: `service` is unused, and None spares loading the knowledge.
     """
     token = _token(settings)
-    client = RunbotClient(service, settings)
+    # Logging in over REST only: no gateway, so no intents and no service to answer with.
+    client = discord.Client(intents=discord.Intents.none())
+    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
+    add_commands(tree)
     async with client:
         await client.login(token)
         guild = discord.Object(settings.discord_guild_id) if settings.discord_guild_id else None
         if guild is not None:
-            client.tree.copy_global_to(guild=guild)
-        synced = await client.tree.sync(guild=guild)
+            tree.copy_global_to(guild=guild)
+        synced = await tree.sync(guild=guild)
     where = f"guild {settings.discord_guild_id}" if guild else "globally"
     log.info("synced %d slash commands %s", len(synced), where)
     return len(synced)

@@ -42,8 +42,11 @@ log = logging.getLogger(__name__)
 _GAPS_SHOWN = 10
 
 
-def add_commands(tree: app_commands.CommandTree[RunbotClient]) -> None:
-    """Register every command, and the error handler, on the client's tree."""
+def add_commands(tree: app_commands.CommandTree[Any]) -> None:
+    """Register every command, and the error handler, on a client's tree.
+
+    The commands expect a RunbotClient when run; `sync_commands` only registers them.
+    """
     commands: tuple[app_commands.Command[Any, ..., None], ...] = (ask, topics, source, help_command)
     for command in commands:
         tree.add_command(command)
