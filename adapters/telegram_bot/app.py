@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -117,15 +118,34 @@ async def publish_commands(application: RunbotApplication) -> None:
 
 async def serve(service: RunbotService, settings: Settings) -> None:
     """Run runbot on Telegram until cancelled."""
-    with token_kept_out_of_logs(_token(settings)):
+    webhook_secret = _webhook_secret(settings)
+    with token_kept_out_of_logs(_token(settings), webhook_secret):
         # Before building: PTB logs its API URLs, token included, at DEBUG as the bot is made.
         application = build_application(service, settings)
         chat_id = settings.telegram_moderator_chat_id
         with _moderators_told_of_reloads(service, application, chat_id):
-            await _run(application, settings)
+            await _run(application, settings, webhook_secret)
 
 
-async def _run(application: RunbotApplication, settings: Settings) -> None:
+def _webhook_secret(settings: Settings) -> str | None:
+    """The secret Telegram must send with every webhook call; None when polling.
+
+    Without TELEGRAM_WEBHOOK_SECRET, a fresh random one per run (token_urlsafe uses only
+    A-Z a-z 0-9 _ -, as Telegram requires): anyone who finds the URL could post forged
+    updates otherwise. It is never logged.
+    """
+    if not settings.telegram_webhook_url:
+        return None
+    if settings.telegram_webhook_secret is not None:
+        configured = settings.telegram_webhook_secret.get_secret_value()
+        if configured:
+            return configured
+    return secrets.token_urlsafe(32)
+
+
+async def _run(
+    application: RunbotApplication, settings: Settings, webhook_secret: str | None
+) -> None:
     try:
         await application.initialize()
     except BaseException as error:
@@ -140,7 +160,7 @@ async def _run(application: RunbotApplication, settings: Settings) -> None:
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        await _start_receiving(application, settings)
+        await _start_receiving(application, settings, webhook_secret)
         log.info("runbot is on Telegram as @%s", application.bot.username)
         await asyncio.Event().wait()  # until cancelled
     finally:
@@ -151,18 +171,19 @@ async def _run(application: RunbotApplication, settings: Settings) -> None:
         await application.shutdown()
 
 
-async def _start_receiving(application: RunbotApplication, settings: Settings) -> None:
+async def _start_receiving(
+    application: RunbotApplication, settings: Settings, webhook_secret: str | None
+) -> None:
     updater = application.updater
     if updater is None:
         raise RuntimeError("the Application was built without an Updater")
     if settings.telegram_webhook_url:
-        secret = settings.telegram_webhook_secret
         await updater.start_webhook(
             listen=settings.telegram_webhook_listen,
             port=settings.telegram_webhook_port,
             url_path=urlparse(settings.telegram_webhook_url).path.lstrip("/"),
             webhook_url=settings.telegram_webhook_url,
-            secret_token=secret.get_secret_value() if secret else None,
+            secret_token=webhook_secret,
         )
         log.info("receiving Telegram updates by webhook at %s", settings.telegram_webhook_url)
     else:

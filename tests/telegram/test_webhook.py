@@ -1,13 +1,18 @@
-"""Webhook mode: registered with its secret; posts without the secret are refused."""
+"""Webhook mode: registered with its secret (a random one if none is configured); posts
+without the secret are refused."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import re
 import socket
 
 import aiohttp
+import pytest
 
+from adapters.telegram_bot.logs import REDACTED_SECRET
 from tests.telegram.conftest import StartBot
 from tests.telegram.updates import PRIVATE_CHAT, private
 
@@ -67,3 +72,50 @@ async def test_webhook_mode_registers_and_checks_the_secret(start_bot: StartBot)
     assert sent["chat_id"] == PRIVATE_CHAT
     assert sent["text"].startswith("<b>Easing a side stitch</b>")
     assert bot.service.stats().questions == 1  # the refused posts were never handled
+
+
+async def test_webhook_mode_without_a_configured_secret_uses_a_random_one(
+    start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # PTB logs every Bot API call's parameters at DEBUG
+    port = free_port()
+    bot = await start_bot(
+        telegram_webhook_url=f"https://runbot.example.org/{HOOK_PATH}",
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
+    )
+    [registered] = bot.api.sent("setWebhook")
+    secret = registered["secret_token"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)  # what Telegram accepts
+    await wait_until_listening(port)
+
+    hook = f"http://127.0.0.1:{port}/{HOOK_PATH}"
+    update = json.dumps({**private("what to do about a side stitch"), "update_id": 1})
+    headers = {"Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(hook, data=update, headers=headers) as refused:
+            assert refused.status == 403
+        right = {**headers, "X-Telegram-Bot-Api-Secret-Token": secret}
+        async with http.post(hook, data=update, headers=right) as accepted:
+            assert accepted.status == 200
+
+    [sent] = await bot.api.wait_for("sendMessage")
+    assert sent["text"].startswith("<b>Easing a side stitch</b>")
+    assert bot.service.stats().questions == 1
+    assert "`setWebhook` with parameters" in caplog.text  # PTB logged the call...
+    assert REDACTED_SECRET in caplog.text
+    assert secret not in caplog.text  # ...but not the secret
+
+
+async def test_each_run_gets_its_own_random_secret(start_bot: StartBot) -> None:
+    registered = []
+    for _ in range(2):
+        bot = await start_bot(
+            telegram_webhook_url=f"https://runbot.example.org/{HOOK_PATH}",
+            telegram_webhook_listen="127.0.0.1",
+            telegram_webhook_port=free_port(),
+        )
+        [call] = bot.api.sent("setWebhook")
+        registered.append(call["secret_token"])
+
+    assert registered[0] != registered[1]
