@@ -116,15 +116,15 @@ async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Moderators: counts of questions and outcomes since start."""
-    if await _refused(update, context, "/stats"):
+    """Moderators, in private or their own chat: counts of questions and outcomes."""
+    if await _refused(update, context, "/stats") or await _not_here(update, context, "/stats"):
         return
     await _send(update, views.stats_view(_runbot(context).service.stats()))
 
 
 async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Moderators: what runners asked that runbot could not answer well, most asked first."""
-    if await _refused(update, context, "/gaps"):
+    """Moderators, in private or their own chat: what runbot could not answer well."""
+    if await _refused(update, context, "/gaps") or await _not_here(update, context, "/gaps"):
         return
     days = _gap_days(context.args or [])
     if days is None:
@@ -284,6 +284,16 @@ async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE, command: 
     if user is not None and user.id in _runbot(context).moderator_ids:
         return False
     await _say(update, views.MODERATORS_ONLY.format(command=command))
+    return True
+
+
+async def _not_here(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+    """Reports of runners' questions are for a private chat or the moderators' chat only:
+    every member of another group would see them."""
+    chat = _message(update).chat
+    if chat.type == ChatType.PRIVATE or chat.id == _runbot(context).moderator_chat_id:
+        return False
+    await _say(update, views.NOT_IN_GROUPS.format(command=command))
     return True
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "GAPS_USAGE",
     "MENU_OUT_OF_DATE",
     "MODERATORS_ONLY",
+    "NOT_IN_GROUPS",
     "SOMETHING_WENT_WRONG",
     "TEXT_ONLY",
     "THANKS_HELPFUL",
@@ -49,6 +50,9 @@ __all__ = [
 
 ASK_USAGE = "Put your question after the command, for example:\n/ask how do I stop a calf cramp?"
 MODERATORS_ONLY = "Sorry, only runbot's moderators can use {command}."
+NOT_IN_GROUPS = (
+    "Ask me for {command} in a private chat, so other members don't see runners' questions."
+)
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 TEXT_ONLY = "I can only read text. Type your question, for example: how do I stop a calf cramp?"
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."

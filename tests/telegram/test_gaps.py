@@ -13,8 +13,8 @@ from bot.gaps import Gap
 from bot.reply import Question
 from bot.service import RunbotService
 from tests.telegram.conftest import StartBot
-from tests.telegram.standin import html_problem
-from tests.telegram.updates import group, private
+from tests.telegram.standin import BOT_USERNAME, html_problem
+from tests.telegram.updates import GROUP_CHAT, group, private
 
 MODERATOR = 42  # the sender of the private_message fixture
 HOSTILE = "what's the best <b>shoe</b> & sock combo? </pre><a href='x'>"
@@ -75,16 +75,51 @@ async def test_a_moderator_sees_the_gaps_grouped_most_asked_first(start_bot: Sta
     assert "chest pain" not in sent["text"]
 
 
-async def test_gaps_looks_back_as_many_days_as_asked_in_a_group_too(start_bot: StartBot) -> None:
-    bot = await start_bot(telegram_moderator_ids=[43])  # the sender of group messages
+async def test_gaps_looks_back_as_many_days_as_asked_in_the_moderators_chat_too(
+    start_bot: StartBot,
+) -> None:
+    bot = await start_bot(
+        telegram_moderator_ids=[43],  # the sender of group messages
+        telegram_moderator_chat_id=GROUP_CHAT,
+    )
     ask_runners(bot.service)
 
     sent = await bot.ask(group("/gaps 7"))
 
+    assert sent["chat_id"] == GROUP_CHAT
     assert sent["text"].startswith(
         "<b>Questions runbot could not answer well, last 7 days (most asked first)</b>"
     )
     assert "reply_parameters" in sent.fields  # quoted, like every reply in a group
+
+
+@pytest.mark.parametrize("command", ["/gaps", "/gaps 7", "/stats", f"/stats@{BOT_USERNAME}"])
+async def test_reports_are_refused_to_a_moderator_in_any_other_group(
+    start_bot: StartBot, command: str
+) -> None:
+    bot = await start_bot(telegram_moderator_ids=[43], telegram_moderator_chat_id=-100555)
+    ask_runners(bot.service)
+
+    sent = await bot.ask(group(command))
+
+    name = command.split()[0].split("@")[0]
+    assert sent["chat_id"] == GROUP_CHAT
+    assert sent["text"] == (
+        f"Ask me for {name} in a private chat, so other members don't see runners' questions."
+    )
+    assert len(bot.api.sent("sendMessage")) == 1  # no report came after the refusal
+
+
+async def test_reports_in_a_group_are_refused_when_there_is_no_moderators_chat(
+    start_bot: StartBot,
+) -> None:
+    bot = await start_bot(telegram_moderator_ids=[43])
+    ask_runners(bot.service)
+
+    sent = await bot.ask(group("/gaps"))
+
+    assert sent["text"].startswith("Ask me for /gaps in a private chat")
+    assert "shin splints" not in sent["text"]
 
 
 async def test_gaps_is_refused_to_everyone_else(start_bot: StartBot) -> None:

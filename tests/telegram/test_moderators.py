@@ -94,6 +94,23 @@ async def test_stats_counts_outcomes_and_feedback_since_start(start_bot: StartBo
     )
 
 
+async def test_stats_works_in_the_moderators_chat(start_bot: StartBot) -> None:
+    bot = await start_bot(telegram_moderator_ids=[43], telegram_moderator_chat_id=GROUP_CHAT)
+
+    sent = await bot.ask(group("/stats"))  # sent by user 43 in the moderators' chat
+
+    assert sent["chat_id"] == GROUP_CHAT
+    assert sent["text"].startswith("<b>runbot since start</b>\n\nQuestions: 0")
+
+
+async def test_reload_is_allowed_to_a_moderator_in_any_group(start_bot: StartBot) -> None:
+    bot = await start_bot(telegram_moderator_ids=[43])
+
+    sent = await bot.ask(group("/reload"))  # only file:line errors: nothing about runners
+
+    assert sent["text"].startswith("Knowledge reloaded: 3 entries")
+
+
 async def test_moderators_chat_hears_of_reloads_from_commands_and_the_watcher(
     start_bot: StartBot, editable_knowledge: Path
 ) -> None:
