@@ -7,7 +7,7 @@ import re
 from telegram import Message, MessageEntity
 from telegram.ext import filters
 
-__all__ = ["AddressedToBot", "question_after_command", "without_mention"]
+__all__ = ["AddressedToBot", "question_after_command", "question_text", "without_mention"]
 
 
 class AddressedToBot(filters.MessageFilter):
@@ -19,11 +19,18 @@ class AddressedToBot(filters.MessageFilter):
         if replied and replied.from_user and replied.from_user.id == bot.id:
             return True
         handle = f"@{bot.username}".casefold()
-        mentions = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+        kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+        # A photo's caption carries its mentions as caption entities.
+        mentions = message.parse_entities(kinds) | message.parse_caption_entities(kinds)
         return any(
             (entity.user is not None and entity.user.id == bot.id) or text.casefold() == handle
             for entity, text in mentions.items()
         )
+
+
+def question_text(message: Message) -> str:
+    """What a runner typed: the text, or the caption of a photo (or other media)."""
+    return message.text or message.caption or ""
 
 
 def without_mention(text: str, bot_username: str) -> str:

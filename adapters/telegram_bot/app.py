@@ -87,6 +87,8 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
     private = filters.ChatType.PRIVATE & new
     addressed = filters.ChatType.GROUPS & new & AddressedToBot()
     text = filters.TEXT & ~filters.COMMAND
+    # A photo (or video, document) with a caption: the caption is the question.
+    written = text | filters.CAPTION
 
     application.add_handler(CommandHandler("start", handlers.start, new))
     application.add_handler(CommandHandler("help", handlers.help_command, new))
@@ -97,11 +99,10 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
     application.add_handler(CommandHandler("stats", handlers.stats, new))
     application.add_handler(CommandHandler("gaps", handlers.gaps, new))
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(private & text, handlers.private_question))
-    application.add_handler(MessageHandler(addressed & text, handlers.group_question))
-    application.add_handler(
-        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.not_text)
-    )
+    application.add_handler(MessageHandler(private & written, handlers.private_question))
+    application.add_handler(MessageHandler(addressed & written, handlers.group_question))
+    unreadable = ~filters.TEXT & ~filters.CAPTION & ~filters.StatusUpdate.ALL
+    application.add_handler(MessageHandler(private & unreadable, handlers.not_text))
     application.add_handler(InlineQueryHandler(handlers.inline_query))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.log_error)

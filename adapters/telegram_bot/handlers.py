@@ -15,7 +15,11 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from adapters.telegram_bot import views
-from adapters.telegram_bot.addressing import question_after_command, without_mention
+from adapters.telegram_bot.addressing import (
+    question_after_command,
+    question_text,
+    without_mention,
+)
 from adapters.telegram_bot.callbacks import ChooseEntry, ChooseTopic, ListTopics, Vote, parse
 from adapters.telegram_bot.delivery import drop_vote_buttons, replace_menu, send_reply
 from adapters.telegram_bot.inline import inline_results
@@ -144,18 +148,18 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def private_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a private chat every text message is a question."""
-    await _answer(update, context, _message(update).text or "")
+    """In a private chat every text message (or photo caption) is a question."""
+    await _answer(update, context, question_text(_message(update)))
 
 
 async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a group message that mentions runbot or replies to it."""
-    text = without_mention(_message(update).text or "", context.bot.username)
+    """Answer a group message (or photo caption) that mentions runbot or replies to it."""
+    text = without_mention(question_text(_message(update)), context.bot.username)
     await _answer(update, context, text)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say kindly that runbot reads text only (stickers, photos, voice in a private chat)."""
+    """Say kindly that runbot reads text only (stickers, voice, uncaptioned photos)."""
     await _say(update, views.TEXT_ONLY)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from tests.telegram.conftest import TelegramSession
 from tests.telegram.standin import BOT_USERNAME, ApiCall
-from tests.telegram.updates import GROUP_CHAT, group, message, private
+from tests.telegram.updates import GROUP_CHAT, group, message, photo, private
 
 SIDE_STITCH_HEADLINE = "<b>Easing a side stitch</b>\n\n"
 
@@ -60,6 +60,8 @@ async def test_group_chatter_is_ignored(bot: TelegramSession) -> None:
         group("what to do about a side stitch"),  # a question, but not for runbot
         group("/topics@other_running_bot"),
         message("group_reply_to_member", "what to do about a side stitch"),
+        photo("group_message", "what to do about a side stitch"),  # not for runbot either
+        photo("group_message"),
     )
     assert bot.service.stats().questions == 1
 
@@ -84,3 +86,22 @@ async def test_a_mention_alone_gets_a_polite_prompt(bot: TelegramSession) -> Non
 
     assert sent["text"].startswith("I didn't catch a question there.")
     assert quotes(sent, 201)
+
+
+async def test_a_photo_mentioning_runbot_is_answered_from_its_caption(
+    bot: TelegramSession,
+) -> None:
+    sent = await bot.ask(photo("group_message", f"@{BOT_USERNAME} what to do about a side stitch"))
+
+    assert sent["chat_id"] == GROUP_CHAT
+    assert sent["text"].startswith(SIDE_STITCH_HEADLINE)
+    assert quotes(sent, 201)
+
+
+async def test_a_photo_replying_to_runbot_is_answered_from_its_caption(
+    bot: TelegramSession,
+) -> None:
+    sent = await bot.ask(photo("group_reply_to_bot", "what to do about a side stitch?"))
+
+    assert sent["text"].startswith(SIDE_STITCH_HEADLINE)
+    assert quotes(sent, 203)

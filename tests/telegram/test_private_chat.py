@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.telegram.conftest import StartBot, TelegramSession
 from tests.telegram.standin import BOT_USERNAME
-from tests.telegram.updates import PRIVATE_CHAT, button_press, private, sticker
+from tests.telegram.updates import PRIVATE_CHAT, button_press, photo, private, sticker
 
 DISCLAIMER = (
     "<i>Not medical advice: runbot is not a doctor. If pain is severe, keeps coming back "
@@ -138,6 +138,23 @@ async def test_a_sticker_gets_a_kind_text_only_reply(bot: TelegramSession) -> No
 
     assert sent["chat_id"] == PRIVATE_CHAT
     assert sent["text"].startswith("I can only read text.")
+
+
+async def test_a_captioned_photo_is_answered_from_its_caption(bot: TelegramSession) -> None:
+    sent = await bot.ask(photo("private_message", "how do I stretch out a cramp?"))
+
+    assert sent["chat_id"] == PRIVATE_CHAT
+    assert sent["text"] == STRETCH_ANSWER
+    assert bot.service.stats().answered == 1
+
+
+async def test_a_photo_without_a_caption_gets_a_kind_text_only_reply(
+    bot: TelegramSession,
+) -> None:
+    sent = await bot.ask(photo("private_message"))
+
+    assert sent["text"].startswith("I can only read text.")
+    assert bot.service.stats().questions == 0
 
 
 async def test_a_long_source_list_is_split_between_lines_under_the_limit(

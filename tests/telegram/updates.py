@@ -66,6 +66,22 @@ def in_topic(update: dict[str, Any], thread_id: int = TOPIC_THREAD) -> dict[str,
     return update
 
 
+def photo(fixture: str, caption: str | None = None) -> dict[str, Any]:
+    """A photo from `fixture` instead of its text; with `caption` and its entities."""
+    update = _fixture(fixture)
+    del update["message"]["text"]
+    update["message"]["photo"] = [
+        {"file_id": "AgACAgQAAxkBAAIBQm", "file_unique_id": "AQADq7", "width": 90, "height": 67},
+        {"file_id": "AgACAgQAAxkBAAIBQn", "file_unique_id": "AQADq8", "width": 800, "height": 600},
+    ]
+    if caption is not None:
+        update["message"]["caption"] = caption
+        entities = _entities(caption)
+        if entities:
+            update["message"]["caption_entities"] = entities
+    return update
+
+
 def sticker() -> dict[str, Any]:
     update = _fixture("private_message")
     del update["message"]["text"]
