@@ -20,8 +20,14 @@ from bot.progress import Tracker, no_progress
 from bot.question_log import LoggedQuestion
 from bot.reply import Status
 
-__all__ = ["Gap", "find_gaps", "format_gaps"]
+__all__ = ["OUTCOME_LABELS", "Gap", "find_gaps", "format_gaps"]
 
+# How each outcome reads to a moderator (in the chat reports and /stats).
+OUTCOME_LABELS = {
+    "fallback": "no answer",
+    "clarify": "did you mean",
+    "answered": "low-confidence answer",
+}
 # Answers below this confidence are shown too: they were given, but only just.
 LOW_CONFIDENCE = 0.65
 # Two questions belong to one group when their normalised words are this similar (0-100).
@@ -38,6 +44,18 @@ class Gap:
     statuses: tuple[str, ...]
     nearest_entry: str | None
     nearest_score: float
+
+    @property
+    def times_asked(self) -> str:
+        """How often, by how many people: "Asked 3 times by 2 people"."""
+        times = "once" if self.count == 1 else f"{self.count} times"
+        people = "1 person" if self.askers == 1 else f"{self.askers} people"
+        return f"Asked {times} by {people}" if self.askers else f"Asked {times}"
+
+    @property
+    def outcomes(self) -> str:
+        """What runbot did with these questions, in moderators' words."""
+        return ", ".join(OUTCOME_LABELS.get(status, status) for status in self.statuses)
 
     @property
     def advice(self) -> str:

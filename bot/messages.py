@@ -11,6 +11,7 @@ __all__ = [
     "FALLBACK_PROFESSIONAL",
     "FALLBACK_TOPICS",
     "FAREWELL",
+    "GAPS_LOG_OFF",
     "GREETING",
     "RELATED_INTRO",
     "THANKS",
@@ -21,6 +22,7 @@ __all__ = [
     "URGENT_EMERGENCY_HEADLINE",
     "URGENT_MENTIONED",
     "URGENT_NUMBERS",
+    "period",
 ]
 
 DISCLAIMER = (
@@ -44,6 +46,7 @@ TOO_LONG = (
     '"how do I stop a hamstring cramp?"'
 )
 FALLBACK = "I don't have advice on that yet."
+GAPS_LOG_OFF = "The question log is off (RUNBOT_QUESTION_LOG=off), so there is nothing to report."
 FALLBACK_TOPICS = "I can help with: {topics}."
 FALLBACK_PROFESSIONAL = (
     "For an injury or pain that worries you, please see a physiotherapist or doctor."
@@ -57,3 +60,8 @@ URGENT_MENTIONED = "You may be describing {signs}."
 URGENT_NUMBERS = "Emergency numbers: {numbers}."
 URGENT_BASIS = "Why: {sources}."
 URGENT_DISCLAIMER = "runbot cannot examine you or diagnose anything; a doctor can."
+
+
+def period(days: int) -> str:
+    """ "1 day" or "N days", as the reports and privacy notes say it."""
+    return "1 day" if days == 1 else f"{days} days"

@@ -116,7 +116,7 @@ def sources_embed(sources: Iterable[Source]) -> discord.Embed:
 def help_embed(*, keeps_questions: bool, retention_days: int) -> discord.Embed:
     """What runbot is, how to use it, and what it keeps about your questions and why."""
     kept = (
-        wording.HELP_KEEPS_QUESTIONS.format(days=_days(retention_days))
+        wording.HELP_KEEPS_QUESTIONS.format(days=messages.period(retention_days))
         if keeps_questions
         else wording.HELP_KEEPS_NOTHING
     )
@@ -162,10 +162,10 @@ def reload_embed(result: ReloadResult) -> discord.Embed:
 
 def gaps_embed(gaps: Sequence[Gap] | None, days: int) -> discord.Embed:
     """What runners asked that runbot could not answer well, one field per group."""
-    period = _days(days)
+    period = messages.period(days)
     title = wording.GAPS_TITLE.format(days=period)
     if gaps is None or not gaps:
-        message = wording.GAPS_LOG_OFF if gaps is None else wording.NO_GAPS.format(days=period)
+        message = messages.GAPS_LOG_OFF if gaps is None else wording.NO_GAPS.format(days=period)
         return _embed(colour=discord.Colour.light_grey(), title=title, description=message)
     return _embed(
         colour=discord.Colour.blurple(),
@@ -177,15 +177,11 @@ def gaps_embed(gaps: Sequence[Gap] | None, days: int) -> discord.Embed:
 
 def _gap_field(number: int, gap: Gap) -> _Field:
     first, *others = (_quoted(example) for example in gap.examples)
-    times = "once" if gap.count == 1 else f"{gap.count} times"
-    people = "1 person" if gap.askers == 1 else f"{gap.askers} people"
-    asked = f"Asked {times} by {people}" if gap.askers else f"Asked {times}"
-    outcomes = ", ".join(wording.OUTCOMES.get(status, status) for status in gap.statuses)
     nearest = (
         f"`{gap.nearest_entry}` (score {gap.nearest_score:.2f})" if gap.nearest_entry else "none"
     )
     lines = [
-        f"{asked}: {outcomes}.",
+        f"{gap.times_asked}: {gap.outcomes}.",
         f"Nearest entry: {nearest}. To do: {discord.utils.escape_markdown(gap.advice)}.",
     ]
     if others:
@@ -198,10 +194,6 @@ def _quoted(example: str) -> str:
     """A runner's question, on one line, shortened, and shown as typed (markdown escaped)."""
     escaped = discord.utils.escape_markdown(" ".join(example.split()))
     return f'"{fit(escaped, _GAP_EXAMPLE)}"'
-
-
-def _days(days: int) -> str:
-    return "1 day" if days == 1 else f"{days} days"
 
 
 def _embed(

@@ -39,15 +39,8 @@ STATS_TITLE = "runbot since start"
 RELOADED_TITLE = "Knowledge reloaded"
 NOT_RELOADED_TITLE = "Knowledge NOT reloaded"
 GAPS_TITLE = "Questions runbot could not answer well, last {days}"
-GAPS_LOG_OFF = "The question log is off (RUNBOT_QUESTION_LOG=off), so there is nothing to report."
 NO_GAPS = "No unanswered questions in the last {days}."
 GAPS_FOOTER = "Most asked first."
-# How each outcome reads to a moderator.
-OUTCOMES = {
-    "fallback": "no answer",
-    "clarify": "did you mean",
-    "answered": "low-confidence answer",
-}
 
 HELPFUL = "Helpful"
 NOT_HELPFUL = "Not helpful"

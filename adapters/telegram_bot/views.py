@@ -28,7 +28,6 @@ __all__ = [
     "ASK_USAGE",
     "BUTTON_OUT_OF_DATE",
     "ENTRY_GONE",
-    "GAPS_LOG_OFF",
     "GAPS_USAGE",
     "MENU_OUT_OF_DATE",
     "MODERATORS_ONLY",
@@ -67,15 +66,8 @@ GAPS_USAGE = (
     "Add how many days to look back (1 to {most}), or nothing for the last {default} days, "
     "for example:\n/gaps 7"
 )
-GAPS_LOG_OFF = "The question log is off (RUNBOT_QUESTION_LOG=off), so there is nothing to report."
 # Runners' questions can be long; a report line needs only enough to recognise one.
 _EXAMPLE_LENGTH = 200
-# How each outcome reads to a moderator (the same words as /stats).
-_OUTCOMES = {
-    "fallback": "no answer",
-    "clarify": "did you mean",
-    "answered": "low-confidence answer",
-}
 
 
 def start_view(
@@ -177,13 +169,15 @@ def stats_view(stats: Stats) -> Rendered:
 def gaps_view(gaps: Sequence[Gap] | None, days: int) -> Rendered:
     """What runners asked that runbot could not answer well, most asked first, for moderators."""
     if gaps is None:
-        return render_paragraphs([Paragraph(GAPS_LOG_OFF)])
+        return render_paragraphs([Paragraph(messages.GAPS_LOG_OFF)])
     if not gaps:
-        return render_paragraphs([Paragraph(f"No unanswered questions in the last {_days(days)}.")])
+        return render_paragraphs(
+            [Paragraph(f"No unanswered questions in the last {messages.period(days)}.")]
+        )
+    period = messages.period(days)
     paragraphs = [
         Paragraph(
-            f"Questions runbot could not answer well, last {_days(days)} (most asked first)",
-            Style.BOLD,
+            f"Questions runbot could not answer well, last {period} (most asked first)", Style.BOLD
         )
     ]
     paragraphs += [Paragraph(_describe_gap(number, gap)) for number, gap in enumerate(gaps, 1)]
@@ -202,11 +196,7 @@ def reload_view(result: ReloadResult) -> Rendered:
 def _describe_gap(number: int, gap: Gap) -> str:
     """One group as a few lines: what was asked, how often, and what to do about it."""
     first, *others = (f'"{shorten(example, _EXAMPLE_LENGTH)}"' for example in gap.examples)
-    times = "once" if gap.count == 1 else f"{gap.count} times"
-    people = "1 person" if gap.askers == 1 else f"{gap.askers} people"
-    asked = f"Asked {times} by {people}" if gap.askers else f"Asked {times}"
-    outcomes = ", ".join(_OUTCOMES.get(status, status) for status in gap.statuses)
-    lines = [f"{number}. {first}", f"{asked}: {outcomes}."]
+    lines = [f"{number}. {first}", f"{gap.times_asked}: {gap.outcomes}."]
     if others:
         lines.append(f"Also asked as: {'; '.join(others)}")
     nearest = (
@@ -214,10 +204,6 @@ def _describe_gap(number: int, gap: Gap) -> str:
     )
     lines.append(f"Nearest entry: {nearest}. To do: {gap.advice}.")
     return "\n".join(lines)
-
-
-def _days(days: int) -> str:
-    return "1 day" if days == 1 else f"{days} days"
 
 
 def _describe(source: Source) -> str:
