@@ -19,13 +19,14 @@ from typing import Protocol
 
 from bot.answering import Brain
 from bot.gaps import Gap, find_gaps
+from bot.knowledge import Source
 from bot.loading import load_knowledge
 from bot.problems import KnowledgeError, Problem
 from bot.question_log import LoggedQuestion
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.yaml_positions import collector_paused
 
-__all__ = ["QuestionLog", "ReloadResult", "RunbotService", "Stats", "TopicMenu"]
+__all__ = ["QuestionLog", "ReloadResult", "RunbotService", "SourceList", "Stats", "TopicMenu"]
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,18 @@ class Stats:
     urgent: int
     helpful: int
     not_helpful: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceList:
+    """Everything runbot cites: where answers come from, and the research behind caveats."""
+
+    answers: tuple[Source, ...]  # most used first: the article
+    research: tuple[Source, ...]
+
+    @property
+    def main(self) -> Source | None:
+        return self.answers[0] if self.answers else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +152,17 @@ class RunbotService:
                 self._reload_listeners.remove(listener)
 
         return unsubscribe
+
+    def sources(self) -> SourceList:
+        """The sources answers come from (most used first), then the research cited besides."""
+        knowledge = self._brain.knowledge
+        used = Counter(entry.source.ref for entry in knowledge.entries.values())
+        answers = [source_id for source_id, _ in used.most_common()]
+        research = [source_id for source_id in knowledge.sources if source_id not in used]
+        return SourceList(
+            tuple(knowledge.sources[source_id] for source_id in answers),
+            tuple(knowledge.sources[source_id] for source_id in research),
+        )
 
     def topics(self) -> tuple[TopicMenu, ...]:
         brain = self._brain

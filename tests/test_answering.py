@@ -7,6 +7,7 @@ import pytest
 from bot.answering import Brain
 from bot.messages import DISCLAIMER
 from bot.reply import Status
+from bot.service import RunbotService
 
 # A golden table of realistic questions (not the entries' own examples) and their entries.
 GOLDEN = [
@@ -220,3 +221,12 @@ def test_an_organisation_that_wrote_and_published_a_source_is_named_once(brain: 
     assert reply.attribution is not None
     assert reply.attribution.author == reply.attribution.publisher
     assert reply.text.count(reply.attribution.publisher) == 1
+
+
+def test_sources_list_the_article_first_then_the_research(service: RunbotService) -> None:
+    sources = service.sources()
+
+    assert sources.main is not None
+    assert sources.main.title == "Running: How to Overcome Muscle Cramps"
+    assert not set(sources.answers) & set(sources.research)
+    assert len(sources.answers) + len(sources.research) == len(service.brain.knowledge.sources)

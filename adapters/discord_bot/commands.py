@@ -97,7 +97,7 @@ async def topics(interaction: Interaction) -> None:
 @app_commands.command()
 async def source(interaction: Interaction) -> None:
     """Where runbot's answers come from."""
-    sources = interaction.client.service.brain.knowledge.sources.values()
+    sources = interaction.client.service.sources()
     await interaction.response.send_message(embed=sources_embed(sources))
 
 

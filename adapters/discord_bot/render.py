@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import discord
@@ -21,9 +21,8 @@ from adapters.discord_bot.limits import (
 )
 from bot import messages
 from bot.gaps import Gap
-from bot.knowledge import Source
 from bot.reply import Reply, Status
-from bot.service import ReloadResult, Stats, TopicMenu
+from bot.service import ReloadResult, SourceList, Stats, TopicMenu
 
 __all__ = [
     "STATUS_COLOURS",
@@ -96,10 +95,10 @@ def topics_embed(topics: Sequence[TopicMenu]) -> discord.Embed:
     )
 
 
-def sources_embed(sources: Iterable[Source]) -> discord.Embed:
-    """The full attribution of the knowledge base."""
+def sources_embed(sources: SourceList) -> discord.Embed:
+    """The full attribution: where answers come from first, then the research they cite."""
     fields = []
-    for source in sources:
+    for source in (*sources.answers, *sources.research):
         year = f" ({source.year})" if source.year else ""
         lines = [f"{source.author}, {source.publisher}{year}"]
         if source.url:

@@ -73,11 +73,9 @@ class Runbot:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet: what runbot knows, that it is not a doctor, and what it keeps."""
     runbot = _runbot(context)
-    knowledge = runbot.service.brain.knowledge
-    article_ids = _article_ids(runbot.service)
-    article = knowledge.sources[article_ids[0]] if article_ids else None
+    service = runbot.service
     view = views.start_view(
-        runbot.service.topics(), article, runbot.service.keeps_questions, runbot.retention_days
+        service.topics(), service.sources().main, service.keeps_questions, runbot.retention_days
     )
     await _send(update, view)
 
@@ -104,8 +102,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Give the full attribution of the knowledge base."""
-    service = _runbot(context).service
-    await _send(update, views.source_view(service.brain.knowledge.sources, _article_ids(service)))
+    await _send(update, views.source_view(_runbot(context).service.sources()))
 
 
 async def reload_knowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -259,12 +256,6 @@ def _message(update: Update) -> Message:
     if update.effective_message is None:
         raise ValueError("this handler is registered for messages only")
     return update.effective_message
-
-
-def _article_ids(service: RunbotService) -> list[str]:
-    """Sources that answers come from (as opposed to research cited in caveats)."""
-    entries = service.brain.knowledge.entries.values()
-    return list(dict.fromkeys(entry.source.ref for entry in entries))
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:

@@ -5,7 +5,7 @@ Builders return paragraphs of plain text (and keyboards); `render` escapes and s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -21,7 +21,7 @@ from adapters.telegram_bot.render import (
 from bot import messages
 from bot.gaps import Gap
 from bot.knowledge import Source
-from bot.service import ReloadResult, Stats, TopicMenu
+from bot.service import ReloadResult, SourceList, Stats, TopicMenu
 
 __all__ = [
     "ALREADY_VOTED",
@@ -136,15 +136,15 @@ def topic_view(topic: TopicMenu) -> Rendered:
     )
 
 
-def source_view(sources: Mapping[str, Source], article_ids: Sequence[str]) -> Rendered:
-    """Full attribution: the article the answers come from, then the research behind caveats."""
-    articles = [sources[source_id] for source_id in article_ids if source_id in sources]
-    research = [source for key, source in sources.items() if key not in article_ids]
+def source_view(sources: SourceList) -> Rendered:
+    """Full attribution: where the answers come from, then the research behind caveats."""
     paragraphs = [Paragraph("Where runbot's answers come from", Style.BOLD)]
-    paragraphs += [Paragraph(_describe(source)) for source in articles]
-    if research:
+    paragraphs += [Paragraph(_describe(source)) for source in sources.answers]
+    if sources.research:
         paragraphs.append(Paragraph("Research behind the caveats and safety advice", Style.BOLD))
-        paragraphs.append(Paragraph("\n".join(f"• {_describe(source)}" for source in research)))
+        paragraphs.append(
+            Paragraph("\n".join(f"• {_describe(source)}" for source in sources.research))
+        )
     paragraphs.append(Paragraph(messages.DISCLAIMER, Style.ITALIC))
     return render_paragraphs(paragraphs)
 

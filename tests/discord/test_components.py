@@ -174,8 +174,10 @@ async def test_source_gives_the_full_attribution(
     callback = await standin.interact(running.command("source"))
 
     (embed,) = callback.data["embeds"]
-    sources = service.brain.knowledge.sources.values()
-    assert [field["name"] for field in embed["fields"]] == [source.title for source in sources]
+    sources = service.sources()
+    titles = [source.title for source in (*sources.answers, *sources.research)]
+    assert [field["name"] for field in embed["fields"]] == titles
+    assert embed["fields"][0]["name"] == "Running: How to Overcome Muscle Cramps"
     (article,) = [field for field in embed["fields"] if field["name"] == answer.attribution.title]
     assert answer.attribution.author in article["value"]
     assert answer.attribution.publisher in article["value"]

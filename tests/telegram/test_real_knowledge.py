@@ -37,13 +37,10 @@ def test_every_inline_result_is_valid_html(service: RunbotService) -> None:
 
 
 def test_greeting_topics_and_sources_are_valid_html(service: RunbotService) -> None:
-    entries = service.brain.knowledge.entries.values()
-    article_ids = list(dict.fromkeys(entry.source.ref for entry in entries))
-    article = service.brain.knowledge.sources[article_ids[0]]
     views = [
-        start_view(service.topics(), article, keeps_questions=True, days=30),
+        start_view(service.topics(), service.sources().main, keeps_questions=True, days=30),
         topics_view(service.topics()),
-        source_view(service.brain.knowledge.sources, article_ids),
+        source_view(service.sources()),
     ]
     for view in views:
         for message in view.messages:
