@@ -12,10 +12,10 @@ import threading
 import time
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.answering import Brain
 from bot.gaps import Gap, find_gaps
@@ -163,6 +163,29 @@ class RunbotService:
             tuple(knowledge.sources[source_id] for source_id in answers),
             tuple(knowledge.sources[source_id] for source_id in research),
         )
+
+    def on_reload_in_this_loop(
+        self, notify: Callable[[ReloadResult], Coroutine[Any, Any, None]]
+    ) -> Callable[[], None]:
+        """Run `notify(result)` on the calling event loop after every reload attempt.
+
+        Reloads happen on worker threads (the file watcher, `reload_in_background`) as well
+        as on the loop; adapters that post to a chat need their coroutine on their own loop.
+        Returns a function that stops the calls.
+        """
+        loop = asyncio.get_running_loop()
+        running: set[asyncio.Task[None]] = set()  # kept so that tasks aren't collected early
+
+        def start(result: ReloadResult) -> None:
+            task = loop.create_task(notify(result))
+            running.add(task)
+            task.add_done_callback(running.discard)
+
+        def listener(result: ReloadResult) -> None:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(start, result)
+
+        return self.on_reload(listener)
 
     def topics(self) -> tuple[TopicMenu, ...]:
         brain = self._brain

@@ -161,3 +161,26 @@ def test_the_console_chats_watcher_thread_reloads_and_stops(small_knowledge: Pat
     assert reloaded.wait(10)
     stop.set()
     assert service.answer(QUESTION).body.startswith("Hug the painful")
+
+
+async def test_reload_results_reach_a_coroutine_on_the_adapters_loop_from_any_thread(
+    small_knowledge: Path,
+) -> None:
+    service = RunbotService(small_knowledge)
+    loop = asyncio.get_running_loop()
+    heard: list[tuple[bool, bool]] = []
+    done = asyncio.Event()
+
+    async def notify(result: ReloadResult) -> None:
+        heard.append((result.ok, asyncio.get_running_loop() is loop))
+        done.set()
+
+    stop = service.on_reload_in_this_loop(notify)
+    await asyncio.to_thread(service.reload)  # as the file watcher's thread would
+    async with asyncio.timeout(5):
+        await done.wait()
+    stop()
+    service.reload()
+    await asyncio.sleep(0.05)
+
+    assert heard == [(True, True)]

@@ -7,7 +7,6 @@ limits how often commands may be created).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import Any
@@ -62,25 +61,15 @@ class RunbotClient(discord.Client):
 
 
 class ReloadAnnouncer:
-    """Posts every reload's result to the moderators' channel, from whichever thread reloaded."""
+    """Posts every reload's result to the moderators' channel."""
 
     def __init__(self, client: RunbotClient, channel_id: int) -> None:
         self._client = client
         self._channel_id = channel_id
-        self._loop = asyncio.get_running_loop()
-        self._posting: set[asyncio.Task[None]] = set()
 
-    def __call__(self, result: ReloadResult) -> None:
-        if self._client.is_closed() or self._loop.is_closed():
+    async def __call__(self, result: ReloadResult) -> None:
+        if self._client.is_closed():
             return
-        self._loop.call_soon_threadsafe(self._start_post, result)
-
-    def _start_post(self, result: ReloadResult) -> None:
-        task = self._loop.create_task(self._post(result))
-        self._posting.add(task)
-        task.add_done_callback(self._posting.discard)
-
-    async def _post(self, result: ReloadResult) -> None:
         channel = self._client.get_partial_messageable(self._channel_id)
         try:
             await channel.send(embed=reload_embed(result))
@@ -99,7 +88,7 @@ async def serve(service: RunbotService, settings: Settings) -> None:
         if settings.discord_moderator_channel_id is not None:
             announcer = ReloadAnnouncer(client, settings.discord_moderator_channel_id)
             # The service outlives this Discord session: stop announcing when it ends.
-            listening.callback(service.on_reload(announcer))
+            listening.callback(service.on_reload_in_this_loop(announcer))
         async with client:
             await client.start(token)
 

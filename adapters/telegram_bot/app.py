@@ -213,20 +213,11 @@ def _moderators_told_of_reloads(
     if chat_id is None:
         yield
         return
-    loop = asyncio.get_running_loop()
 
-    def tell(result: ReloadResult) -> None:
-        coroutine = _send_notice(application, chat_id, reload_view(result))
-        try:
-            on_our_loop = asyncio.get_running_loop() is loop
-        except RuntimeError:
-            on_our_loop = False
-        if on_our_loop:
-            application.create_task(coroutine, name="tell moderators of a reload")
-        else:  # reload() was called from another thread (a worker or the file watcher)
-            asyncio.run_coroutine_threadsafe(coroutine, loop)
+    async def tell(result: ReloadResult) -> None:
+        await _send_notice(application, chat_id, reload_view(result))
 
-    stop_telling = service.on_reload(tell)
+    stop_telling = service.on_reload_in_this_loop(tell)
     try:
         yield
     finally:
