@@ -164,43 +164,56 @@ def _describe(detail: ErrorDetails, model: type[BaseModel]) -> str:
     """Say what is wrong in words a moderator understands."""
     kind = detail["type"]
     loc = _path(detail)
-    field = str(loc[-1]) if loc else ""
+    field = _name(loc)
     context = detail.get("ctx") or {}
     value = detail.get("input")
     if kind == "extra_forbidden":
-        guess = process.extractOne(field, sorted(_field_names(model)), score_cutoff=70)
+        guess = process.extractOne(str(loc[-1]), sorted(_field_names(model)), score_cutoff=70)
         hint = f": did you mean '{guess[0]}'?" if guess else ""
-        return f"unknown field '{field}'{hint}"
+        return f"unknown field {field}{hint}"
     if kind == "missing":
-        return f"missing field '{field}'"
+        return f"missing field {field}"
     if kind == "model_type" and not loc:
         fields = ", ".join(f"'{name}:'" for name in model.model_fields)
         return f"the file must be a set of fields ({fields})"
     if kind == "model_type":
-        return f"'{field}' must be a set of fields, not a single value"
-    if kind in {"string_too_long", "too_long"} and isinstance(value, str | list):
+        return f"{field} must be a set of fields, not a single value"
+    if kind == "string_too_long" and isinstance(value, str):
         limit = context.get("max_length")
         return (
-            f"'{field}' is {len(value)} characters long; the limit is {limit} "
+            f"{field} is {len(value)} characters long; the limit is {limit} "
             "so that a whole reply fits in one chat message"
         )
     if kind in {"too_short", "string_too_short"}:
         if isinstance(value, list | dict) and not value:
-            return f"'{field}' is empty: add at least {context.get('min_length', 1)}"
-        return f"'{field}' is empty"
-    if kind == "string_pattern_mismatch" and (
-        field in {"id", "ref", "related", "cite"} or isinstance(loc[-1], int) or len(loc) == 2
-    ):
+            return f"{field} is empty: add at least {context.get('min_length', 1)}"
+        return f"{field} is empty"
+    if kind == "string_pattern_mismatch":
+        if loc[-1] == "url":
+            return f"'{value}' is not a web address: it must start with http:// or https://"
+        if loc[-1] == "number":
+            return f"'{value}' is not a phone number: use digits, like 112"
         return (
             f"'{value}' is not a valid id: use lower-case words and digits joined by "
             "hyphens, like side-stitch"
         )
     if kind == "string_type":
-        return f"'{field}' must be text"
+        quote = " (put it in quotes)" if isinstance(value, bool | int | float) else ""
+        return f"{field} must be text{quote}"
     if kind in {"list_type", "dict_type"}:
         expected = "a list (lines starting with '- ')" if kind == "list_type" else "a set of fields"
-        return f"'{field}' must be {expected}"
-    return f"'{field}': {detail['msg']}" if field else detail["msg"]
+        return f"{field} must be {expected}"
+    return f"{field}: {detail['msg']}" if loc else detail["msg"]
+
+
+def _name(loc: tuple[str | int, ...]) -> str:
+    """How a moderator would name the place: 'answer', or item 3 of 'questions'."""
+    if not loc:
+        return "the file"
+    if isinstance(loc[-1], int):
+        parent = next((part for part in reversed(loc) if isinstance(part, str)), "the list")
+        return f"item {loc[-1] + 1} of '{parent}'"
+    return f"'{loc[-1]}'"
 
 
 class _CrossChecker:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,16 @@ from bot.service import RunbotService
 from tests.conftest import KNOWLEDGE_DIR
 
 JSON_FIELDS = {"status", "entry", "confidence", "text", "source", "suggestions"}
+# Loggers whose levels main() sets, process-wide: put back after each test.
+CONFIGURED_LOGGERS = ["", "telegram", "discord", "httpcore", "aiohttp", "httpx", "watchfiles"]
+
+
+@pytest.fixture(autouse=True)
+def logging_levels_restored() -> Iterator[None]:
+    levels = {name: logging.getLogger(name).level for name in CONFIGURED_LOGGERS}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def test_ask_prints_the_reply_as_a_runner_reads_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -128,13 +140,7 @@ def test_a_platform_that_cannot_start_gets_a_clear_message_not_a_traceback(
 def test_debug_logging_never_turns_on_the_platform_libraries_debug_logs(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import logging
-
     monkeypatch.setenv("RUNBOT_LOG_LEVEL", "DEBUG")
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "level", root.level)  # restored after the test
-    for library in ("telegram", "discord", "httpcore", "httpx"):
-        monkeypatch.setattr(logging.getLogger(library), "level", logging.getLogger(library).level)
 
     assert main(["ask", "hi"]) == 0
 

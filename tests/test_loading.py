@@ -227,7 +227,9 @@ def test_a_bare_yes_or_no_question_is_reported_as_not_text(tmp_path: Path) -> No
 
     problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
 
-    assert problems == ["entries/easing.yaml:18:9: '2' must be text"]
+    assert problems == [
+        "entries/easing.yaml:18:9: item 3 of 'questions' must be text (put it in quotes)"
+    ]
 
 
 def test_keys_yaml_finds_equal_are_duplicates(tmp_path: Path) -> None:
@@ -306,4 +308,18 @@ def test_an_entries_file_ending_in_yml_is_not_silently_ignored(tmp_path: Path) -
 
     assert [str(p) for p in raised.value.problems] == [
         "entries/more.yml:1:1: rename this file to end in .yaml to use it"
+    ]
+
+
+def test_a_bad_web_address_and_a_bad_emergency_number_are_explained(tmp_path: Path) -> None:
+    sources = SOURCES.replace("    year: 2022\n", "    year: 2022\n    url: www.example.org\n")
+    red_flags = RED_FLAGS.replace(
+        '{number: "112", where: EU}', '{number: "one-one-two", where: EU}'
+    )
+
+    problems = problems_for(tmp_path, {"sources.yaml": sources, "red_flags.yaml": red_flags})
+
+    assert problems == [
+        "red_flags.yaml:4:6: 'one-one-two' is not a phone number: use digits, like 112",
+        "sources.yaml:11:10: 'www.example.org' is not a web address: it must start with http:// or https://",
     ]
