@@ -321,5 +321,5 @@ def test_a_bad_web_address_and_a_bad_emergency_number_are_explained(tmp_path: Pa
 
     assert problems == [
         "red_flags.yaml:4:6: 'one-one-two' is not a phone number: use digits, like 112",
-        "sources.yaml:11:10: 'www.example.org' is not a web address: it must start with http:// or https://",
+        "sources.yaml:11:5: 'www.example.org' is not a web address: it must start with http:// or https://",
     ]
