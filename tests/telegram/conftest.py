@@ -64,6 +64,23 @@ def editable_knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def knowledge_with_long_sources(editable_knowledge: Path) -> Path:
+    """The test knowledge with 40 long-titled sources: /source then needs several messages."""
+    title = "A very long study title about cramps & sodium <in> marathon runners " * 2
+    extra = "".join(
+        f"  study-{number:02d}:\n"
+        f'    title: "{title.strip()} part {number}"\n'
+        f"    author: Author {number} et al.\n"
+        "    publisher: Journal of Long Titles\n"
+        f"    year: {1990 + number}\n"
+        for number in range(40)
+    )
+    sources = editable_knowledge / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return editable_knowledge
+
+
+@pytest.fixture
 async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
     """Start runbot on the stand-in (long polling); everything is stopped after the test.
 

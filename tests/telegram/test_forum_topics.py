@@ -45,20 +45,9 @@ async def test_buttons_pressed_in_a_topic_answer_in_that_topic(bot: TelegramSess
 
 
 async def test_every_part_of_a_long_reply_stays_in_the_topic(
-    start_bot: StartBot, editable_knowledge: Path
+    start_bot: StartBot, knowledge_with_long_sources: Path
 ) -> None:
-    title = "A very long study title about cramps & sodium <in> marathon runners " * 2
-    extra = "".join(
-        f"  study-{number:02d}:\n"
-        f'    title: "{title.strip()} part {number}"\n'
-        f"    author: Author {number} et al.\n"
-        "    publisher: Journal of Long Titles\n"
-        f"    year: {1990 + number}\n"
-        for number in range(40)
-    )
-    sources = editable_knowledge / "sources.yaml"
-    sources.write_text(sources.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    bot = await start_bot(editable_knowledge)
+    bot = await start_bot(knowledge_with_long_sources)
 
     await bot.api.push(in_topic(group("/source")))
     parts = await bot.api.wait_for("sendMessage", 3)

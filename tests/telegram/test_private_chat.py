@@ -158,20 +158,9 @@ async def test_a_photo_without_a_caption_gets_a_kind_text_only_reply(
 
 
 async def test_a_long_source_list_is_split_between_lines_under_the_limit(
-    start_bot: StartBot, editable_knowledge: Path
+    start_bot: StartBot, knowledge_with_long_sources: Path
 ) -> None:
-    title = "A very long study title about cramps & sodium <in> marathon runners " * 2
-    extra = "".join(
-        f"  study-{number:02d}:\n"
-        f'    title: "{title.strip()} part {number}"\n'
-        f"    author: Author {number} et al.\n"
-        "    publisher: Journal of Long Titles\n"
-        f"    year: {1990 + number}\n"
-        for number in range(40)
-    )
-    sources = editable_knowledge / "sources.yaml"
-    sources.write_text(sources.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    bot = await start_bot(editable_knowledge)
+    bot = await start_bot(knowledge_with_long_sources)
 
     await bot.api.push(private("/source"))
     parts = await bot.api.wait_for("sendMessage", 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import Update
@@ -144,18 +145,23 @@ async def test_a_polling_conflict_is_logged_clearly_and_polling_goes_on(
     )
 
 
-async def test_an_unexpected_error_is_logged_and_the_runner_gets_an_apology(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+async def error_while_handling(payload: dict[str, Any]) -> BotApiStandIn:
+    """Run PTB's error handling for a bug raised while handling `payload`; the API calls made."""
     api = BotApiStandIn(token=TOKEN)
     application = build_application(RunbotService(KNOWLEDGE), telegram_settings(await api.start()))
     try:
         async with application:
-            payload = {**private("how do I stretch out a cramp?"), "update_id": 1}
             update = Update.de_json(payload, application.bot)
             await application.process_error(update, RuntimeError("a bug in runbot"))
     finally:
         await api.stop()
+    return api
+
+
+async def test_an_unexpected_error_is_logged_and_the_runner_gets_an_apology(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    api = await error_while_handling({**private("how do I stretch out a cramp?"), "update_id": 1})
 
     [sent] = api.sent("sendMessage")
     assert sent["chat_id"] == PRIVATE_CHAT
@@ -168,15 +174,7 @@ async def test_an_unexpected_error_is_logged_and_the_runner_gets_an_apology(
 async def test_an_unexpected_error_on_a_button_press_gets_a_toast_not_a_chat_message(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    api = BotApiStandIn(token=TOKEN)
-    application = build_application(RunbotService(KNOWLEDGE), telegram_settings(await api.start()))
-    try:
-        async with application:
-            payload = {**button_press("entry:stretch-a-cramp"), "update_id": 1}
-            update = Update.de_json(payload, application.bot)
-            await application.process_error(update, RuntimeError("a bug in runbot"))
-    finally:
-        await api.stop()
+    api = await error_while_handling({**button_press("entry:stretch-a-cramp"), "update_id": 1})
 
     [toast] = api.sent("answerCallbackQuery")
     assert toast["callback_query_id"] == "4382bfdwdsb323b2d9"

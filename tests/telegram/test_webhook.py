@@ -41,6 +41,20 @@ async def wait_until_listening(port: int) -> None:
     raise AssertionError(f"the webhook server never listened on port {port}")
 
 
+async def post_update(port: int, secret: str | None) -> int:
+    """POST a private question to the webhook as Telegram would; the HTTP status."""
+    hook = f"http://127.0.0.1:{port}/{HOOK_PATH}"
+    update = json.dumps({**private("what to do about a side stitch"), "update_id": 1})
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(hook, data=update, headers=headers) as response,
+    ):
+        return response.status
+
+
 async def test_webhook_mode_registers_and_checks_the_secret(start_bot: StartBot) -> None:
     port = free_port()
     bot = await start_bot(
@@ -55,18 +69,9 @@ async def test_webhook_mode_registers_and_checks_the_secret(start_bot: StartBot)
     assert bot.api.sent("getUpdates") == []
     await wait_until_listening(port)
 
-    hook = f"http://127.0.0.1:{port}/{HOOK_PATH}"
-    update = json.dumps({**private("what to do about a side stitch"), "update_id": 1})
-    headers = {"Content-Type": "application/json"}
-    async with aiohttp.ClientSession() as http:
-        async with http.post(hook, data=update, headers=headers) as refused:
-            assert refused.status == 403
-        wrong = {**headers, "X-Telegram-Bot-Api-Secret-Token": "guess"}
-        async with http.post(hook, data=update, headers=wrong) as refused:
-            assert refused.status == 403
-        right = {**headers, "X-Telegram-Bot-Api-Secret-Token": SECRET}
-        async with http.post(hook, data=update, headers=right) as accepted:
-            assert accepted.status == 200
+    assert await post_update(port, secret=None) == 403
+    assert await post_update(port, secret="guess") == 403
+    assert await post_update(port, secret=SECRET) == 200
 
     [sent] = await bot.api.wait_for("sendMessage")
     assert sent["chat_id"] == PRIVATE_CHAT
@@ -89,15 +94,8 @@ async def test_webhook_mode_without_a_configured_secret_uses_a_random_one(
     assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)  # what Telegram accepts
     await wait_until_listening(port)
 
-    hook = f"http://127.0.0.1:{port}/{HOOK_PATH}"
-    update = json.dumps({**private("what to do about a side stitch"), "update_id": 1})
-    headers = {"Content-Type": "application/json"}
-    async with aiohttp.ClientSession() as http:
-        async with http.post(hook, data=update, headers=headers) as refused:
-            assert refused.status == 403
-        right = {**headers, "X-Telegram-Bot-Api-Secret-Token": secret}
-        async with http.post(hook, data=update, headers=right) as accepted:
-            assert accepted.status == 200
+    assert await post_update(port, secret=None) == 403
+    assert await post_update(port, secret=secret) == 200
 
     [sent] = await bot.api.wait_for("sendMessage")
     assert sent["text"].startswith("<b>Easing a side stitch</b>")
