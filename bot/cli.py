@@ -179,7 +179,7 @@ def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
     if options.sync:
         from adapters.discord_bot.client import sync_commands
 
-        count = asyncio.run(sync_commands(None, settings))
+        count = asyncio.run(sync_commands(settings))
         where = f"server {settings.discord_guild_id}" if settings.discord_guild_id else "globally"
         print(f"Synced {count} commands {where}.")
         return 0

@@ -121,10 +121,8 @@ class RunbotService:
 
     def answer_entry(self, entry_id: str, question: Question) -> Reply | None:
         """The answer for an entry the runner picked from suggestions; None if it is gone."""
-        brain = self._brain
-        if entry_id not in brain.knowledge.entries:
-            return None
-        return self._issue(question, brain.entry_reply(entry_id))
+        reply = self.entry_reply(entry_id)
+        return None if reply is None else self._issue(question, reply)
 
     def preview(self, text: str) -> Reply:
         """The reply `text` would get, without counting or logging it (inline previews)."""

@@ -93,12 +93,12 @@ async def serve(service: RunbotService, settings: Settings) -> None:
             await client.start(token)
 
 
-async def sync_commands(service: RunbotService | None, settings: Settings) -> int:
+async def sync_commands(settings: Settings) -> int:
     """Register the slash commands: with the test guild if one is set, else globally.
 
     Returns how many commands Discord now has. A guild sync shows at once; a global one
     can take up to an hour to reach every server. Syncing needs only the commands, not the
-    knowledge: `service` is unused, and None spares loading the knowledge.
+    knowledge, so a broken knowledge file never blocks it.
     """
     token = _token(settings)
     # Logging in over REST only: no gateway, so no intents and no service to answer with.

@@ -27,7 +27,7 @@ async def test_sync_puts_the_commands_to_the_test_guild(
     standin: DiscordStandIn, settings: Settings
 ) -> None:
     """Syncing needs no service, so `runbot discord --sync` need not load the knowledge."""
-    count = await sync_commands(None, settings)
+    count = await sync_commands(settings)
 
     path = f"/applications/{standin.app_id}/guilds/{settings.discord_guild_id}/commands"
     (call,) = standin.calls_to(path)
@@ -60,11 +60,11 @@ async def test_sync_puts_the_commands_to_the_test_guild(
 
 
 async def test_sync_without_a_test_guild_is_global(
-    standin: DiscordStandIn, service: RunbotService, settings: Settings
+    standin: DiscordStandIn, settings: Settings
 ) -> None:
     settings = settings.model_copy(update={"discord_guild_id": None})
 
-    count = await sync_commands(service, settings)
+    count = await sync_commands(settings)
 
     (call,) = standin.calls_to(f"/applications/{standin.app_id}/commands")
     assert call.method == "PUT"
