@@ -112,7 +112,10 @@ class Brain:
 
     def _clauses(self, text: str) -> list[Normalized]:
         """The parts of a message that ask something on their own (none if it is one part)."""
-        clauses = [self.normalizer.normalize(clause) for clause in _CLAUSE_BREAK.split(text)]
+        parts = [part for part in _CLAUSE_BREAK.split(text) if part.strip()]
+        if len(parts) < 2:  # one part: the whole message, already ranked
+            return []
+        clauses = [self.normalizer.normalize(part) for part in parts]
         asking = [clause for clause in clauses if len(clause.tokens) >= _MIN_CLAUSE_TOKENS]
         return asking if len(asking) > 1 else []
 
