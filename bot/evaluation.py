@@ -30,6 +30,8 @@ class EvalCase(BaseModel):
     q: str
     expect: str
     also: list[str] = Field(default_factory=list)
+    # Where a real runner posted the question (an address), for sets copied from public posts.
+    source: str | None = None
 
     @property
     def accepted(self) -> set[str]:
