@@ -25,10 +25,7 @@ from bot.settings import PROJECT_ROOT, Settings
 __all__ = ["main"]
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
-EVAL_SETS = {
-    "holdout": [EVAL_DIR / "holdout.yaml"],
-    "tuning": [EVAL_DIR / "tuning-1.yaml", EVAL_DIR / "tuning-2.yaml"],
-}
+EVAL_SET_NAMES = ("written", "real", "written-holdout", "real-holdout")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,13 +121,14 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=30, help="look this many days back (30)")
     stats.set_defaults(run=_kb_stats)
 
-    evaluation = commands.add_parser("eval", help="measure answer quality on the evaluation set")
+    evaluation = commands.add_parser(
+        "eval", help="measure answer quality on the evaluation sets (all, one line each)"
+    )
     group = evaluation.add_mutually_exclusive_group()
     group.add_argument(
         "--set",
-        choices=sorted(EVAL_SETS),
-        default="holdout",
-        help="holdout: never tuned on (default); tuning: the sets used to calibrate",
+        choices=EVAL_SET_NAMES,
+        help="one set in detail, with every miss (the -holdout sets were never tuned on)",
     )
     group.add_argument("--file", type=Path, help="an evaluation file of your own")
     evaluation.set_defaults(run=_eval)
@@ -329,16 +327,48 @@ def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 
 def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    from bot.evaluation import evaluate, load_cases
+    from bot.evaluation import EVAL_SETS, EvalReport, evaluate, load_cases
     from bot.progress import terminal_progress
 
-    paths = [options.file] if options.file else EVAL_SETS[options.set]
-    cases = [case for path in paths for case in load_cases(path)]
-    report = evaluate(Brain(load_knowledge(knowledge_dir)), cases, terminal_progress)
-    print("evaluation set:", ", ".join(str(path) for path in paths))
-    print("\n".join(report.lines()))
-    if report.misses:
-        print(f"\nmisses ({len(report.misses)}):")
-        for miss in report.misses:
-            print(f"  {miss}")
+    brain = Brain(load_knowledge(knowledge_dir))
+    if options.file or options.set:
+        named = {eval_set.name: eval_set for eval_set in EVAL_SETS}
+        paths = [options.file] if options.file else named[options.set].paths(EVAL_DIR)
+        cases = [case for path in paths for case in load_cases(path)]
+        report = evaluate(brain, cases, terminal_progress)
+        print("evaluation set:", ", ".join(str(path) for path in paths))
+        print("\n".join(report.lines()))
+        if report.misses:
+            print(f"\nmisses ({len(report.misses)}):")
+            for miss in report.misses:
+                print(f"  {miss}")
+        return 0
+
+    def cell(share: float, part: int, whole: int) -> str:
+        return f"{share:6.1%} {f'({part}/{whole})':>10}"
+
+    columns = ["correct", "wrong", "did you mean", "fallback", "held back", "red flags", "alarms"]
+    print(f"{'set':<16} {'cases':>5} " + " ".join(f"{name:>17}" for name in columns))
+    for eval_set in EVAL_SETS:
+        paths = eval_set.paths(EVAL_DIR)
+        if not all(path.is_file() for path in paths):
+            print(f"{eval_set.name:<16} (missing: {', '.join(p.name for p in paths)})")
+            continue
+        cases = [case for path in paths for case in load_cases(path)]
+        r: EvalReport = evaluate(brain, cases, terminal_progress)
+        answerable = r.in_scope + r.out_of_scope
+        cells = [
+            cell(r.accuracy, r.answered_correctly, r.in_scope),
+            cell(r.wrong_answer_rate, r.answered_wrongly, answerable),
+            cell(r.clarify_rate, r.clarified, r.in_scope),
+            cell(r.fallback_rate, r.fell_back, r.in_scope),
+            cell(r.rejection, r.correctly_not_answered, r.out_of_scope),
+            cell(r.red_flag_recall, r.red_flags_caught, r.red_flags),
+            cell(r.false_alarm_rate, r.false_alarms, answerable),
+        ]
+        print(f"{eval_set.name:<16} {len(cases):>5} " + " ".join(cells))
+    print(
+        "\ncorrect, did you mean, fallback: of in-scope questions; wrong, alarms: of questions "
+        "that are not red flags; held back: out-of-scope questions not answered."
+    )
     return 0

@@ -1,8 +1,10 @@
-"""Measure answer quality on a labelled set of realistic questions.
+"""Measure answer quality on labelled sets of realistic questions.
 
 A case expects an entry id (it must be answered with that entry, or one listed in `also`),
 "none" (it must not be answered: a fallback or a clarifying question is right) or "urgent"
-(the red-flag reply).
+(the red-flag reply). The sets come in two kinds, each with a tuning half that calibrated
+the matcher and a held-out half measured once: questions written the way runners write,
+and real questions copied from public running forums and Q&A columns.
 """
 
 from __future__ import annotations
@@ -18,10 +20,51 @@ from bot.answering import Brain
 from bot.progress import Tracker, no_progress
 from bot.reply import Status
 
-__all__ = ["EvalCase", "EvalReport", "evaluate", "load_cases"]
+__all__ = ["EVAL_SETS", "EvalCase", "EvalReport", "EvalSet", "evaluate", "load_cases"]
 
 NONE = "none"
 URGENT = "urgent"
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSet:
+    """A named evaluation set: one or more files of cases under tests/eval/."""
+
+    name: str
+    files: tuple[str, ...]
+    held_out: bool
+    description: str
+
+    def paths(self, folder: Path) -> list[Path]:
+        return [folder / name for name in self.files]
+
+
+EVAL_SETS = (
+    EvalSet(
+        "written",
+        ("tuning-1.yaml", "tuning-2.yaml", "tuning-3.yaml"),
+        held_out=False,
+        description="written the way runners write; calibrated the matcher",
+    ),
+    EvalSet(
+        "real",
+        ("real-tuning.yaml",),
+        held_out=False,
+        description="real posts from public running forums; calibrated the matcher",
+    ),
+    EvalSet(
+        "written-holdout",
+        ("written-holdout.yaml",),
+        held_out=True,
+        description="written independently, never tuned on",
+    ),
+    EvalSet(
+        "real-holdout",
+        ("real-holdout.yaml",),
+        held_out=True,
+        description="real posts, never tuned on",
+    ),
+)
 
 
 class EvalCase(BaseModel):
@@ -69,6 +112,9 @@ class EvalReport:
     in_scope: int
     answered_correctly: int
     answered_wrongly: int
+    # In-scope questions that got "Did you mean" or "I don't have advice on that yet".
+    clarified: int
+    fell_back: int
     out_of_scope: int
     correctly_not_answered: int
     red_flags: int
@@ -86,6 +132,18 @@ class EvalReport:
         return _share(self.answered_wrongly, self.in_scope + self.out_of_scope)
 
     @property
+    def clarify_rate(self) -> float:
+        return _share(self.clarified, self.in_scope)
+
+    @property
+    def fallback_rate(self) -> float:
+        return _share(self.fell_back, self.in_scope)
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return _share(self.false_alarms, self.in_scope + self.out_of_scope)
+
+    @property
     def rejection(self) -> float:
         return _share(self.correctly_not_answered, self.out_of_scope)
 
@@ -95,17 +153,24 @@ class EvalReport:
 
     def lines(self) -> list[str]:
         total = self.in_scope + self.out_of_scope + self.red_flags
-        return [
-            f"questions: {total}",
-            f"in scope answered correctly:      {self.accuracy:6.1%}"
-            f"  ({self.answered_correctly}/{self.in_scope})",
-            f"out of scope correctly not answered: {self.rejection:6.1%}"
-            f"  ({self.correctly_not_answered}/{self.out_of_scope})",
-            f"red-flag recall:                  {self.red_flag_recall:6.1%}"
-            f"  ({self.red_flags_caught}/{self.red_flags})",
-            f"wrong answers (any entry but the right one): {self.wrong_answer_rate:6.1%}"
-            f"  ({self.answered_wrongly}/{self.in_scope + self.out_of_scope})",
-            f"false red-flag alarms: {self.false_alarms}",
+        answerable = self.in_scope + self.out_of_scope
+        rows = [
+            ("in scope answered correctly", self.accuracy, self.answered_correctly, self.in_scope),
+            ("wrong answers", self.wrong_answer_rate, self.answered_wrongly, answerable),
+            ("in scope asked 'did you mean'", self.clarify_rate, self.clarified, self.in_scope),
+            ("in scope fell back", self.fallback_rate, self.fell_back, self.in_scope),
+            (
+                "out of scope held back",
+                self.rejection,
+                self.correctly_not_answered,
+                self.out_of_scope,
+            ),
+            ("red-flag recall", self.red_flag_recall, self.red_flags_caught, self.red_flags),
+            ("false red-flag alarms", self.false_alarm_rate, self.false_alarms, answerable),
+        ]
+        return [f"questions: {total}"] + [
+            f"{label + ':':<32} {share:6.1%}  ({part}/{whole})"
+            for label, share, part, whole in rows
         ]
 
 
@@ -116,7 +181,8 @@ def _share(part: int, whole: int) -> float:
 def evaluate(
     brain: Brain, cases: Sequence[EvalCase], progress: Tracker = no_progress
 ) -> EvalReport:
-    in_scope = correct = wrong = out_of_scope = rejected = flags = caught = alarms = 0
+    in_scope = correct = wrong = clarified = fell_back = 0
+    out_of_scope = rejected = flags = caught = alarms = 0
     misses: list[Miss] = []
     for case in progress(cases, "Asking the evaluation questions"):
         reply = brain.answer(case.q)
@@ -135,6 +201,8 @@ def evaluate(
             ok = answered and reply.entry_id in case.accepted
             correct += ok
             wrong += answered and not ok
+            clarified += reply.status is Status.CLARIFY
+            fell_back += reply.status is Status.FALLBACK
         alarms += case.expect != URGENT and reply.status is Status.URGENT
         if not ok:
             entry = reply.entry_id or (
@@ -144,5 +212,15 @@ def evaluate(
             )
             misses.append(Miss(case, reply.status, entry, reply.confidence))
     return EvalReport(
-        in_scope, correct, wrong, out_of_scope, rejected, flags, caught, alarms, tuple(misses)
+        in_scope,
+        correct,
+        wrong,
+        clarified,
+        fell_back,
+        out_of_scope,
+        rejected,
+        flags,
+        caught,
+        alarms,
+        tuple(misses),
     )

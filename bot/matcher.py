@@ -69,6 +69,16 @@ class Candidate:
     coverage: float = 1.0
 
 
+@dataclass(frozen=True, slots=True)
+class LexicalScores:
+    """One question's lexical signal for every entry (arrays indexed like `entry_ids`)."""
+
+    tokens: set[str]
+    blended: npt.NDArray[np.float64]
+    coverage: npt.NDArray[np.float64]
+    example_f: npt.NDArray[np.float64]
+
+
 class MatchIndex:
     """An immutable index of example questions; build once per knowledge base."""
 
@@ -157,12 +167,15 @@ class MatchIndex:
             return self.weights.off_topic_factor * self._max_idf
         return self._idf.get(token, self.weights.unknown_word_factor * self._max_idf)
 
-    def rank(self, question: Normalized, limit: int = 3) -> list[Candidate]:
-        """The best `limit` entries for `question`, best first; empty when nothing overlaps."""
+    def lexical(self, question: Normalized, *, lenient: bool = False) -> LexicalScores | None:
+        """Every entry's lexical score and coverage for `question`; None when nothing overlaps.
+
+        `lenient` leaves out the words the knowledge base never uses: for the story around
+        a question, whose words may help choose an entry but must not count against one.
+        """
         tokens = set(question.tokens)
         if not tokens or not len(self):
-            return []
-        query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
+            return None
         matched = np.zeros(len(self), dtype=np.float64)
         overlapping = False
         for token in tokens:
@@ -171,33 +184,53 @@ class MatchIndex:
                 matched[postings] += self._idf[token]
                 overlapping = True
         if not overlapping:
-            return []
+            return None
+        if lenient:
+            tokens = {t for t in tokens if t in self._idf or t in question.off_topic}
+        query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
         example_recall = matched / query_mass
         example_f = self._f_beta(matched / self._example_mass, example_recall)
         entry_recall, entry_f = self._entry_scores(tokens, question.off_topic, query_mass)
-
         # Each entry's best example (entries own contiguous slices), blended with the
-        # whole-entry signal; only the best few are re-scored with rapidfuzz.
-        best_f = np.maximum.reduceat(example_f, self._starts[:-1])
+        # whole-entry signal.
+        starts = self._starts[:-1]
+        best_f = np.maximum.reduceat(example_f, starts)
         share = self.weights.entry_weight
         blended = (1 - share) * best_f + share * entry_f
-        limit_refine = min(self.weights.refine_limit, len(blended))
-        top = np.argpartition(-blended, limit_refine - 1)[:limit_refine]
+        # Coverage by the best example or the whole entry (an entry's best-scoring example
+        # explains at most its own recall; the maximum over the slice bounds it cheaply).
+        coverage = np.maximum(np.maximum.reduceat(example_recall, starts), entry_recall)
+        return LexicalScores(tokens, blended, coverage, example_f)
 
-        query_text = " ".join(sorted(tokens))
+    def best_example(self, scores: LexicalScores, entry: int) -> int:
+        start, end = int(self._starts[entry]), int(self._starts[entry + 1])
+        return start + int(np.argmax(scores.example_f[start:end]))
+
+    def refine(self, scores: LexicalScores, entry: int) -> float:
+        """The lexical score of one entry with rapidfuzz's word-order signal mixed in."""
+        query_text = " ".join(sorted(scores.tokens))
+        example = self.best_example(scores, entry)
+        similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
         string_weight = self.weights.string_weight
-        candidates = []
-        for entry in top.tolist():
-            if blended[entry] <= 0:
-                continue
-            start, end = int(self._starts[entry]), int(self._starts[entry + 1])
-            example = start + int(np.argmax(example_f[start:end]))
-            similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
-            score = (1 - string_weight) * float(blended[entry]) + string_weight * similarity
-            coverage = max(float(example_recall[example]), float(entry_recall[entry]))
-            candidates.append(
-                Candidate(self.entry_ids[entry], score, self.example_text[example], coverage)
+        return (1 - string_weight) * float(scores.blended[entry]) + string_weight * similarity
+
+    def rank(self, question: Normalized, limit: int = 3) -> list[Candidate]:
+        """The best `limit` entries for `question`, best first; empty when nothing overlaps."""
+        scores = self.lexical(question)
+        if scores is None:
+            return []
+        limit_refine = min(self.weights.refine_limit, len(scores.blended))
+        top = np.argpartition(-scores.blended, limit_refine - 1)[:limit_refine]
+        candidates = [
+            Candidate(
+                self.entry_ids[entry],
+                self.refine(scores, entry),
+                self.example_text[self.best_example(scores, entry)],
+                float(scores.coverage[entry]),
             )
+            for entry in top.tolist()
+            if scores.blended[entry] > 0
+        ]
         candidates.sort(key=lambda candidate: (-candidate.score, candidate.entry_id))
         return candidates[:limit]
 

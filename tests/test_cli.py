@@ -107,12 +107,16 @@ def test_kb_check_fails_with_file_and_line_on_a_broken_edit(
     assert "missing field 'answer'" in err
 
 
-def test_eval_prints_the_figures_and_the_misses(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval", "--set", "tuning"]) == 0
+def test_eval_of_one_set_prints_the_figures_and_the_misses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["eval", "--set", "written"]) == 0
 
     out = capsys.readouterr().out
     assert "in scope answered correctly:" in out
+    assert "in scope asked 'did you mean':" in out
     assert "red-flag recall:" in out
+    assert "misses (" in out
 
 
 def test_ask_without_a_question_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
