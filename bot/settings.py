@@ -1,21 +1,37 @@
 """All of runbot's settings, read once at start-up from the environment and `.env`.
 
-Every field is documented for operators in `.env.example`.
+Every field is documented for operators in `.env.example`. A field's `description` says what
+a valid value looks like: `read_settings` quotes it when a value is wrong.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["PROJECT_ROOT", "Settings"]
+from bot.usage import UsageError
+
+__all__ = ["PROJECT_ROOT", "Settings", "read_settings", "shipped_knowledge"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 IdList = Annotated[list[int], NoDecode]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+_BOOL = "true or false"
+_PORT = "a port number from 1 to 65535"
+_CHAT_ID = "a numeric id"
+
+
+def shipped_knowledge() -> Path:
+    """The knowledge runbot ships with: the copy packaged inside an installed runbot (see
+    pyproject.toml), else the `knowledge/` folder of this source checkout."""
+    packaged = Path(__file__).resolve().parent / "_knowledge"
+    return packaged if packaged.is_dir() else PROJECT_ROOT / "knowledge"
 
 
 class Settings(BaseSettings):
@@ -26,37 +42,59 @@ class Settings(BaseSettings):
     )
 
     # --- core ---
-    runbot_knowledge_dir: Path = PROJECT_ROOT / "knowledge"
-    runbot_log_level: str = "INFO"
-    runbot_watch_knowledge: bool = True
-    runbot_db: Path = PROJECT_ROOT / "runbot.db"
-    runbot_question_log: bool = True
-    runbot_retention_days: int = Field(default=30, ge=1)
+    runbot_knowledge_dir: Path = Field(default_factory=shipped_knowledge)
+    runbot_log_level: LogLevel = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    runbot_log_format: Literal["text", "json"] = Field(default="text", description="text or json")
+    runbot_log_file: Path | None = None
+    runbot_watch_knowledge: bool = Field(default=True, description=_BOOL)
+    # Relative: the folder runbot runs in (never inside an installed package).
+    runbot_db: Path = Path("runbot.db")
+    runbot_question_log: bool = Field(default=True, description=_BOOL)
+    runbot_retention_days: int = Field(
+        default=30, ge=1, description="a whole number of days, 1 or more"
+    )
     runbot_asker_salt: SecretStr | None = None
+    runbot_health_listen: str = "127.0.0.1"
+    runbot_health_port: int | None = Field(default=None, ge=1, le=65535, description=_PORT)
 
     # --- Telegram ---
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
-    telegram_moderator_ids: IdList = Field(default_factory=list)
-    telegram_moderator_chat_id: int | None = None
+    telegram_moderator_ids: IdList = Field(
+        default_factory=list,
+        description="numeric Telegram user ids, comma-separated, e.g. 1234,5678",
+    )
+    telegram_moderator_chat_id: int | None = Field(default=None, description=_CHAT_ID)
     telegram_webhook_url: str | None = None
     telegram_webhook_listen: str = "0.0.0.0"
-    telegram_webhook_port: int = 8443
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535, description=_PORT)
     telegram_webhook_secret: SecretStr | None = None
 
     # --- Discord ---
     discord_bot_token: SecretStr | None = None
-    discord_guild_id: int | None = None
+    discord_guild_id: int | None = Field(default=None, description=_CHAT_ID)
     discord_moderator_role: str | None = None
-    discord_moderator_ids: IdList = Field(default_factory=list)
-    discord_moderator_channel_id: int | None = None
+    discord_moderator_ids: IdList = Field(
+        default_factory=list, description="numeric Discord user ids, comma-separated"
+    )
+    discord_moderator_channel_id: int | None = Field(default=None, description=_CHAT_ID)
 
     @field_validator("telegram_moderator_ids", "discord_moderator_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
         return value
+
+    @field_validator("runbot_log_level", mode="before")
+    @classmethod
+    def _upper_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("runbot_log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def platforms(self) -> list[str]:
@@ -67,3 +105,23 @@ class Settings(BaseSettings):
         if self.discord_bot_token is not None:
             configured.append("discord")
         return configured
+
+
+def read_settings() -> Settings:
+    """The settings from the environment and `.env`; UsageError names each wrong one."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise UsageError("\n".join(_explain(problem) for problem in error.errors())) from None
+
+
+def _explain(problem: ErrorDetails) -> str:
+    """One line for one invalid setting: its name, what was given, what is expected."""
+    name = str(problem["loc"][0]) if problem["loc"] else "?"
+    field = Settings.model_fields.get(name)
+    expected = field.description if field is not None and field.description else problem["msg"]
+    given = problem.get("input")
+    # A secret is never echoed; anything else is, so that the operator sees the typo.
+    secret = field is not None and SecretStr in (field.annotation, *get_args(field.annotation))
+    shown = f"{given!r} is not valid" if isinstance(given, str) and not secret else "not valid"
+    return f"{name.upper()}: {shown}; expected {expected} (see .env.example)"
