@@ -21,6 +21,8 @@ from bot.answering import Brain
 from bot.gaps import Gap, find_gaps
 from bot.knowledge import Source
 from bot.loading import load_knowledge
+from bot.logs import RELOAD_EVENT
+from bot.metrics import METRICS
 from bot.problems import KnowledgeError, Problem
 from bot.question_log import LoggedQuestion
 from bot.reply import Question, Reply, Status, Suggestion
@@ -30,6 +32,8 @@ __all__ = ["QuestionLog", "ReloadResult", "RunbotService", "SourceList", "Stats"
 
 log = logging.getLogger(__name__)
 
+# The console chat announces reloads itself and leaves records marked so out of its log.
+_RELOAD = {"event": RELOAD_EVENT}
 # Feedback buttons may be pressed long after the answer; remember this many recent replies.
 _RECENT_REPLIES = 10_000
 
@@ -104,6 +108,7 @@ class RunbotService:
         """Load `directory`; raises KnowledgeError if the knowledge cannot be loaded at all."""
         self.directory = directory
         self._brain = Brain(load_knowledge(directory))
+        METRICS.knowledge_loaded(len(self._brain.knowledge.entries))
         self._question_log = question_log
         self._counts: Counter[str] = Counter()
         self._recent: OrderedDict[str, str | None] = OrderedDict()
@@ -117,12 +122,14 @@ class RunbotService:
 
     def answer(self, question: Question) -> Reply:
         """Answer one question and record its outcome."""
-        return self._issue(question, self._brain.answer(question.text))
+        started = time.perf_counter()
+        return self._issue(question, self._brain.answer(question.text), started)
 
     def answer_entry(self, entry_id: str, question: Question) -> Reply | None:
         """The answer for an entry the runner picked from suggestions; None if it is gone."""
+        started = time.perf_counter()
         reply = self.entry_reply(entry_id)
-        return None if reply is None else self._issue(question, reply)
+        return None if reply is None else self._issue(question, reply, started)
 
     def preview(self, text: str) -> Reply:
         """The reply `text` would get, without counting or logging it (inline previews)."""
@@ -199,6 +206,7 @@ class RunbotService:
                 return False
             del self._recent[reply_id]
             self._counts["helpful" if helpful else "not_helpful"] += 1
+        METRICS.count_vote(helpful)
         if self._question_log is not None:
             self._question_log.record_feedback(reply_id, helpful)
         return True
@@ -243,6 +251,7 @@ class RunbotService:
         return result
 
     def _notify(self, result: ReloadResult) -> None:
+        METRICS.count_reload(result.ok)
         with self._lock:
             listeners = list(self._reload_listeners)
         for listener in listeners:
@@ -262,21 +271,31 @@ class RunbotService:
                 brain = Brain(load_knowledge(self.directory))
         except KnowledgeError as error:
             problems = error.problems
-            log.warning("knowledge reload failed, keeping the last good knowledge:\n%s", error)
+            log.warning(
+                "knowledge reload failed, keeping the last good knowledge:\n%s",
+                error,
+                extra=_RELOAD,
+            )
         except Exception as error:  # a bug must not take down a serving bot either
-            log.exception("knowledge reload crashed, keeping the last good knowledge")
+            log.exception(
+                "knowledge reload crashed, keeping the last good knowledge", extra=_RELOAD
+            )
             problems = (Problem(str(self.directory), 1, 1, f"could not load: {error!r}"),)
         else:
             self._brain = brain  # one reference swap: questions in flight keep the old brain
             elapsed = time.perf_counter() - started
             count = len(brain.knowledge.entries)
-            log.info("knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000)
+            METRICS.knowledge_loaded(count)
+            log.info(
+                "knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD
+            )
             return ReloadResult(True, (), count, elapsed)
         elapsed = time.perf_counter() - started
         return ReloadResult(False, problems, len(self._brain.knowledge.entries), elapsed)
 
-    def _issue(self, question: Question, reply: Reply) -> Reply:
+    def _issue(self, question: Question, reply: Reply, started: float) -> Reply:
         reply = replace(reply, reply_id=uuid.uuid4().hex[:16])
+        METRICS.count_question(question.platform, reply.status.value, time.perf_counter() - started)
         with self._lock:
             self._counts["questions"] += 1
             self._counts[reply.status.value] += 1

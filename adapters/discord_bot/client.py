@@ -20,12 +20,18 @@ from adapters.discord_bot.moderation import warn_about_moderator_role
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import reload_embed
 from adapters.discord_bot.views import DYNAMIC_ITEMS, is_ours
+from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
 from bot.settings import Settings
 
 __all__ = ["ReloadAnnouncer", "RunbotClient", "serve", "sync_commands"]
 
 log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+# runbot never speaks in voice channels: no warnings at start-up that voice is unsupported.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 
 
 class RunbotClient(discord.Client):
@@ -46,6 +52,18 @@ class RunbotClient(discord.Client):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    # The gateway session, as /healthz and /metrics report it. "connect" comes with READY
+    # (interactions are answered from then on; "ready" waits for guilds too); discord.py
+    # reconnects by itself, and says "connect" or "resumed" again.
+    async def on_connect(self) -> None:
+        METRICS.set_connected(PLATFORM, True)
+
+    async def on_resumed(self) -> None:
+        METRICS.set_connected(PLATFORM, True)
+
+    async def on_disconnect(self) -> None:
+        METRICS.set_connected(PLATFORM, False)
 
     async def on_interaction(self, interaction: discord.Interaction[RunbotClient]) -> None:
         """Answer a runbot component no DynamicItem handles, e.g. one from an older runbot.
@@ -74,6 +92,7 @@ class ReloadAnnouncer:
         try:
             await channel.send(embed=reload_embed(result))
         except discord.HTTPException:
+            METRICS.count_send_failure(PLATFORM)
             log.warning(
                 "could not post the reload result to channel %s", self._channel_id, exc_info=True
             )
@@ -89,6 +108,7 @@ async def serve(service: RunbotService, settings: Settings) -> None:
             announcer = ReloadAnnouncer(client, settings.discord_moderator_channel_id)
             # The service outlives this Discord session: stop announcing when it ends.
             listening.callback(service.on_reload_in_this_loop(announcer))
+        listening.callback(METRICS.set_connected, PLATFORM, False)
         async with client:
             await client.start(token)
 
@@ -101,8 +121,9 @@ async def sync_commands(settings: Settings) -> int:
     knowledge, so a broken knowledge file never blocks it.
     """
     token = _token(settings)
-    # Logging in over REST only: no gateway, so no intents and no service to answer with.
-    client = discord.Client(intents=discord.Intents.none())
+    # Logging in over REST only: no gateway, and no service to answer with. (The guilds
+    # intent means nothing without a gateway; without it discord.py warns about its cache.)
+    client = discord.Client(intents=discord.Intents(guilds=True))
     tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
     add_commands(tree)
     async with client:

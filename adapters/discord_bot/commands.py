@@ -26,6 +26,7 @@ from adapters.discord_bot.render import (
     topics_embed,
 )
 from adapters.discord_bot.views import send_reply, topics_view
+from bot.metrics import METRICS
 from bot.reply import Question
 from bot.service import RunbotService
 from bot.settings import Settings
@@ -164,6 +165,8 @@ async def tell_user_about_error(
         await send_notice(interaction, wording.COMMAND_OUT_OF_DATE)
         return
     name = interaction.command.qualified_name if interaction.command else "?"
+    if isinstance(getattr(error, "original", None), discord.HTTPException):
+        METRICS.count_send_failure("discord")  # Discord refused the reply (or its deferral)
     log.error("command /%s failed", name, exc_info=error)
     await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
 

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from adapters.discord_bot.limits import MESSAGE_CONTENT, fit
+from bot.metrics import METRICS
 
 __all__ = ["send_notice"]
 
@@ -24,4 +25,5 @@ async def send_notice(interaction: discord.Interaction[Any], text: str) -> None:
             await interaction.response.send_message(content, ephemeral=True)
     except discord.HTTPException:
         # Usually the interaction expired (404 Unknown interaction): nobody left to tell.
+        METRICS.count_send_failure("discord")
         log.warning("could not send a notice to interaction %s", interaction.id, exc_info=True)

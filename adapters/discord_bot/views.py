@@ -29,6 +29,7 @@ from adapters.discord_bot.limits import (
 )
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import reply_embed
+from bot.metrics import METRICS
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.service import RunbotService, TopicMenu
 
@@ -247,7 +248,9 @@ async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> 
             return
         ephemeral = interaction.message is not None and interaction.message.flags.ephemeral
         await send_reply(interaction, reply, ephemeral=ephemeral)
-    except Exception:
+    except Exception as error:
+        if isinstance(error, discord.HTTPException):
+            METRICS.count_send_failure("discord")
         # discord.py only logs a component's errors; the user must still hear something.
         log.exception("answering the chosen entry %r failed", entry_id)
         await send_notice(interaction, wording.SOMETHING_WENT_WRONG)

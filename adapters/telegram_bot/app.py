@@ -33,11 +33,13 @@ from telegram.ext import (
 
 from adapters.telegram_bot import handlers
 from adapters.telegram_bot.addressing import AddressedToBot
+from adapters.telegram_bot.connection import PLATFORM, PollingReportsConnection
 from adapters.telegram_bot.delivery import send
 from adapters.telegram_bot.handlers import RUNBOT, Runbot
 from adapters.telegram_bot.logs import token_kept_out_of_logs
 from adapters.telegram_bot.render import Rendered
 from adapters.telegram_bot.views import reload_view
+from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
 from bot.settings import Settings
 
@@ -73,6 +75,7 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
         .token(_token(settings))
         .base_url(settings.telegram_base_url)
         .rate_limiter(AIORateLimiter(max_retries=_FLOOD_RETRIES))
+        .get_updates_request(PollingReportsConnection())
         .post_init(publish_commands)
         .build()
     )
@@ -125,7 +128,10 @@ async def serve(service: RunbotService, settings: Settings) -> None:
         application = build_application(service, settings)
         chat_id = settings.telegram_moderator_chat_id
         with _moderators_told_of_reloads(service, application, chat_id):
-            await _run(application, settings, webhook_secret)
+            try:
+                await _run(application, settings, webhook_secret)
+            finally:  # after the last poll of stopping, which reports a connection too
+                METRICS.set_connected(PLATFORM, False)
 
 
 def _webhook_secret(settings: Settings) -> str | None:
@@ -162,6 +168,8 @@ async def _run(
             await application.post_init(application)
         await application.start()
         await _start_receiving(application, settings, webhook_secret)
+        # Polling updates this after every poll; a webhook is up once Telegram accepted it.
+        METRICS.set_connected(PLATFORM, True)
         log.info("runbot is on Telegram as @%s", application.bot.username)
         await asyncio.Event().wait()  # until cancelled
     finally:
@@ -228,6 +236,7 @@ async def _send_notice(application: RunbotApplication, chat_id: int, rendered: R
     try:
         await send(application.bot, chat_id, rendered)
     except TelegramError as error:
+        METRICS.count_send_failure(PLATFORM)
         log.warning("could not tell the moderators' chat about a reload: %s", error)
 
 

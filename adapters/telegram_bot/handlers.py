@@ -24,6 +24,7 @@ from adapters.telegram_bot.callbacks import ChooseEntry, ChooseTopic, ListTopics
 from adapters.telegram_bot.delivery import drop_vote_buttons, replace_menu, send_reply
 from adapters.telegram_bot.inline import inline_results
 from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs, render_reply
+from bot.metrics import METRICS
 from bot.reply import Question
 from bot.service import RunbotService
 
@@ -217,6 +218,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every error (tracebacks go to the log only); apologise for our own bugs."""
     error = context.error
+    if isinstance(error, TelegramError):  # a Bot API call failed: the reply did not get out
+        METRICS.count_send_failure(PLATFORM)
     if isinstance(error, RetryAfter):
         log.warning("Telegram flood control: asked to wait %s before retrying", error.retry_after)
     elif isinstance(error, BadRequest):
