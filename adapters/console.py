@@ -7,20 +7,32 @@ the reply text.
 from __future__ import annotations
 
 import contextlib
+import re
+import shutil
 import sys
-from collections.abc import Callable
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 from bot.reply import Question, Reply, Status
-from bot.service import RunbotService
+from bot.service import ReloadResult, RunbotService
 
-__all__ = ["ConsoleChat", "run_chat"]
+__all__ = ["HELP", "PROMPT", "ConsoleChat", "greeting", "run_chat", "wrap"]
 
+PROMPT = "you> "
 HELP = """Ask runbot anything about running cramps, side stitches, hydration or sweat rate.
-  /topics        list what runbot knows (pick one by number)
-  /help          this help
-  /quit          leave (Ctrl-D works too)
+  /topics              list what runbot knows (pick one by number)
+  /help                this help
+  quit, exit, /quit    leave (Ctrl-D works too)
 After "Did you mean...?" or a topic list, type a number to choose."""
+QUIT = frozenset({"/quit", "/exit", "quit", "exit"})
+UNKNOWN_COMMAND = "There is no {command} command here. Try /topics, /help or quit."
+# Wider lines are hard to read even on a wide terminal.
+MOST_COLUMNS = 100
+# A list item's continuation lines line up under its text: "  12. " or "• ".
+_BULLET = r"^(\s*(?:•|\d+\.)\s+)"
 
 
 class ConsoleChat:
@@ -34,12 +46,14 @@ class ConsoleChat:
         """The text to print for one typed line; None means the user wants to leave."""
         line = line.strip()
         command = line.lower()
-        if command in {"/quit", "/exit", "quit", "exit"}:
+        if command in QUIT:
             return None
         if command in {"/help", "/start", "help"}:
             return HELP
         if command == "/topics":
             return self._topics()
+        if command.startswith("/"):  # a command we don't have is not a question to log
+            return UNKNOWN_COMMAND.format(command=line.split()[0])
         if line.isdigit() and self._menu:
             number = int(line)
             if 1 <= number <= len(self._menu):
@@ -73,25 +87,119 @@ class ConsoleChat:
         return numbered
 
 
+def greeting(question_log: Path | None) -> str:
+    """The chat's first words; they say once whether and where questions are kept."""
+    hello = "runbot: ask me about running cramps. /help for help, quit (or Ctrl-D) to leave."
+    if question_log is None:
+        return hello
+    return (
+        f"{hello}\nQuestions you ask here are kept, without your name, for the moderators' "
+        f"gap report, in {question_log} (RUNBOT_QUESTION_LOG=false turns that off)."
+    )
+
+
+def wrap(text: str, width: int) -> str:
+    """`text` wrapped at word boundaries to `width` columns, keeping its line breaks.
+
+    Long words (web addresses) are never split; list items continue under their text.
+    """
+    lines = []
+    for line in text.splitlines():
+        bullet = re.match(_BULLET, line)
+        hanging = " " * len(bullet.group(1)) if bullet else " " * (len(line) - len(line.lstrip()))
+        lines.append(
+            textwrap.fill(
+                line,
+                width,
+                subsequent_indent=hanging,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or line
+        )
+    return "\n".join(lines)
+
+
 def run_chat(
     service: RunbotService,
     read: Callable[[str], str] = input,
     out: TextIO = sys.stdout,
+    *,
+    question_log: Path | None = None,
+    width: Callable[[], int] | None = None,
 ) -> None:
-    """Chat on the terminal until /quit or end of input."""
+    """Chat on the terminal until quit or end of input.
+
+    `question_log` is where questions are kept, if they are (the greeting says so);
+    `width` gives the columns to wrap to (default: the terminal's, at most 100).
+    """
     with contextlib.suppress(ImportError):  # readline is not on every platform (Windows)
         import readline  # noqa: F401  (imported for its side effect: line editing and history)
+    columns = width or _terminal_columns
     chat = ConsoleChat(service)
-    print("runbot: ask me about running cramps. /help for help, /quit to leave.", file=out)
-    while True:
+    terminal = _Terminal(out)
+    terminal.say(wrap(greeting(question_log), columns()))
+    with terminal.announcing_reloads(service):
+        while True:
+            try:
+                line = read(PROMPT)
+            except (EOFError, KeyboardInterrupt):
+                terminal.say("")
+                return
+            if not line.strip():
+                continue
+            text = chat.respond(line)
+            if text is None:
+                return
+            terminal.say(f"\n{wrap(text, columns())}\n")
+
+
+def _terminal_columns() -> int:
+    return min(shutil.get_terminal_size().columns, MOST_COLUMNS)
+
+
+class _Terminal:
+    """The chat's output. Reloads arrive from the watcher's thread while the user may be
+    typing: they get a line of their own, and the prompt and the half-typed line come back."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+
+    def say(self, text: str) -> None:
+        with self._lock:
+            print(text, file=self._out, flush=True)
+
+    def announce(self, result: ReloadResult) -> None:
+        with self._lock:
+            if _is_terminal(self._out):
+                # Back to the start of the prompt line and clear it, then draw it again.
+                typed = _typed_so_far()
+                self._out.write(f"\r\x1b[K{result.summary}\n{PROMPT}{typed}")
+            else:
+                self._out.write(f"\n{result.summary}\n")
+            self._out.flush()
+
+    @contextlib.contextmanager
+    def announcing_reloads(self, service: RunbotService) -> Iterator[None]:
+        stop = service.on_reload(self.announce)
         try:
-            line = read("you> ")
-        except (EOFError, KeyboardInterrupt):
-            print(file=out)
-            return
-        if not line.strip():
-            continue
-        text = chat.respond(line)
-        if text is None:
-            return
-        print(f"\n{text}\n", file=out, flush=True)
+            yield
+        finally:
+            stop()
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def _typed_so_far() -> str:
+    """What the user has typed at the prompt so far (readline knows; else nothing)."""
+    try:
+        import readline
+    except ImportError:
+        return ""
+    return readline.get_line_buffer()
