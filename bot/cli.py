@@ -10,19 +10,23 @@ import os
 import sys
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from bot.answering import Brain
 from bot.loading import load_knowledge
+from bot.logs import configure_logging
 from bot.problems import KnowledgeError
 from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, reply_json
 from bot.service import QuestionLog, RunbotService
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, read_settings
+from bot.usage import UsageError
 
 # Commands import what only they need inside their functions: `runbot ask` must start fast.
 
 __all__ = ["main"]
+
+T = TypeVar("T")
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 EVAL_SET_NAMES = ("written", "real", "written-holdout", "real-holdout")
@@ -30,22 +34,16 @@ EVAL_SET_NAMES = ("written", "real", "written-holdout", "real-holdout")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `runbot` console script; returns the exit code."""
-    parser = _parser()
-    options = parser.parse_args(argv)
-    settings = Settings()
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(settings.runbot_log_level.upper())
-    # httpx logs request URLs at INFO, and Telegram's carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # At DEBUG the platform libraries log whole updates and interactions: runners' names,
-    # ids and questions, and Discord's interaction tokens. RUNBOT_LOG_LEVEL=DEBUG is for
-    # runbot's own code only.
-    for library in ("telegram", "discord", "httpcore", "aiohttp"):
-        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
-    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "1 change detected", per save
-    knowledge_dir: Path = options.knowledge or settings.runbot_knowledge_dir
+    options = _parser().parse_args(argv)
     try:
+        settings = read_settings()
+        configure_logging(settings)
+        knowledge_dir: Path = options.knowledge or settings.runbot_knowledge_dir
         return int(options.run(options, settings, knowledge_dir))
+    except UsageError as error:
+        for line in str(error).splitlines():
+            print(f"runbot: {line}", file=sys.stderr)
+        return 2
     except KnowledgeError as error:
         print(f"runbot cannot load its knowledge from {knowledge_dir}:", file=sys.stderr)
         print(error, file=sys.stderr)
@@ -68,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="runbot",
         description="Answers runners' cramp questions from a moderated knowledge base.",
     )
+    parser.add_argument("--version", action=_PrintVersion)
     parser.add_argument(
         "--knowledge",
         type=Path,
@@ -94,7 +93,11 @@ def _parser() -> argparse.ArgumentParser:
     chat.set_defaults(run=_chat)
 
     ask = commands.add_parser("ask", help="print runbot's reply to one question")
-    ask.add_argument("question", nargs="?", help="the question; omit with --json to read stdin")
+    ask.add_argument(
+        "question",
+        nargs="*",
+        help="the question, quoted or not; omit it with --json to read questions from stdin",
+    )
     ask.add_argument(
         "--json",
         action="store_true",
@@ -135,6 +138,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _PrintVersion(argparse.Action):
+    """`runbot --version`; reads the installed version only when asked (it takes a moment)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print runbot's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("runbot")
+        except PackageNotFoundError:  # run from a checkout that was never `pip install`ed
+            installed = "(not installed)"
+        print(f"runbot {installed}")
+        parser.exit()
+
+
 def _question_log(settings: Settings) -> QuestionLog | None:
     return _open_log(settings) if settings.runbot_question_log else None
 
@@ -157,17 +177,14 @@ def _run(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -
     platforms = settings.platforms
     if not platforms:
         return _chat(options, settings, knowledge_dir)
-    service = _serving_service(settings, knowledge_dir)
-    asyncio.run(_serve(service, settings, platforms))
-    return 0
+    return _serve_platforms(settings, knowledge_dir, platforms)
 
 
 def _telegram(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     if settings.telegram_bot_token is None:
         print("runbot telegram: set TELEGRAM_BOT_TOKEN (see .env.example)", file=sys.stderr)
         return 2
-    asyncio.run(_serve(_serving_service(settings, knowledge_dir), settings, ["telegram"]))
-    return 0
+    return _serve_platforms(settings, knowledge_dir, ["telegram"])
 
 
 def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
@@ -177,11 +194,27 @@ def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
     if options.sync:
         from adapters.discord_bot.client import sync_commands
 
-        count = asyncio.run(sync_commands(settings))
+        try:
+            count = asyncio.run(_plainly(sync_commands(settings), settings))
+        except PlatformError as error:
+            raise UsageError(
+                f"discord --sync could not register the commands ({error}); "
+                "check DISCORD_BOT_TOKEN and the network"
+            ) from None
         where = f"server {settings.discord_guild_id}" if settings.discord_guild_id else "globally"
         print(f"Synced {count} commands {where}.")
         return 0
-    asyncio.run(_serve(_serving_service(settings, knowledge_dir), settings, ["discord"]))
+    return _serve_platforms(settings, knowledge_dir, ["discord"])
+
+
+def _serve_platforms(settings: Settings, knowledge_dir: Path, platforms: list[str]) -> int:
+    """Serve `platforms` until stopped, with the health endpoint if it is configured."""
+    from bot.health import health_endpoint
+
+    # The endpoint starts first: it answers 503 while the knowledge loads and platforms connect.
+    with health_endpoint(settings, platforms):
+        service = _serving_service(settings, knowledge_dir)
+        asyncio.run(_serve(service, settings, platforms))
     return 0
 
 
@@ -191,12 +224,17 @@ class PlatformError(Exception):
 
 async def _serve(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
     """Serve every platform in `platforms` from one event loop; raise PlatformError on failure."""
+    await _plainly(_serve_all(service, settings, platforms), settings)
+
+
+async def _plainly(job: Coroutine[Any, Any, T], settings: Settings) -> T:
+    """Await a platform job; any failure becomes a PlatformError: one line, tokens redacted."""
     try:
-        await _serve_all(service, settings, platforms)
+        return await job
     except (asyncio.CancelledError, KeyboardInterrupt):
         raise
     except Exception as error:
-        logging.getLogger(__name__).debug("serving failed", exc_info=True)
+        logging.getLogger(__name__).debug("talking to the platform failed", exc_info=True)
         message = f"{type(error).__name__}: {error}"
         for secret in (settings.telegram_bot_token, settings.discord_bot_token):
             if secret is not None and secret.get_secret_value():
@@ -225,27 +263,30 @@ async def _serve_all(service: RunbotService, settings: Settings, platforms: list
 
 def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from adapters.console import run_chat
+    from bot.logs import quiet_for_chat
     from bot.watch import watch_knowledge_in_thread
 
     service = _serving_service(settings, knowledge_dir)
+    kept_in = settings.runbot_db.resolve() if service.keeps_questions else None
     # The chat keeps the main thread, so Ctrl-C and Ctrl-D reach it at once.
-    stop = watch_knowledge_in_thread(service) if settings.runbot_watch_knowledge else None
-    try:
-        run_chat(service)
-    finally:
-        if stop is not None:
-            stop.set()
+    with quiet_for_chat():
+        stop = watch_knowledge_in_thread(service) if settings.runbot_watch_knowledge else None
+        try:
+            run_chat(service, question_log=kept_in)
+        finally:
+            if stop is not None:
+                stop.set()
     return 0
 
 
 def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     # Operators script and audit with `ask`; it is not logged as a runner's question.
+    question = " ".join(options.question)
+    if not question and not options.json:
+        raise UsageError("ask: give a QUESTION (or use --json to read questions from stdin)")
     service = RunbotService(knowledge_dir)
-    if options.question is None and not options.json:
-        print("runbot ask: give a QUESTION (or use --json to read questions from stdin)")
-        return 2
-    if options.question is not None:
-        reply = service.answer(Question(options.question, platform="cli"))
+    if question:
+        reply = service.answer(Question(question, platform="cli"))
         print(json.dumps(reply_json(reply), ensure_ascii=False) if options.json else reply.text)
         return 0
     _answer_lines(service, sys.stdin, sys.stdout)
@@ -327,14 +368,20 @@ def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 
 def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    from bot.evaluation import EVAL_SETS, EvalReport, evaluate, load_cases
+    from bot.eval_files import read_cases
+    from bot.evaluation import EVAL_SETS, EvalReport, evaluate
     from bot.progress import terminal_progress
 
+    if not options.file and not EVAL_DIR.is_dir():
+        raise UsageError(
+            "eval: the evaluation sets come with runbot's source (tests/eval/), not with an "
+            "installed runbot; measure your own with --file FILE"
+        )
     brain = Brain(load_knowledge(knowledge_dir))
     if options.file or options.set:
         named = {eval_set.name: eval_set for eval_set in EVAL_SETS}
         paths = [options.file] if options.file else named[options.set].paths(EVAL_DIR)
-        cases = [case for path in paths for case in load_cases(path)]
+        cases = [case for path in paths for case in read_cases(path)]
         report = evaluate(brain, cases, terminal_progress)
         print("evaluation set:", ", ".join(str(path) for path in paths))
         print("\n".join(report.lines()))
@@ -354,7 +401,7 @@ def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
         if not all(path.is_file() for path in paths):
             print(f"{eval_set.name:<16} (missing: {', '.join(p.name for p in paths)})")
             continue
-        cases = [case for path in paths for case in load_cases(path)]
+        cases = [case for path in paths for case in read_cases(path)]
         r: EvalReport = evaluate(brain, cases, terminal_progress)
         answerable = r.in_scope + r.out_of_scope
         cells = [

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+# Loggers whose levels the `runbot` command (bot.logs) sets, process-wide.
+CONFIGURED_LOGGERS = ["", "telegram", "discord", "httpcore", "aiohttp", "httpx", "watchfiles"]
 
 SOURCES = """\
 sources:
@@ -108,3 +112,12 @@ def brain() -> Brain:
 @pytest.fixture
 def service() -> RunbotService:
     return RunbotService(KNOWLEDGE_DIR)
+
+
+@pytest.fixture(autouse=True)
+def logging_levels_restored() -> Iterator[None]:
+    """Tests that run `main()` change logging levels for the whole process: put them back."""
+    levels = {name: logging.getLogger(name).level for name in CONFIGURED_LOGGERS}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)

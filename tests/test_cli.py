@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,6 @@ from bot.service import RunbotService
 from tests.conftest import KNOWLEDGE_DIR
 
 JSON_FIELDS = {"status", "entry", "confidence", "text", "source", "suggestions"}
-# Loggers whose levels main() sets, process-wide: put back after each test.
-CONFIGURED_LOGGERS = ["", "telegram", "discord", "httpcore", "aiohttp", "httpx", "watchfiles"]
-
-
-@pytest.fixture(autouse=True)
-def logging_levels_restored() -> Iterator[None]:
-    levels = {name: logging.getLogger(name).level for name in CONFIGURED_LOGGERS}
-    yield
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
 
 
 def test_ask_prints_the_reply_as_a_runner_reads_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +110,31 @@ def test_eval_of_one_set_prints_the_figures_and_the_misses(
 
 def test_ask_without_a_question_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask"]) == 2
-    assert "give a QUESTION" in capsys.readouterr().out
+    assert "give a QUESTION" in capsys.readouterr().err
+
+
+def test_ask_joins_an_unquoted_question(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "how do i stop a cramp"]) == 0
+    quoted = json.loads(capsys.readouterr().out)
+
+    assert main(["ask", "--json", "how", "do", "i", "stop", "a", "cramp"]) == 0
+
+    unquoted = json.loads(capsys.readouterr().out)
+    assert unquoted == quoted
+    assert unquoted["status"] == "answered"
+
+
+def test_version_is_printed_by_runbot_and_python_m_bot(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    runbot = Path(sys.executable).with_name("runbot")
+    for command in ([str(runbot)], [sys.executable, "-m", "bot"]):
+        finished = subprocess.run(
+            [*command, "--version"], capture_output=True, text=True, check=True, cwd=tmp_path
+        )
+        assert finished.stdout == f"runbot {version('runbot')}\n"
 
 
 def test_a_platform_that_cannot_start_gets_a_clear_message_not_a_traceback(
