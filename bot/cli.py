@@ -89,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     discord.set_defaults(run=_discord)
 
+    health = commands.add_parser(
+        "health", help="ask a running runbot's health endpoint; exit 0 if it is healthy"
+    )
+    health.set_defaults(run=_health)
+
     chat = commands.add_parser("chat", help="chat with runbot in this terminal")
     chat.set_defaults(run=_chat)
 
@@ -175,6 +180,12 @@ def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
 
 def _run(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     platforms = settings.platforms
+    if not platforms and not sys.stdin.isatty():
+        # A container or a service without tokens: a chat would read no input and end at once.
+        raise UsageError(
+            "run: no platform is configured (set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN, see "
+            ".env.example) and there is no terminal to chat in; `runbot chat` reads a pipe"
+        )
     if not platforms:
         return _chat(options, settings, knowledge_dir)
     return _serve_platforms(settings, knowledge_dir, platforms)
@@ -259,6 +270,17 @@ async def _serve_all(service: RunbotService, settings: Settings, platforms: list
         jobs.append(watch_knowledge(service))
     logging.getLogger(__name__).info("runbot serving: %s", ", ".join(platforms))
     await asyncio.gather(*jobs)
+
+
+def _health(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    """For HEALTHCHECK and monitoring scripts: print /healthz; 0 when healthy, else 1."""
+    from bot.health import probe
+
+    if settings.runbot_health_port is None:
+        raise UsageError("health: RUNBOT_HEALTH_PORT is not set, so there is no endpoint to ask")
+    status, report = probe(settings.runbot_health_listen, settings.runbot_health_port)
+    print(report)
+    return 0 if status == 200 else 1
 
 
 def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from bot.metrics import METRICS, Metrics
 from bot.settings import Settings
 from bot.usage import UsageError
 
-__all__ = ["Health", "HealthServer", "health_endpoint"]
+__all__ = ["Health", "HealthServer", "health_endpoint", "probe"]
 
 log = logging.getLogger(__name__)
 
@@ -133,3 +135,23 @@ def health_endpoint(
         yield server
     finally:
         server.stop()
+
+
+def probe(listen: str, port: int, timeout: float = 4.0) -> tuple[int, str]:
+    """GET /healthz of a runbot listening on `listen`:`port`: (HTTP status, body or reason).
+
+    Status 0 means nothing answered.
+    """
+    host = "127.0.0.1" if listen in {"", "0.0.0.0"} else "[::1]" if listen == "::" else listen
+    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    url = f"http://{host}:{port}/healthz"
+    # No proxy: the endpoint is on this machine (or in this container).
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError as error:
+        reason = getattr(error, "reason", error)
+        return 0, f"nothing answers at {url} ({reason})"

@@ -133,3 +133,30 @@ def test_a_port_in_use_is_a_one_line_settings_error(
     err = capsys.readouterr().err
     assert err.startswith(f"runbot: RUNBOT_HEALTH_PORT: cannot listen on 127.0.0.1:{endpoint.port}")
     assert len(err.splitlines()) == 1
+
+
+def test_runbot_health_exits_0_only_when_the_endpoint_says_healthy(
+    endpoint: HealthServer,
+    metrics: Metrics,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("RUNBOT_HEALTH_PORT", str(endpoint.port))
+    assert main(["health"]) == 1
+    assert json.loads(capsys.readouterr().out)["status"] == "unavailable"
+
+    metrics.knowledge_loaded(20)
+    metrics.set_connected("telegram", True)
+    metrics.set_connected("discord", True)
+
+    assert main(["health"]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "ok"
+
+
+def test_runbot_health_with_nothing_listening_fails_with_a_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RUNBOT_HEALTH_PORT", "9")  # nothing listens on port 9
+
+    assert main(["health"]) == 1
+    assert capsys.readouterr().out.startswith("nothing answers at http://127.0.0.1:9/healthz")

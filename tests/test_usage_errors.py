@@ -133,3 +133,17 @@ def test_discord_sync_without_network_is_one_line_not_an_aiohttp_traceback(
     assert line.startswith("runbot: discord --sync could not register the commands (Client")
     assert line.endswith("check DISCORD_BOT_TOKEN and the network")
     assert token not in line
+
+
+def test_run_without_a_platform_or_a_terminal_says_what_to_set(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("DISCORD_BOT_TOKEN", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # as in a container or a service
+
+    assert main(["run"]) == 2
+
+    assert one_line_error(capsys).startswith("runbot: run: no platform is configured")
