@@ -1,7 +1,10 @@
 # runbot in a container: the runtime dependencies only, as a non-root user.
 #
 #   docker build -t runbot .
-#   docker run -d --env-file .env -v runbot-data:/data -p 127.0.0.1:8080:8080 runbot
+#   docker run -d --init --env-file .env -v runbot-data:/data -p 127.0.0.1:8080:8080 runbot
+#
+# --init: a process that is PID 1 gets no default action for SIGTERM, so `docker stop`
+# would wait out its timeout unless runbot handles the signal itself; an init passes it on.
 #
 # The knowledge shipped in the repository is baked in at /knowledge; mount your own folder
 # there to replace it (edits reload by themselves). The question log lives in /data, a volume.
@@ -26,7 +29,8 @@ RUN /opt/runbot/bin/pip install --no-deps . \
     && /opt/runbot/bin/runbot ask hi > /dev/null
 
 FROM ${PYTHON_IMAGE}
-RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home runbot \
+RUN groupadd --system --gid 10001 runbot \
+    && useradd --system --uid 10001 --gid runbot --home-dir /data --no-create-home runbot \
     && mkdir /data && chown runbot:runbot /data
 COPY --from=build /opt/runbot /opt/runbot
 COPY knowledge /knowledge
@@ -38,7 +42,7 @@ ENV PATH=/opt/runbot/bin:$PATH \
     RUNBOT_HEALTH_PORT=8080
 WORKDIR /data
 VOLUME ["/data"]
-USER runbot
+USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["runbot", "health"]
 # SIGTERM (docker stop) is how runbot is asked to stop.
