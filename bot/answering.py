@@ -8,19 +8,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from bot import messages
+from bot.decision import Decision, Thresholds, decide
+from bot.focus import find_focus
 from bot.loading import KnowledgeBase
-from bot.matcher import Candidate, MatchIndex, ScoringWeights
+from bot.matcher import MatchIndex, ScoringWeights
 from bot.normalize import SMALL_TALK_WORDS, Normalized, Normalizer, words
+from bot.ranking import Ranker, RankingWeights
 from bot.reply import Attribution, Reply, Status, Suggestion
-from bot.safety import RedFlagScreen, Screening
+from bot.safety import RedFlagScreen, Screening, ScreenLimits
+from bot.semantic import shared_embedder
 
 __all__ = ["Brain", "Thresholds"]
 
-# Past this many characters a message is not a question; the red-flag screen still reads it.
-MAX_QUESTION_CHARS = 1000
+# The longest message a platform delivers (Telegram's limit); longer text is not read.
+MAX_QUESTION_CHARS = 4096
 _CLAUSE_BREAK = re.compile(r"[?!.;\n]+|\b(?:also|plus|and also|another thing)\b", re.IGNORECASE)
 # A part of a message needs this many meaningful words to be answered on its own.
 _MIN_CLAUSE_TOKENS = 2
@@ -30,31 +33,8 @@ _THANKS = frozenset(["thanks", "thank", "thx", "ty", "cheers", "ta"])
 _FAREWELLS = frozenset(["bye", "goodbye", "cya", "later"])
 
 
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Outcome boundaries on the match score; calibrated on the tuning sets (`runbot eval`)."""
-
-    answer: float = 0.40  # the best entry must score at least this to be answered...
-    margin: float = 0.05  # ...and lead the runner-up by this much
-    clarify: float = 0.35  # below this, no candidate is close enough to offer
-    # A candidate explaining less of the question than this is never offered: the question
-    # is mostly about something else ("shin splints when running" shares only "running").
-    coverage: float = 0.3
-    clarify_band: float = 0.10  # candidates within this of the best are offered together
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    status: Status
-    candidates: tuple[Candidate, ...]
-
-    @property
-    def confidence(self) -> float:
-        return self.candidates[0].score if self.candidates else 0.0
-
-
 class Brain:
-    """A knowledge base with its normaliser, index and red-flag screen, ready to answer.
+    """A knowledge base with its normaliser, rankings and red-flag screen, ready to answer.
 
     Immutable: a reload builds a new Brain, so a question in flight finishes on the old one.
     """
@@ -64,7 +44,11 @@ class Brain:
         knowledge: KnowledgeBase,
         thresholds: Thresholds | None = None,
         weights: ScoringWeights | None = None,
+        ranking: RankingWeights | None = None,
+        screen_limits: ScreenLimits | None = None,
+        semantic: bool = True,
     ) -> None:
+        """`semantic=False` leaves out the meaning signals (for comparisons in `make bench`)."""
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         examples = list(_examples(knowledge))
@@ -72,27 +56,31 @@ class Brain:
         known_text += [p for flag in knowledge.red_flags.red_flags for p in flag.patterns]
         self.normalizer = Normalizer(knowledge.vocabulary, known_text)
         self.index = MatchIndex(examples, self.normalizer, weights)
-        self.screen = RedFlagScreen(knowledge.red_flags, self.normalizer)
+        embedder = shared_embedder() if semantic else None
+        self.ranker = Ranker(self.index, embedder, self.normalizer, ranking)
+        self.screen = RedFlagScreen(
+            knowledge.red_flags, self.normalizer, embedder, self.ranker.semantic, screen_limits
+        )
+        self._subjects = _subjects(knowledge)
 
     # --- the one public question -> reply path ---------------------------------------------
 
     def answer(self, text: str) -> Reply:
         """The reply a runner gets for `text`."""
         text = _printable(text)
-        normalized = self.normalizer.normalize(text)
-        screening = self.screen.screen(normalized)
+        screening = self.screen.screen(text)
         if screening:
             return self.urgent_reply(screening)
         if len(text) > MAX_QUESTION_CHARS:
             return Reply(Status.FALLBACK, messages.TOO_LONG, small_talk=True)
-        small_talk = self._small_talk(text, normalized)
+        small_talk = self._small_talk(text, self.normalizer.normalize(text))
         if small_talk is not None:
             return small_talk
 
         # Runners often ask several things at once: answer the whole message if it is clear,
         # else its first clear part, and offer what the other parts asked about.
-        whole = self.outcome(normalized)
-        parts = [self.outcome(clause) for clause in self._clauses(text)]
+        whole = self.decide(text)
+        parts = [self.decide(part) for part in self._parts(text)]
         answered = [part for part in parts if part.status is Status.ANSWERED]
         if whole.status is Status.ANSWERED or answered:
             # Two clear questions: people put their main one first.
@@ -102,41 +90,46 @@ class Brain:
             # Unclear parts are offered too ("...? what about magnesium?").
             asked = [part for part in parts if part.status is not Status.FALLBACK]
             also = _distinct(part.candidates[0].entry_id for part in asked)
-            return self.entry_reply(
-                entry_id, best.confidence, also=[other for other in also if other != entry_id]
-            )
+            also = [other for other in also if other != entry_id]
+            if also:
+                return self.entry_reply(entry_id, best.confidence, also=also)
+            close = [candidate.entry_id for candidate in best.candidates[1:]]
+            return self.entry_reply(entry_id, best.confidence, close=close)
         clarifying = [o for o in (whole, *parts) if o.status is Status.CLARIFY]
         if clarifying:
             return self._clarify_reply(max(clarifying, key=_confidence))
         return self._fallback_reply(whole.confidence)
 
-    def _clauses(self, text: str) -> list[Normalized]:
+    def decide(self, text: str) -> Decision:
+        """Rank entries for `text` and decide: answer, ask which, or fall back."""
+        ranked = self.ranker.rank(text)
+        limits = self.thresholds
+        if find_focus(text).is_long:
+            limits = limits.for_story()
+        return decide(ranked, limits, self.same_subject)
+
+    def same_subject(self, first: str, second: str) -> bool:
+        """Whether two entries answer one subject (one topic, or one lists the other)."""
+        return second in self._subjects.get(first, ()) or first in self._subjects.get(second, ())
+
+    def _parts(self, text: str) -> list[str]:
         """The parts of a message that ask something on their own (none if it is one part)."""
-        parts = [part for part in _CLAUSE_BREAK.split(text) if part.strip()]
+        focus = find_focus(text)
+        if focus.has_story:  # a post: its question is read with its story, as one
+            return []
+        if len(focus.asking) > 1:
+            parts = list(focus.asking)
+        else:
+            parts = [part for part in _CLAUSE_BREAK.split(focus.question) if part.strip()]
+        parts = _joined_back_references(parts)
         if len(parts) < 2:  # one part: the whole message, already ranked
             return []
-        clauses = [self.normalizer.normalize(part) for part in parts]
-        asking = [clause for clause in clauses if len(clause.tokens) >= _MIN_CLAUSE_TOKENS]
-        return asking if len(asking) > 1 else []
-
-    def outcome(self, question: Normalized) -> _Outcome:
-        """Rank entries for `question` and decide: answer, ask which, or fall back."""
-        limits = self.thresholds
-        ranked = [
-            candidate
-            for candidate in self.index.rank(question, limit=4)
-            if candidate.coverage >= limits.coverage
+        meaningful = [
+            part
+            for part in parts
+            if len(self.normalizer.normalize(part).tokens) >= _MIN_CLAUSE_TOKENS
         ]
-        if not ranked or ranked[0].score < limits.clarify:
-            return _Outcome(Status.FALLBACK, tuple(ranked))
-        best = ranked[0].score
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if best >= limits.answer and best - runner_up >= limits.margin:
-            return _Outcome(Status.ANSWERED, tuple(ranked))
-        close = tuple(
-            c for c in ranked[:3] if c.score >= max(limits.clarify, best - limits.clarify_band)
-        )
-        return _Outcome(Status.CLARIFY, close)
+        return meaningful if len(meaningful) > 1 else []
 
     def suggest(self, text: str, limit: int) -> tuple[Suggestion, ...]:
         """Entries best matching a partial question, best first (for autocomplete)."""
@@ -149,17 +142,34 @@ class Brain:
     # --- replies ------------------------------------------------------------------------------
 
     def entry_reply(
-        self, entry_id: str, confidence: float = 1.0, also: Iterable[str] = ()
+        self,
+        entry_id: str,
+        confidence: float = 1.0,
+        also: Iterable[str] = (),
+        close: Iterable[str] = (),
     ) -> Reply:
-        """The answered reply for one entry (also used when a runner picks a suggestion)."""
+        """The answered reply for one entry (also used when a runner picks a suggestion).
+
+        Follow-ups are what else the runner asked (`also`), else the entries that came
+        close (`close`), else the entry's related ones.
+        """
         entry = self.knowledge.entries[entry_id]
         source = self.knowledge.sources[entry.source.ref]
         caveat = None
         if entry.caveat:
             cited = "; ".join(self.knowledge.sources[ref].label for ref in entry.caveat.cite)
             caveat = f"Research note: {entry.caveat.text} ({cited})"
-        also = [item for item in also if item in self.knowledge.entries]
-        follow_ups = also or [item for item in entry.related if item in self.knowledge.entries]
+        entries = self.knowledge.entries
+        also = [item for item in also if item in entries and item != entry_id]
+        close = [item for item in close if item in entries and item != entry_id]
+        if also:
+            follow_ups, intro = also, messages.ALSO_ASKED_INTRO
+        elif close:
+            related = [item for item in entry.related if item in entries and item not in close]
+            follow_ups, intro = [*close, *related][:3], messages.CLOSE_INTRO
+        else:
+            follow_ups = [item for item in entry.related if item in entries]
+            intro = messages.RELATED_INTRO
         return Reply(
             status=Status.ANSWERED,
             headline=entry.title,
@@ -174,7 +184,7 @@ class Brain:
             ),
             disclaimer=messages.DISCLAIMER,
             suggestions=self.suggestions(follow_ups),
-            suggestions_intro=messages.ALSO_ASKED_INTRO if also else messages.RELATED_INTRO,
+            suggestions_intro=intro,
             entry_id=entry.id,
             confidence=confidence,
         )
@@ -208,7 +218,7 @@ class Brain:
         entries = self.knowledge.entries
         return tuple(Suggestion(i, entries[i].title) for i in entry_ids if i in entries)
 
-    def _clarify_reply(self, outcome: _Outcome) -> Reply:
+    def _clarify_reply(self, outcome: Decision) -> Reply:
         return Reply(
             status=Status.CLARIFY,
             body=messages.CLARIFY_INTRO,
@@ -244,8 +254,31 @@ class Brain:
         return None
 
 
-def _confidence(outcome: _Outcome) -> float:
+# A part that points back ("where do you find them?") continues the part before it.
+_BACK_REFERENCES = frozenset(["them", "they", "those", "these"])
+
+
+def _joined_back_references(parts: list[str]) -> list[str]:
+    joined: list[str] = []
+    for part in parts:
+        if joined and _BACK_REFERENCES & set(words(part)):
+            joined[-1] = f"{joined[-1]} {part}"
+        else:
+            joined.append(part)
+    return joined
+
+
+def _confidence(outcome: Decision) -> float:
     return outcome.confidence
+
+
+def _subjects(knowledge: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """The entries that answer the same subject as each entry: its topic's, and related ones."""
+    subjects = {entry.id: set(entry.related) for entry in knowledge.entries.values()}
+    for topic in knowledge.topics:
+        for entry_id in topic.entry_ids:
+            subjects[entry_id].update(topic.entry_ids)
+    return {entry_id: frozenset(found) for entry_id, found in subjects.items()}
 
 
 def _examples(knowledge: KnowledgeBase) -> Iterable[tuple[str, str]]:

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 __all__ = ["Focus", "find_focus", "sentences"]
 
 # A sentence ends at . ! ? ; or a line break, but not inside a number ("1.5 litres").
-_SENTENCE_END = re.compile(r"(?<!\d)[.](?!\d)|[!?;]+|\n+|\.{2,}|…")
+_SENTENCE_END = re.compile(r"\.(?!\d)|(?<!\d)\.|[!?;]+|\n+|…")
 _QUESTION_MARK = re.compile(r"\?")
-# How questions start when people leave off the question mark.
+# How questions start when people leave off the question mark ("did", "has" and "have"
+# start stories as often: "Did my first half yesterday", "Have been running for years").
 _ASKING_START = re.compile(
     r"^\W*(?:so|and|but|also|ok|okay|well|anyway|basically|hey|hi|guys|folks|please|pls)?\W*"
     r"(?:how|what|whats|what's|why|when|where|which|who|whos|should|shall|can|could|would|"
-    r"will|is|isnt|isn't|are|arent|aren't|do|does|did|dont|don't|any|anyone|anybody|"
-    r"has|have|tips?|advice|ideas?|suggestions?|help|wondering|i\s+wonder)\b",
+    r"will|is|isnt|isn't|are|arent|aren't|do|does|dont|don't|any|anyone|anybody|"
+    r"tips?|advice|ideas?|suggestions?|help|wondering|i\s+wonder)\b",
     re.IGNORECASE,
 )
 # Asking phrases anywhere in a sentence ("... so what can I do", "I need advice on ...").
@@ -31,6 +32,7 @@ _ASKING_PHRASE = re.compile(
     r"is\s+there|are\s+there|any\s+(?:tips|advice|ideas|suggestions|thoughts|help)|"
     r"(?:need|want|looking\s+for|appreciate)\s+(?:some\s+)?(?:help|advice|tips|ideas)|"
     r"(?:wondering|wonder)\s+(?:if|whether|why|how|what)|tell\s+me|help\s+me|"
+    r"(?:not\s+sure|no\s+idea|dont\s+know|don't\s+know)\s+(?:what|how|why|if|whether)|"
     r"what\s+causes|why\s+(?:do|does|am|is)|how\s+to)\b",
     re.IGNORECASE,
 )
@@ -40,19 +42,29 @@ _SHORT_WORDS = 12
 
 @dataclass(frozen=True, slots=True)
 class Focus:
-    """A message split into the sentences that ask and the story around them."""
+    """A message as sentences, each marked as asking or telling the story around it."""
 
-    asking: tuple[str, ...]
-    story: tuple[str, ...]
+    sentences: tuple[str, ...]
+    asks: tuple[bool, ...]
+
+    @property
+    def asking(self) -> tuple[str, ...]:
+        return tuple(s for s, asks in zip(self.sentences, self.asks, strict=True) if asks)
 
     @property
     def question(self) -> str:
-        """The text that asks (the whole message when no sentence stands out)."""
-        return " ".join(self.asking)
+        """The sentences that ask (the whole message when none stands out)."""
+        return " ".join(self.asking or self.sentences)
+
+    @property
+    def is_long(self) -> bool:
+        """Whether the message is more than one short question."""
+        return len(self.sentences) > 1
 
     @property
     def has_story(self) -> bool:
-        return bool(self.story)
+        """Whether some sentences tell rather than ask (a post, not a list of questions)."""
+        return not all(self.asks)
 
 
 def sentences(text: str) -> list[str]:
@@ -71,15 +83,12 @@ def sentences(text: str) -> list[str]:
 
 
 def find_focus(text: str) -> Focus:
-    """The asking sentences of `text` and its story; a short message is all question."""
+    """The sentences of `text`, marked asking or not; a short message is all question."""
     parts = sentences(text)
     if len(parts) < 2 or len(text.split()) <= _SHORT_WORDS:
-        return Focus((text.strip(),), ())
-    asking = [part for part in parts if _asks(part)]
-    if not asking:
-        return Focus((text.strip(),), ())
-    story = tuple(part for part in parts if part not in asking)
-    return Focus(tuple(asking), story)
+        return Focus((text.strip(),), (True,))
+    # A post that never asks outright has no asking sentences: all of it is the question.
+    return Focus(tuple(parts), tuple(_asks(part) for part in parts))
 
 
 def _asks(sentence: str) -> bool:

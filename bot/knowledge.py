@@ -159,6 +159,14 @@ class RedFlag(_Model):
         min_length=1,
         description="Each pattern matches when all of its words appear in the question.",
     )
+    examples: list[Text] = Field(
+        default_factory=list,
+        description=(
+            "How runners describe this sign in their own words, e.g. 'my pee looked like "
+            "cola after the race'. A message that means the same is caught even when no "
+            "pattern's words appear in it."
+        ),
+    )
     cite: list[Id] = Field(min_length=1)
 
 
@@ -168,4 +176,11 @@ class RedFlagFile(_Model):
     emergency_message: Text
     doctor_message: Text
     emergency_numbers: list[EmergencyNumber] = Field(min_length=1)
+    harmless: list[Phrase] = Field(
+        default_factory=list,
+        description=(
+            "Everyday phrases whose words never count toward a red flag, e.g. 'confused "
+            "about' or 'writer's cramp'."
+        ),
+    )
     red_flags: list[RedFlag] = Field(min_length=1)

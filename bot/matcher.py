@@ -46,6 +46,9 @@ class ScoringWeights:
     """How the signals combine; calibrated on the tuning sets (`runbot eval --set tuning`)."""
 
     recall_bias: float = 1.0  # F-beta: how much more question coverage counts than example's
+    # A long post is read leniently: most of its words tell the story, so how much of an
+    # example it contains counts far more than how much of it the example explains.
+    lenient_recall_bias: float = 0.2
     string_weight: float = 0.1  # share of the rapidfuzz signal in the final score
     unknown_word_factor: float = 1.0  # weight of a word the KB never uses, in units of max idf
     off_topic_factor: float = 2.0  # weight of an off-topic word, in units of max idf
@@ -113,10 +116,11 @@ class MatchIndex:
                     pair_example.append(number)
                     pair_token.append(token_numbers.setdefault(token, len(token_numbers)))
             starts.append(len(self.example_text))
-        self._starts = np.asarray(starts, dtype=np.int64)
+        # Entry i's examples are example_text[starts[i] : starts[i + 1]].
+        self.starts = np.asarray(starts, dtype=np.int64)
         entry_count = len(self.entry_ids)
         self._example_entry = np.repeat(
-            np.arange(entry_count, dtype=np.int32), np.diff(self._starts)
+            np.arange(entry_count, dtype=np.int32), np.diff(self.starts)
         )
         self._build_weights(
             token_numbers,
@@ -147,7 +151,7 @@ class MatchIndex:
         )
         self._postings = _group(tokens, pair_token, pair_example.astype(np.int32))
 
-        examples_of = np.diff(self._starts)
+        examples_of = np.diff(self.starts)
         share = uses / examples_of[profile_entry]
         self._entry_mass = np.bincount(
             profile_entry, weights=idf[profile_token] * share, minlength=len(self.entry_ids)
@@ -189,11 +193,12 @@ class MatchIndex:
             tokens = {t for t in tokens if t in self._idf or t in question.off_topic}
         query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
         example_recall = matched / query_mass
-        example_f = self._f_beta(matched / self._example_mass, example_recall)
-        entry_recall, entry_f = self._entry_scores(tokens, question.off_topic, query_mass)
+        beta = self.weights.lenient_recall_bias if lenient else self.weights.recall_bias
+        example_f = self._f_beta(matched / self._example_mass, example_recall, beta)
+        entry_recall, entry_f = self._entry_scores(tokens, question.off_topic, query_mass, beta)
         # Each entry's best example (entries own contiguous slices), blended with the
         # whole-entry signal.
-        starts = self._starts[:-1]
+        starts = self.starts[:-1]
         best_f = np.maximum.reduceat(example_f, starts)
         share = self.weights.entry_weight
         blended = (1 - share) * best_f + share * entry_f
@@ -203,7 +208,7 @@ class MatchIndex:
         return LexicalScores(tokens, blended, coverage, example_f)
 
     def best_example(self, scores: LexicalScores, entry: int) -> int:
-        start, end = int(self._starts[entry]), int(self._starts[entry + 1])
+        start, end = int(self.starts[entry]), int(self.starts[entry + 1])
         return start + int(np.argmax(scores.example_f[start:end]))
 
     def refine(self, scores: LexicalScores, entry: int) -> float:
@@ -235,9 +240,9 @@ class MatchIndex:
         return candidates[:limit]
 
     def _f_beta(
-        self, precision: npt.NDArray[np.float64], recall: npt.NDArray[np.float64]
+        self, precision: npt.NDArray[np.float64], recall: npt.NDArray[np.float64], beta: float
     ) -> npt.NDArray[np.float64]:
-        beta2 = self.weights.recall_bias**2
+        beta2 = beta**2
         denominator = beta2 * precision + recall
         scores: npt.NDArray[np.float64] = np.divide(
             (1 + beta2) * precision * recall,
@@ -248,7 +253,7 @@ class MatchIndex:
         return scores
 
     def _entry_scores(
-        self, tokens: set[str], off_topic: frozenset[str], query_mass: float
+        self, tokens: set[str], off_topic: frozenset[str], query_mass: float, beta: float
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Per entry as a whole: how much of the question it covers, and its F-score."""
         covered = np.zeros(len(self.entry_ids), dtype=np.float64)
@@ -265,7 +270,7 @@ class MatchIndex:
         precision = np.divide(
             expected, self._entry_mass, out=np.zeros_like(expected), where=self._entry_mass > 0
         )
-        return recall, self._f_beta(precision, recall)
+        return recall, self._f_beta(precision, recall, beta)
 
 
 def _group(

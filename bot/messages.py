@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ALSO_ASKED_INTRO",
     "CLARIFY_INTRO",
+    "CLOSE_INTRO",
     "DISCLAIMER",
     "EMPTY",
     "FALLBACK",
@@ -54,6 +55,7 @@ FALLBACK_PROFESSIONAL = (
 CLARIFY_INTRO = "I'm not sure which of these you mean. Did you mean:"
 RELATED_INTRO = "You might also ask about:"
 ALSO_ASKED_INTRO = "You also asked about:"
+CLOSE_INTRO = "Not quite what you asked? Try:"
 URGENT_EMERGENCY_HEADLINE = "Please get medical help now"
 URGENT_DOCTOR_HEADLINE = "Please see a doctor about this"
 URGENT_MENTIONED = "You may be describing {signs}."

@@ -142,6 +142,10 @@ class Normalizer:
         off_topic = frozenset(token for token in kept if token in self._off_topic)
         return Normalized(kept, tuple(tokens), off_topic, tuple(stems))
 
+    def corrected(self, text: str) -> str:
+        """`text` as lower-case words with misspellings corrected (for sentence vectors)."""
+        return " ".join(self.correct(word) for word in words(text))
+
     def correct(self, word: str) -> str:
         """`word`, or the known word it is most likely a misspelling of."""
         if (

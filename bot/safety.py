@@ -1,28 +1,66 @@
-"""The red-flag screen: questions describing signs that need a doctor, not self-care advice.
+"""The red-flag screen: messages describing signs that need a doctor, not self-care advice.
 
-It runs before any matching. A pattern matches when all of its words appear close together
-in the question (after the same normalisation as matching, so typos and slang are caught
-too): "cramp ... 10 minutes" in one breath is a long cramp, but not across a paragraph. The
-screen never diagnoses: it names what the runner described and hands off to medical care.
+It runs before any matching, with two screens; either one is enough:
+
+* patterns: a pattern matches when all of its words appear close together in the message,
+  after the same normalisation as matching, so typos and slang are caught: "cramp ... 10
+  minutes" in one breath is a long cramp, but not across a paragraph. Everyday phrases the
+  moderators list as harmless ("so confused which gel to buy", "writer's cramp") are left
+  out first, and a sign that is plainly denied right before it ("no chest pain") is not one.
+* meaning: every sentence, and every two neighbouring sentences, of the message is
+  compared with the moderators' example descriptions of each sign ("a cramp in my chest
+  that spreads to my arm"). A close one counts when it is closer to the sign than to any
+  question runbot answers, so "calf cramp on a hot day" stays a cramp question.
+
+The screen never diagnoses: it names what the runner described and hands off to care.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from bot.focus import sentences
 from bot.knowledge import RedFlag, RedFlagFile
-from bot.normalize import Normalized, Normalizer
+from bot.normalize import Normalized, Normalizer, words
+from bot.semantic import DIMENSIONS, SemanticIndex, SentenceEmbedder
 
-__all__ = ["RedFlagScreen", "Screening"]
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+__all__ = ["RedFlagScreen", "ScreenLimits", "Screening"]
 
 # A pattern's words must fall within this many words more than the pattern has.
 WINDOW_SLACK = 8
+# Words that deny what follows them ("no chest pain", "not dizzy", "without any swelling").
+_NEGATIONS = frozenset(
+    ["no", "not", "without", "never", "nor", "zero", "dont", "didnt", "isnt", "wasnt", "arent"]
+)
+_NEGATION_FILLER = frozenset(["any", "real", "sign", "signs", "of", "a", "the", "much"])
+# A message has at most this many sentences screened (a 4,096-character post).
+_MAX_SENTENCES = 80
+# Sentences read together as one description.
+_BREATH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenLimits:
+    """When a sentence means a red flag; calibrated on the evaluation sets' red flags."""
+
+    # As close as this to a moderator's example description: a red flag, whatever else.
+    certain: float = 0.88
+    # Closer than this, and closer to the sign than to any question runbot answers...
+    similar: float = 0.55
+    contrast: float = 0.20  # ...by this much.
 
 
 @dataclass(frozen=True, slots=True)
 class Screening:
-    """The red flags a question describes; empty when it describes none."""
+    """The red flags a message describes; empty when it describes none."""
 
     flags: tuple[RedFlag, ...]
 
@@ -40,40 +78,136 @@ class _Pattern:
     # ("chest pain: [sore chest]") must not stop "pain in my chest" from matching.
     forms: tuple[frozenset[str], ...]
     flag: RedFlag
+    # A number and the word after it stay together ("15 minutes"): "16 minutes for mile
+    # 25. Cramps hit" is not "cramp for 25 minutes".
+    quantities: tuple[tuple[str, str], ...]
+
+    def quantities_in(self, sequence: Sequence[str]) -> bool:
+        pairs = set(pairwise(sequence))
+        return all(quantity in pairs for quantity in self.quantities)
 
 
 class RedFlagScreen:
     """Built once per knowledge base and never changed."""
 
-    def __init__(self, red_flags: RedFlagFile, normalizer: Normalizer) -> None:
+    def __init__(
+        self,
+        red_flags: RedFlagFile,
+        normalizer: Normalizer,
+        embedder: SentenceEmbedder | None,
+        answers: SemanticIndex,
+        limits: ScreenLimits | None = None,
+    ) -> None:
+        self._normalizer = normalizer
+        self._embedder = embedder
+        self._answers = answers
+        self.limits = limits or ScreenLimits()
+        self._harmless = [tuple(words(phrase)) for phrase in red_flags.harmless]
+        self._harmless = [phrase for phrase in self._harmless if phrase]
         self._patterns: list[_Pattern] = []
         for flag in red_flags.red_flags:
             for pattern in flag.patterns:
                 normalized = normalizer.normalize(pattern)
                 forms = {frozenset(normalized.every_token), frozenset(normalized.stems)}
                 forms.discard(frozenset())
+                tokens = normalized.every_token
+                quantities = tuple(
+                    (number, unit) for number, unit in pairwise(tokens) if _is_number(number)
+                )
                 if forms:
-                    self._patterns.append(_Pattern(tuple(forms), flag))
+                    self._patterns.append(_Pattern(tuple(forms), flag, quantities))
+        # Without an embedder, the screen reads patterns only (for comparisons).
+        examples = [(flag, text) for flag in red_flags.red_flags for text in flag.examples]
+        self._example_flags = [flag for flag, _ in examples] if embedder else []
+        self._example_vectors = (
+            embedder.embed([normalizer.corrected(t) for _, t in examples])
+            if embedder
+            else np.zeros((0, DIMENSIONS), np.float32)
+        )
 
-    def screen(self, question: Normalized) -> Screening:
-        # Words inside a joined phrase still count: "jaw and back pain" is "jaw pain".
-        sequences = (question.every_token, question.stems)
-        present = {*question.every_token, *question.stems}
+    def screen(self, text: str) -> Screening:
+        """The red flags `text` describes, emergencies first."""
+        # One breath: up to three sentences that follow each other ("I drank litres of
+        # water. Now I have a headache and feel sick."). Words further apart describe other
+        # things: "a gel every 40 minutes" is not the length of a cramp a paragraph on.
+        parts = sentences(text)[:_MAX_SENTENCES] or [text]
+        breaths = [
+            " ".join(parts[start : start + size])
+            for size in range(1, min(_BREATH, len(parts)) + 1)
+            for start in range(len(parts) - size + 1)
+        ]
         flags: dict[str, RedFlag] = {}
-        for pattern in self._patterns:
-            if pattern.flag.id in flags:
-                continue
-            for form in pattern.forms:
-                if form <= present and any(_close_together(form, s) for s in sequences):
-                    flags[pattern.flag.id] = pattern.flag
-                    break
-        # Emergencies first, so the reply leads with the most urgent sign.
+        for breath in breaths:
+            for flag in self._by_pattern(self._without_harmless(breath)):
+                flags.setdefault(flag.id, flag)
+        for flag in self._by_meaning(breaths):
+            flags.setdefault(flag.id, flag)
         ordered = sorted(flags.values(), key=lambda flag: flag.level != "emergency")
         return Screening(tuple(ordered))
 
+    def _without_harmless(self, text: str) -> Normalized:
+        said = words(text)
+        for phrase in self._harmless:
+            size = len(phrase)
+            said = [
+                word
+                for position, word in enumerate(said)
+                if not any(
+                    tuple(said[start : start + size]) == phrase
+                    for start in range(max(0, position - size + 1), position + 1)
+                )
+            ]
+        return self._normalizer.normalize(" ".join(said))
 
-def _close_together(words: frozenset[str], sequence: Sequence[str]) -> bool:
-    """Whether `sequence` holds all of `words` within len(words) + WINDOW_SLACK positions."""
+    def _by_pattern(self, question: Normalized) -> list[RedFlag]:
+        # Words inside a joined phrase still count: "jaw and back pain" is "jaw pain".
+        sequences = (question.every_token, question.stems)
+        present = {*question.every_token, *question.stems}
+        found: dict[str, RedFlag] = {}
+        for pattern in self._patterns:
+            if pattern.flag.id in found:
+                continue
+            for form in pattern.forms:
+                if (
+                    form <= present
+                    and any(_affirmed(form, s) for s in sequences)
+                    and pattern.quantities_in(question.every_token)
+                ):
+                    found[pattern.flag.id] = pattern.flag
+                    break
+        return list(found.values())
+
+    def _by_meaning(self, windows: list[str]) -> list[RedFlag]:
+        if self._embedder is None or not self._example_flags:
+            return []
+        vectors = self._embedder.embed([self._normalizer.corrected(w) for w in windows])
+        to_signs: npt.NDArray[np.float32] = vectors @ self._example_vectors.T
+        limits = self.limits
+        found: dict[str, RedFlag] = {}
+        for window, row, vector in zip(windows, to_signs, vectors, strict=True):
+            closest = int(np.argmax(row))
+            similarity = float(row[closest])
+            if similarity < limits.similar:
+                continue
+            flag = self._example_flags[closest]
+            if similarity >= limits.certain:
+                found.setdefault(flag.id, flag)
+                continue
+            # A subject runbot knows is not its business ("how to breathe properly") is
+            # what the runner is asking about: only a near-certain likeness counts then.
+            if self._normalizer.normalize(window).off_topic:
+                continue
+            to_answers = float(np.max(self._answers.similarities(vector)))
+            if similarity - to_answers >= limits.contrast:
+                found.setdefault(flag.id, flag)
+        return list(found.values())
+
+
+def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
+    """Whether `sequence` holds all of `words` close together, not right after a denial.
+
+    Close together: within len(words) + WINDOW_SLACK positions.
+    """
     found = sorted((position, word) for position, word in enumerate(sequence) if word in words)
     width = len(words) + WINDOW_SLACK
     start = 0
@@ -86,6 +220,23 @@ def _close_together(words: frozenset[str], sequence: Sequence[str]) -> bool:
             if not counts[gone]:
                 del counts[gone]
             start += 1
-        if len(counts) == len(words):
+        if len(counts) == len(words) and not _denied(sequence, found[start][0]):
             return True
     return False
+
+
+_NUMBER_WORDS = frozenset(
+    ["one", "two", "three", "four", "five", "ten", "fifteen", "twenty", "thirty", "forty"]
+)
+
+
+def _is_number(token: str) -> bool:
+    return token.isdigit() or token in _NUMBER_WORDS
+
+
+def _denied(sequence: Sequence[str], position: int) -> bool:
+    """Whether the words right before `position` deny it: "no chest pain", "not any pain"."""
+    before = position - 1
+    while before >= 0 and sequence[before] in _NEGATION_FILLER:
+        before -= 1
+    return before >= 0 and sequence[before] in _NEGATIONS

@@ -113,3 +113,20 @@ class SentenceEmbedder:
 def shared_embedder() -> SentenceEmbedder:
     """The process's one embedder: its model loads once, and its cache outlives reloads."""
     return SentenceEmbedder.from_package()
+
+
+class SemanticIndex:
+    """Example questions as vectors, entry by entry; scores every entry for one question."""
+
+    def __init__(self, vectors: npt.NDArray[np.float32], starts: npt.NDArray[np.int64]) -> None:
+        """`vectors` holds each entry's examples contiguously, from `starts[i]` to `starts[i+1]`."""
+        self._vectors = vectors
+        self._starts = starts
+
+    def similarities(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Each entry's highest cosine similarity between `question` and one of its examples."""
+        if not len(self._vectors):
+            return np.zeros(len(self._starts) - 1, dtype=np.float32)
+        scores = self._vectors @ question
+        best: npt.NDArray[np.float32] = np.maximum.reduceat(scores, self._starts[:-1])
+        return best

@@ -31,21 +31,21 @@ def test_help_topics_and_choosing_a_topic_by_number(service: RunbotService) -> N
 def test_did_you_mean_choices_are_numbered_and_can_be_picked(service: RunbotService) -> None:
     chat = ConsoleChat(service)
 
-    clarify = chat.respond("electrolytes")
+    clarify = chat.respond("leg cramps")
 
     assert clarify is not None
     assert "1. " in clarify
     assert "2. " in clarify
     picked = chat.respond("2")
     assert picked is not None
-    assert picked.startswith(service.preview("electrolytes").suggestions[1].title)
+    assert picked.startswith(service.preview("leg cramps").suggestions[1].title)
 
 
 def test_a_number_out_of_range_explains_itself(service: RunbotService) -> None:
     chat = ConsoleChat(service)
-    chat.respond("electrolytes")
+    chat.respond("leg cramps")
 
-    assert chat.respond("9") == "Choose a number from 1 to 2, or ask a question."
+    assert chat.respond("9") == "Choose a number from 1 to 3, or ask a question."
 
 
 def test_quit_leaves(service: RunbotService) -> None:

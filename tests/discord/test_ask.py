@@ -50,10 +50,10 @@ async def test_answered_question_gets_an_embed_with_source_disclaimer_and_feedba
 async def test_vague_question_asks_which_with_a_button_per_candidate(
     running: Interactions, standin: DiscordStandIn, service: RunbotService
 ) -> None:
-    expected = service.preview("electrolytes")
+    expected = service.preview("leg cramps")
     assert expected.status is Status.CLARIFY
 
-    callback = await standin.interact(running.ask("electrolytes"))
+    callback = await standin.interact(running.ask("leg cramps"))
 
     (embed,) = callback.data["embeds"]
     assert embed["color"] == BLURPLE

@@ -36,9 +36,9 @@ def custom_ids(message: dict[str, Any], prefix: str) -> list[str]:
 async def test_clarify_button_answers_the_chosen_entry(
     running: Interactions, standin: DiscordStandIn, service: RunbotService
 ) -> None:
-    expected = service.preview("electrolytes")
+    expected = service.preview("leg cramps")
     assert expected.status is Status.CLARIFY
-    _, clarify = await reply_message(standin, running.ask("electrolytes"))
+    _, clarify = await reply_message(standin, running.ask("leg cramps"))
     chosen = expected.suggestions[1]
 
     callback = await standin.interact(running.click(clarify, f"runbot:entry:{chosen.id}"))
@@ -54,7 +54,7 @@ async def test_clarify_button_answers_the_chosen_entry(
 async def test_choice_from_a_private_reply_is_answered_privately(
     running: Interactions, standin: DiscordStandIn, service: RunbotService
 ) -> None:
-    _, clarify = await reply_message(standin, running.ask("electrolytes", ephemeral=True))
+    _, clarify = await reply_message(standin, running.ask("leg cramps", ephemeral=True))
     assert clarify["flags"] & EPHEMERAL
     first = custom_ids(clarify, "runbot:entry:")[0]
 
@@ -107,7 +107,7 @@ async def test_related_question_button_answers_it(
 async def test_button_for_an_entry_removed_since_explains_privately(
     running: Interactions, standin: DiscordStandIn
 ) -> None:
-    _, clarify = await reply_message(standin, running.ask("electrolytes"))
+    _, clarify = await reply_message(standin, running.ask("leg cramps"))
     stale = copy.deepcopy(clarify)
     stale["components"][0]["components"][0]["custom_id"] = "runbot:entry:renamed-long-ago"
 
@@ -123,7 +123,7 @@ async def test_buttons_keep_working_after_a_restart(
     interactions = Interactions(standin)
     first = asyncio.create_task(serve(service, settings))
     await standin.identified.wait()
-    _, clarify = await reply_message(standin, interactions.ask("electrolytes"))
+    _, clarify = await reply_message(standin, interactions.ask("leg cramps"))
     first.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await first
@@ -204,7 +204,7 @@ async def test_components_in_a_format_runbot_no_longer_has_are_answered_privatel
     old_menu = copy.deepcopy(menu)
     old_menu["components"][0]["components"][0]["custom_id"] = "runbot:topic:calf-cramps"
     value = old_menu["components"][0]["components"][0]["options"][0]["value"]
-    _, clarify = await reply_message(standin, running.ask("electrolytes"))
+    _, clarify = await reply_message(standin, running.ask("leg cramps"))
     old_button = copy.deepcopy(clarify)
     old_button["components"][0]["components"][0]["custom_id"] = "runbot:suggest:0"
 
@@ -226,7 +226,7 @@ async def test_components_runbot_handles_are_answered_once(
     interaction = running.click(answer, helpful)
 
     await standin.interact(interaction)
-    await standin.interact(running.ask("electrolytes"))
+    await standin.interact(running.ask("leg cramps"))
 
     assert len(standin.calls_to(standin.callback_path(interaction))) == 1
     assert standin.calls_to(standin.followup_path(interaction)) == []

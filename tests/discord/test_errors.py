@@ -57,7 +57,7 @@ async def test_reply_discord_rejects_is_followed_by_a_private_apology(
 async def test_button_whose_reply_discord_rejects_gets_a_private_apology(
     running: Interactions, standin: DiscordStandIn
 ) -> None:
-    asked = running.ask("electrolytes")
+    asked = running.ask("leg cramps")
     await standin.interact(asked)
     (clarify,) = [m for m in standin.messages.values() if m["components"]]
     first = clarify["components"][0]["components"][0]["custom_id"]

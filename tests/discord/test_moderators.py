@@ -78,7 +78,7 @@ async def test_moderator_role_sees_stats_privately(
     running: Interactions, standin: DiscordStandIn
 ) -> None:
     await standin.interact(running.ask("how do I stop a calf cramp"))
-    await standin.interact(running.ask("electrolytes"))
+    await standin.interact(running.ask("leg cramps"))
 
     callback = await standin.interact(running.kb("stats", roles=[RUN_LEADER_ROLE]))
 

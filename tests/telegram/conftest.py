@@ -64,6 +64,22 @@ def editable_knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def knowledge_with_rivals(editable_knowledge: Path) -> Path:
+    """The test knowledge with massaging in a topic of its own, unrelated to stretching.
+
+    "calf cramp" then matches two entries about different things equally well: runbot
+    asks which one is meant.
+    """
+    easing = editable_knowledge / "entries" / "easing.yaml"
+    text = easing.read_text(encoding="utf-8")
+    cut = text.index("  - id: massage-a-cramp")
+    easing.write_text(text[:cut].replace("    related: [massage-a-cramp]\n", ""), "utf-8")
+    massage = "topic: Massage\nentries:\n" + text[cut:]
+    (editable_knowledge / "entries" / "massage.yaml").write_text(massage, encoding="utf-8")
+    return editable_knowledge
+
+
+@pytest.fixture
 def knowledge_with_long_sources(editable_knowledge: Path) -> Path:
     """The test knowledge with 40 long-titled sources: /source then needs several messages."""
     title = "A very long study title about cramps & sodium <in> marathon runners " * 2

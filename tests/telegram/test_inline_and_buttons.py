@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
-from tests.telegram.conftest import TelegramSession
+from tests.telegram.conftest import StartBot, TelegramSession
 from tests.telegram.updates import PRIVATE_CHAT, button_press, inline, private
 
 
@@ -60,7 +61,10 @@ async def test_an_inline_red_flag_offers_the_urgent_reply_alone(bot: TelegramSes
     )
 
 
-async def test_did_you_mean_buttons_answer_the_chosen_entry(bot: TelegramSession) -> None:
+async def test_did_you_mean_buttons_answer_the_chosen_entry(
+    start_bot: StartBot, knowledge_with_rivals: Path
+) -> None:
+    bot = await start_bot(knowledge_with_rivals)
     clarify = await bot.ask(private("calf cramp"))
     assert clarify["text"] == "I'm not sure which of these you mean. Did you mean:"
     assert clarify.keyboard == [

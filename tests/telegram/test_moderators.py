@@ -72,8 +72,10 @@ async def test_a_broken_reload_lists_file_and_line_and_keeps_serving(
     assert "Stretch the muscle gently as soon as the cramp starts." in answer["text"]
 
 
-async def test_stats_counts_outcomes_and_feedback_since_start(start_bot: StartBot) -> None:
-    bot = await start_bot(telegram_moderator_ids=[MODERATOR])
+async def test_stats_counts_outcomes_and_feedback_since_start(
+    start_bot: StartBot, knowledge_with_rivals: Path
+) -> None:
+    bot = await start_bot(knowledge_with_rivals, telegram_moderator_ids=[MODERATOR])
     answered = await bot.ask(private("how do I stretch out a cramp?"))
     await bot.ask(private("calf cramp"))
     await bot.ask(private("chest pain"))

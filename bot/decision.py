@@ -1,0 +1,94 @@
+"""Decide what to do with ranked entries: answer, ask which one, or say runbot doesn't know.
+
+A correct answer hidden behind "Did you mean" is a failure, and so is a confident wrong
+answer. So: when one entry is clearly best, answer it and offer the runner-up as a
+follow-up; ask only when the top entries are about different things and too close to
+call, and never with a single choice; otherwise fall back honestly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from bot.ranking import Ranked
+from bot.reply import Status
+
+__all__ = ["Decision", "Thresholds", "decide"]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Outcome boundaries on the ranking score; calibrated on the tuning sets (`runbot eval`)."""
+
+    answer: float = 0.35  # the best entry must score at least this to be answered...
+    margin: float = 0.06  # ...and lead the best entry about something else by this much
+    clarify: float = 0.35  # below this, no candidate is close enough to offer
+    # A candidate explaining less of the question than this is not answered on words
+    # alone: the question is mostly about something else ("shin splints when running").
+    coverage: float = 0.3
+    # ...unless its meaning is this close to one of the entry's examples.
+    semantic_alone: float = 0.75
+    clarify_band: float = 0.10  # candidates within this of the best are offered together
+    # A long post (a story around its question) scores lower: most of its words are the
+    # story's. Its own, lower, boundaries:
+    story_answer: float = 0.20
+    story_margin: float = 0.10
+    story_coverage: float = 0.05
+
+    def for_story(self) -> Thresholds:
+        """The boundaries for a message with a story around its question."""
+        return replace(
+            self,
+            answer=self.story_answer,
+            margin=self.story_margin,
+            clarify=min(self.clarify, self.story_answer),
+            coverage=self.story_coverage,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome for one message: answered (best first, then follow-ups), or the choices."""
+
+    status: Status
+    candidates: tuple[Ranked, ...]
+
+    @property
+    def confidence(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+
+def decide(
+    ranked: Sequence[Ranked],
+    limits: Thresholds,
+    same_subject: Callable[[str, str], bool],
+) -> Decision:
+    """The outcome for candidates ranked best first.
+
+    `same_subject(a, b)` says whether two entries answer one subject (related entries, or
+    one topic): the runner-up of such a pair is a follow-up, not a reason to ask.
+    """
+    plausible = tuple(
+        candidate
+        for candidate in ranked
+        if candidate.coverage >= limits.coverage or candidate.semantic >= limits.semantic_alone
+    )
+    if not plausible or plausible[0].score < limits.clarify:
+        return Decision(Status.FALLBACK, plausible)
+    best = plausible[0]
+    # The best candidate about something else, however weak: a clear answer leads it.
+    rivals = [c for c in ranked if c is not best and not same_subject(best.entry_id, c.entry_id)]
+    lead = best.score - (rivals[0].score if rivals else 0.0)
+    close = [
+        candidate
+        for candidate in plausible[1:]
+        if candidate.score >= max(limits.clarify, best.score - limits.clarify_band)
+    ]
+    if best.score >= limits.answer and lead >= limits.margin:
+        return Decision(Status.ANSWERED, (best, *close))
+    choices = [c for c in close if not same_subject(best.entry_id, c.entry_id)]
+    if choices:
+        return Decision(Status.CLARIFY, (best, *choices[:2]))
+    # One plausible subject, not quite sure enough to answer: runbot doesn't know.
+    return Decision(Status.FALLBACK, plausible)

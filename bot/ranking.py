@@ -1,0 +1,148 @@
+"""Rank entries for a message: lexical signals and meaning, the question above its story.
+
+Two signals score every entry:
+
+* lexical (bot.matcher): weighted word overlap with the entry's title and examples, and
+  rapidfuzz's word-order similarity. Precise on short questions: a rare shared word
+  ("stitch", "quinine") is strong evidence, and words runbot knows nothing about count
+  against a match, so a question mostly about something else is not answered.
+* semantic (bot.semantic): cosine similarity of sentence vectors with the closest
+  example. It connects words the vocabulary lacks ("treatment", "relieve", "foam roll")
+  and reads a long post as a whole.
+
+A long message is read twice. Its asking sentences (bot.focus) are scored strictly; the
+whole message is scored leniently, its unknown words not counted against an entry, so the
+story can help choose an entry but never sinks one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.focus import find_focus
+from bot.matcher import LexicalScores, MatchIndex
+from bot.normalize import Normalized, Normalizer
+from bot.semantic import DIMENSIONS, SemanticIndex, SentenceEmbedder
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+__all__ = ["Ranked", "Ranker", "RankingWeights"]
+
+
+@dataclass(frozen=True, slots=True)
+class RankingWeights:
+    """How the signals combine; calibrated on the tuning sets (`runbot eval --set ...`)."""
+
+    lexical: float = 0.6  # share of the lexical signal; the rest is the semantic one
+    # Cosine similarity of unrelated sentences sits around this for static vectors; the
+    # semantic signal counts only what lies above it, rescaled to 0..1.
+    semantic_floor: float = 0.45
+    story: float = 0.8  # how much the lenient reading of the whole message may count
+    refine_limit: int = 12  # entries re-scored with rapidfuzz
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One entry's standing for a message (all scores 0..1)."""
+
+    entry_id: str
+    score: float
+    lexical: float
+    semantic: float
+    # The share of the question's weight this entry explains: low means the question is
+    # mostly about something else, however well its few shared words match.
+    coverage: float
+
+
+class Ranker:
+    """Scores entries with both signals; built once per knowledge base, never changed."""
+
+    def __init__(
+        self,
+        lexical: MatchIndex,
+        embedder: SentenceEmbedder | None,
+        normalizer: Normalizer,
+        weights: RankingWeights | None = None,
+    ) -> None:
+        """Without an `embedder`, rank on the lexical signal alone (for comparisons)."""
+        self.lexical = lexical
+        self.normalizer = normalizer
+        self.weights = weights or RankingWeights()
+        self._embedder = embedder
+        texts = [normalizer.corrected(text) for text in lexical.example_text]
+        vectors = embedder.embed(texts) if embedder else np.zeros((0, DIMENSIONS), np.float32)
+        self.semantic = SemanticIndex(vectors, lexical.starts)
+
+    def rank(self, text: str, limit: int = 4) -> list[Ranked]:
+        """The best `limit` entries for the message `text`, best first."""
+        focus = find_focus(text)
+        signals = self._signals(self.normalizer.normalize(focus.question), focus.question)
+        if focus.is_long:  # the whole message, its unknown words not held against it
+            whole = self._signals(self.normalizer.normalize(text), text, lenient=True)
+            signals.take_larger(whole, self.weights.story)
+        share = self.weights.lexical if self._embedder is not None else 1.0
+        score = share * signals.lexical + (1 - share) * signals.semantic
+        count = min(limit, len(score))
+        if not count:
+            return []
+        top = np.argpartition(-score, count - 1)[:count]
+        ranked = [
+            Ranked(
+                entry_id=self.lexical.entry_ids[entry],
+                score=float(score[entry]),
+                lexical=float(signals.lexical[entry]),
+                semantic=float(signals.semantic[entry]),
+                coverage=float(signals.coverage[entry]),
+            )
+            for entry in top.tolist()
+        ]
+        ranked.sort(key=lambda r: (-r.score, r.entry_id))
+        return ranked
+
+    def _vector(self, text: str) -> npt.NDArray[np.float32]:
+        if self._embedder is None:
+            return np.zeros(DIMENSIONS, dtype=np.float32)
+        vector: npt.NDArray[np.float32] = self._embedder.embed([self.normalizer.corrected(text)])[0]
+        return vector
+
+    def _signals(self, question: Normalized, text: str, lenient: bool = False) -> _Signals:
+        scores = self.lexical.lexical(question, lenient=lenient)
+        lexical = self._refined(scores)
+        coverage = scores.coverage if scores is not None else np.zeros(len(lexical))
+        return _Signals(lexical, self._semantic(self._vector(text)), coverage)
+
+    def _refined(self, scores: LexicalScores | None) -> npt.NDArray[np.float64]:
+        """Lexical scores, the best few with rapidfuzz's word-order signal mixed in."""
+        if scores is None:
+            return np.zeros(len(self.lexical.entry_ids), dtype=np.float64)
+        refined = scores.blended.copy()
+        count = min(self.weights.refine_limit, len(refined))
+        for entry in np.argpartition(-refined, count - 1)[:count].tolist():
+            if refined[entry] > 0:
+                refined[entry] = self.lexical.refine(scores, entry)
+        return refined
+
+    def _semantic(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        floor = self.weights.semantic_floor
+        similarity = self.semantic.similarities(vector).astype(np.float64)
+        rescaled: npt.NDArray[np.float64] = np.clip((similarity - floor) / (1 - floor), 0, 1)
+        return rescaled
+
+
+@dataclass(frozen=True, slots=True)
+class _Signals:
+    """Every entry's lexical and semantic score and lexical coverage for one reading."""
+
+    lexical: npt.NDArray[np.float64]
+    semantic: npt.NDArray[np.float64]
+    coverage: npt.NDArray[np.float64]
+
+    def take_larger(self, other: _Signals, weight: float) -> None:
+        """Keep, signal by signal, the larger of this reading and `weight` x `other`."""
+        np.maximum(self.lexical, weight * other.lexical, out=self.lexical)
+        np.maximum(self.semantic, weight * other.semantic, out=self.semantic)
+        np.maximum(self.coverage, other.coverage, out=self.coverage)
