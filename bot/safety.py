@@ -102,8 +102,11 @@ class RedFlagScreen:
         self._embedder = embedder
         self._answers = answers
         self.limits = limits or ScreenLimits()
-        self._harmless = [tuple(words(phrase)) for phrase in red_flags.harmless]
-        self._harmless = [phrase for phrase in self._harmless if phrase]
+        # Harmless phrases by their first word, longest first.
+        self._harmless: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted((tuple(words(p)) for p in red_flags.harmless), key=len, reverse=True):
+            if phrase:
+                self._harmless.setdefault(phrase[0], []).append(phrase)
         self._patterns: list[_Pattern] = []
         for flag in red_flags.red_flags:
             for pattern in flag.patterns:
@@ -116,6 +119,12 @@ class RedFlagScreen:
                 )
                 if forms:
                     self._patterns.append(_Pattern(tuple(forms), flag, quantities))
+        # Every pattern under each word of its forms: a message is checked only against
+        # the patterns whose words it holds at least one of.
+        self._patterns_by_word: dict[str, list[_Pattern]] = {}
+        for found in self._patterns:
+            for word in {word for form in found.forms for word in form}:
+                self._patterns_by_word.setdefault(word, []).append(found)
         # Without an embedder, the screen reads patterns only (for comparisons).
         examples = [(flag, text) for flag in red_flags.red_flags for text in flag.examples]
         self._example_flags = [flag for flag, _ in examples] if embedder else []
@@ -131,40 +140,44 @@ class RedFlagScreen:
         # water. Now I have a headache and feel sick."). Words further apart describe other
         # things: "a gel every 40 minutes" is not the length of a cramp a paragraph on.
         parts = sentences(text)[:_MAX_SENTENCES] or [text]
-        breaths = [
-            " ".join(parts[start : start + size])
+        said = [self._normalizer.normalize(self._without_harmless(part)) for part in parts]
+        spans = [
+            (start, start + size)
             for size in range(1, min(_BREATH, len(parts)) + 1)
             for start in range(len(parts) - size + 1)
         ]
         flags: dict[str, RedFlag] = {}
-        for breath in breaths:
-            for flag in self._by_pattern(self._without_harmless(breath)):
+        for start, end in spans:
+            for flag in self._by_pattern(_joined(said[start:end])):
                 flags.setdefault(flag.id, flag)
+        breaths = [" ".join(parts[start:end]) for start, end in spans]
         for flag in self._by_meaning(breaths):
             flags.setdefault(flag.id, flag)
         ordered = sorted(flags.values(), key=lambda flag: flag.level != "emergency")
         return Screening(tuple(ordered))
 
-    def _without_harmless(self, text: str) -> Normalized:
+    def _without_harmless(self, text: str) -> str:
+        """`text` as words, without the moderators' harmless phrases."""
         said = words(text)
-        for phrase in self._harmless:
-            size = len(phrase)
-            said = [
-                word
-                for position, word in enumerate(said)
-                if not any(
-                    tuple(said[start : start + size]) == phrase
-                    for start in range(max(0, position - size + 1), position + 1)
-                )
-            ]
-        return self._normalizer.normalize(" ".join(said))
+        kept: list[str] = []
+        position = 0
+        while position < len(said):
+            for phrase in self._harmless.get(said[position], ()):
+                if tuple(said[position : position + len(phrase)]) == phrase:
+                    position += len(phrase)
+                    break
+            else:
+                kept.append(said[position])
+                position += 1
+        return " ".join(kept)
 
     def _by_pattern(self, question: Normalized) -> list[RedFlag]:
         # Words inside a joined phrase still count: "jaw and back pain" is "jaw pain".
         sequences = (question.every_token, question.stems)
         present = {*question.every_token, *question.stems}
         found: dict[str, RedFlag] = {}
-        for pattern in self._patterns:
+        candidates = {id(p): p for word in present for p in self._patterns_by_word.get(word, ())}
+        for pattern in candidates.values():
             if pattern.flag.id in found:
                 continue
             for form in pattern.forms:
@@ -201,6 +214,18 @@ class RedFlagScreen:
             if similarity - to_answers >= limits.contrast:
                 found.setdefault(flag.id, flag)
         return list(found.values())
+
+
+def _joined(parts: Sequence[Normalized]) -> Normalized:
+    """Consecutive sentences, normalised one by one, as one text."""
+    if len(parts) == 1:
+        return parts[0]
+    return Normalized(
+        tokens=tuple(token for part in parts for token in part.tokens),
+        every_token=tuple(token for part in parts for token in part.every_token),
+        off_topic=frozenset(token for part in parts for token in part.off_topic),
+        stems=tuple(stem for part in parts for stem in part.stems),
+    )
 
 
 def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:

@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
+from itertools import chain
 from importlib import util
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ _TOKENIZER = Path("tokenizers", "l2_supercat_tokenizer_config.json")
 # Vectors of texts seen before (every example question, recent questions): a reload of
 # unchanged knowledge embeds nothing, and a runner's repeated question costs a lookup.
 _CACHE_SIZE = 200_000
+_CHUNK = 2048
 
 
 class EmbeddingModelError(RuntimeError):
@@ -93,20 +95,31 @@ class SentenceEmbedder:
         return vectors
 
     def _compute(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=False)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
-        ids = np.fromiter(
-            (i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum())
-        )
-        np.clip(ids, 0, len(self._weights) - 1, out=ids)
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        sums = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        np.add.at(sums, rows, self._weights[ids])
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        # In chunks: the word-piece vectors of 100,000 examples at once would take a GB.
+        for first in range(0, len(texts), _CHUNK):
+            chunk = texts[first : first + _CHUNK]
+            vectors[first : first + len(chunk)] = self._pooled(chunk)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         computed: npt.NDArray[np.float32] = np.divide(
-            sums, norms, out=np.zeros_like(sums), where=norms > 0
+            vectors, norms, out=np.zeros_like(vectors), where=norms > 0
         )
         return computed
+
+    def _pooled(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """The sum of each text's word-piece vectors (zero for a text with none)."""
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        pieces = [encoding.ids for encoding in encodings]
+        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        ids = np.fromiter(chain.from_iterable(pieces), dtype=np.int64, count=int(lengths.sum()))
+        np.clip(ids, 0, len(self._weights) - 1, out=ids)
+        sums = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        filled = lengths > 0
+        if filled.any():
+            # Each text's word pieces are contiguous in `ids`: sum each run at once.
+            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+            sums[filled] = np.add.reduceat(self._weights[ids], starts, axis=0)
+        return sums
 
 
 @cache
