@@ -103,10 +103,10 @@ class Brain:
     def decide(self, text: str) -> Decision:
         """Rank entries for `text` and decide: answer, ask which, or fall back."""
         ranked = self.ranker.rank(text)
-        limits = self.thresholds
-        if find_focus(text).is_long:
-            limits = limits.for_story()
-        return decide(ranked, limits, self.same_subject)
+        focus = find_focus(text)
+        limits = self.thresholds.for_story() if focus.is_long else self.thresholds
+        off_topic = bool(self.normalizer.normalize(focus.question).off_topic)
+        return decide(ranked, limits, self.same_subject, off_topic)
 
     def same_subject(self, first: str, second: str) -> bool:
         """Whether two entries answer one subject (one topic, or one lists the other)."""

@@ -63,16 +63,20 @@ def decide(
     ranked: Sequence[Ranked],
     limits: Thresholds,
     same_subject: Callable[[str, str], bool],
+    off_topic: bool = False,
 ) -> Decision:
     """The outcome for candidates ranked best first.
 
     `same_subject(a, b)` says whether two entries answer one subject (related entries, or
     one topic): the runner-up of such a pair is a follow-up, not a reason to ask.
+    `off_topic` says the question names a subject runbot has no advice on ("stitches
+    from surgery"): then meaning alone cannot vouch for a candidate, only its words.
     """
+    vouch = 2.0 if off_topic else limits.semantic_alone
     plausible = tuple(
         candidate
         for candidate in ranked
-        if candidate.coverage >= limits.coverage or candidate.semantic >= limits.semantic_alone
+        if candidate.coverage >= limits.coverage or candidate.semantic >= vouch
     )
     if not plausible or plausible[0].score < limits.clarify:
         return Decision(Status.FALLBACK, plausible)

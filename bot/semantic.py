@@ -14,8 +14,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
-from itertools import chain
 from importlib import util
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,10 @@ class SentenceEmbedder:
         self._tokenizer = tokenizer
         self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def weights_bytes(self) -> int:
+        return int(self._weights.nbytes)
 
     @classmethod
     def from_package(cls) -> SentenceEmbedder:
