@@ -48,6 +48,7 @@ class SentenceEmbedder:
         self._tokenizer = tokenizer
         self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
+        self.computed = 0  # texts embedded so far (the rest came from the cache)
 
     @property
     def weights_bytes(self) -> int:
@@ -91,6 +92,7 @@ class SentenceEmbedder:
         fresh = list(missing)
         computed = self._compute(fresh)
         with self._lock:
+            self.computed += len(fresh)
             for text, vector in zip(fresh, computed, strict=True):
                 vectors[missing[text]] = vector
                 self._cache[text] = vector

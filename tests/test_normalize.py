@@ -1,0 +1,54 @@
+"""Normalising what runners type: spelling fixes that leave real words alone, and phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering import Brain
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("stretchng", "stretching"),
+        ("hydratoin", "hydration"),
+        ("marathn", "marathon"),
+        # real English words are never "corrected" into the knowledge base's words
+        ("start", "start"),
+        ("rubs", "rubs"),
+        ("feint", "feint"),
+        # too short to correct safely
+        ("cap", "cap"),
+    ],
+)
+def test_misspellings_are_corrected_but_real_words_are_left_alone(
+    brain: Brain, typed: str, read_as: str
+) -> None:
+    assert brain.normalizer.correct(typed) == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("charley horse in my calf", "cramp"),
+        ("my hammy seized up", "hamstr"),
+        ("side ache on every run", "stitch"),
+        ("i took some lytes", "electrolyt"),
+    ],
+)
+def test_slang_and_phrases_become_the_knowledge_bases_words(
+    brain: Brain, text: str, token: str
+) -> None:
+    assert token in brain.normalizer.normalize(text).tokens
+
+
+def test_filler_goes_but_the_red_flag_screen_still_sees_it(brain: Brain) -> None:
+    normalized = brain.normalizer.normalize("hey guys i passed out")
+    assert "guy" not in normalized.tokens
+    assert "hey" not in normalized.tokens
+    assert len(normalized.every_token) > len(normalized.tokens)
+
+
+def test_off_topic_subjects_are_marked(brain: Brain) -> None:
+    assert brain.normalizer.normalize("shin splints after my run").off_topic
+    assert not brain.normalizer.normalize("calf cramp after my run").off_topic

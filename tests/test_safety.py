@@ -1,0 +1,78 @@
+"""The red-flag screen read directly: patterns, meaning, harmless phrases, denials, breaths."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering import Brain
+
+
+def flags(brain: Brain, text: str) -> set[str]:
+    return {flag.id for flag in brain.screen.screen(text).flags}
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        # described indirectly or casually: the meaning screen or a broader pattern
+        ("a cramp in my chest that spreads to my arm", "pain-spreading"),
+        ("way more painful than normal and too weak to lift my legs", "rhabdomyolysis"),
+        ("my pee looked like coca cola after the ultra", "dark-urine"),
+        ("i felt really out of it and didn't know what mile i was at", "confusion"),
+        ("calf has been swollen and warm since the flight home from the race", "dvt"),
+        ("hamstring cramp for 20 minutes now and it wont let go", "long-cramp"),
+        # across sentences, in one breath
+        ("I drank litres of water in the race. Now a headache and nausea.", "hyponatraemia"),
+    ],
+)
+def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
+    assert flag in flags(brain, message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "so confused which electrolyte to buy, i cramp a lot",
+        "i get writer's cramp from typing for 10 minutes",
+        "calf cramp on a hot day, how do i stop it",
+        "no chest pain or anything, just a nasty calf cramp at mile 18",
+        "not dizzy, just a stitch",
+        "my heart rate monitor chest strap rubs",
+        # a number and its unit belong together: this is a split time, not the cramp's length
+        "My splits went from 9 minutes to 16 minutes for mile 25. Cramps hit at mile 18.",
+        # far apart in a long post, two words describe different things
+        "I ate a gel every 40 minutes. The course was flat and I felt great. "
+        "The crowds were loud. My calf started to cramp at mile 20.",
+    ],
+)
+def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
+    assert flags(brain, message) == set()
+
+
+def test_a_denied_sign_is_still_caught_when_another_is_affirmed(brain: Brain) -> None:
+    assert "dizziness" in flags(brain, "no chest pain but i feel dizzy after the race")
+
+
+def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
+    screening = brain.screen.screen("my calf is swollen and hot and now i have chest pain")
+    assert screening.emergency
+    assert screening.flags[0].level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        ("once I stopped running the whole room kept spinning", "dizziness"),
+        ("I could barely get any air and my lips looked blue", "breathless"),
+        (
+            "I gulped loads of water all race and now my head is pounding and I feel sick",
+            "hyponatraemia",
+        ),
+    ],
+)
+def test_the_meaning_screen_catches_what_no_pattern_names(
+    brain: Brain, message: str, flag: str
+) -> None:
+    patterns_only = Brain(brain.knowledge, semantic=False)
+    assert not patterns_only.screen.screen(message)
+    assert flag in flags(brain, message)

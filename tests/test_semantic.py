@@ -1,0 +1,104 @@
+"""The semantic signal: the model ships with a package, loads offline, and caches by text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.semantic import SentenceEmbedder, shared_embedder
+from bot.service import RunbotService
+
+
+@pytest.fixture(scope="module")
+def embedder() -> SentenceEmbedder:
+    return SentenceEmbedder.from_package()
+
+
+def test_the_model_loads_and_answers_with_the_network_unreachable() -> None:
+    # Every socket fails in this process, so any download attempt would raise.
+    script = textwrap.dedent(
+        """
+        import socket
+
+        def refuse(*args, **kwargs):
+            raise OSError("network unreachable (test)")
+
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+
+        from bot.settings import PROJECT_ROOT
+        from bot.service import RunbotService
+        from bot.reply import Question
+
+        service = RunbotService(PROJECT_ROOT / "knowledge")
+        reply = service.answer(Question("treatment for a charley horse"))
+        print(reply.status.value, reply.entry_id)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["answered", "stretch-a-cramp"]
+
+
+def test_vectors_are_the_models_own_sentence_embeddings(embedder: SentenceEmbedder) -> None:
+    texts = ["how do i stop a calf cramp", "side stitch when running fast"]
+    # wordllama's own loader, in its own process: importing it configures the root logger.
+    script = textwrap.dedent(
+        f"""
+        import json, pathlib, wordllama
+        folder = pathlib.Path(wordllama.__file__).parent
+        model = wordllama.WordLlama.load(cache_dir=folder, disable_download=True)
+        print(json.dumps(model.embed({texts!r}, norm=True).tolist()))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    reference = np.array(json.loads(done.stdout))
+
+    ours = embedder.embed(texts)
+
+    assert np.allclose(ours, reference, atol=1e-5)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_similar_questions_are_closer_than_unrelated_ones(embedder: SentenceEmbedder) -> None:
+    asked, same, other = embedder.embed(
+        ["how can i relieve a leg cramp", "how do i get rid of a cramp", "best shoes for a 10k"]
+    )
+    assert float(asked @ same) > float(asked @ other) + 0.1
+
+
+def test_a_text_without_word_pieces_gets_a_zero_vector(embedder: SentenceEmbedder) -> None:
+    [vector] = embedder.embed([""])
+    assert not vector.any()
+
+
+def test_an_unchanged_reload_embeds_nothing_and_an_edit_only_what_changed(
+    knowledge_copy: Path,
+) -> None:
+    service = RunbotService(knowledge_copy)
+    before = shared_embedder().computed
+
+    assert service.reload().ok
+    assert shared_embedder().computed == before
+
+    entries = knowledge_copy / "entries" / "side-stitch.yaml"
+    text = entries.read_text(encoding="utf-8")
+    edited = text.replace(
+        "      - side stitch mid run\n",
+        "      - side stitch mid run\n      - a brand new way to ask about a stitch\n",
+    )
+    entries.write_text(edited, encoding="utf-8")
+    assert service.reload().ok
+    assert shared_embedder().computed == before + 1
