@@ -15,7 +15,7 @@ from typing import Any, TextIO, TypeVar
 from bot.answering import Brain
 from bot.loading import load_knowledge
 from bot.logs import configure_logging
-from bot.problems import KnowledgeError
+from bot.problems import KnowledgeError, problem_report
 from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, reply_json
 from bot.service import QuestionLog, RunbotService
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KnowledgeError as error:
         print(f"runbot cannot load its knowledge from {knowledge_dir}:", file=sys.stderr)
-        print(error, file=sys.stderr)
+        print(problem_report(error.problems, limit=100), file=sys.stderr)
         return 1
     except PlatformError as error:
         print(f"runbot stopped: {error}", file=sys.stderr)

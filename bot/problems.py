@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["KnowledgeError", "Problem"]
+__all__ = ["KnowledgeError", "Problem", "problem_report"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -29,3 +30,15 @@ class KnowledgeError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(sorted(set(problems)))
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def problem_report(problems: Sequence[Problem], limit: int = 20) -> str:
+    """The first `limit` problems, one per line, and how many more there are.
+
+    A broken file can hold thousands of problems; the first few are the ones to fix.
+    """
+    lines = [str(problem) for problem in problems[:limit]]
+    more = len(problems) - limit
+    if more > 0:
+        lines.append(f"...and {more} more problem{'s' if more > 1 else ''}")
+    return "\n".join(lines)

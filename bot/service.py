@@ -23,7 +23,7 @@ from bot.knowledge import Source
 from bot.loading import load_knowledge
 from bot.logs import RELOAD_EVENT
 from bot.metrics import METRICS
-from bot.problems import KnowledgeError, Problem
+from bot.problems import KnowledgeError, Problem, problem_report
 from bot.question_log import LoggedQuestion
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.yaml_positions import collector_paused
@@ -61,12 +61,10 @@ class ReloadResult:
     def summary(self) -> str:
         if self.ok:
             return f"Knowledge reloaded: {self.entries} entries in {self.seconds * 1000:.0f} ms."
-        listed = "\n".join(str(problem) for problem in self.problems[:20])
-        more = len(self.problems) - 20
-        tail = f"\n...and {more} more" if more > 0 else ""
         return (
             f"Knowledge NOT reloaded ({len(self.problems)} problem(s)); "
-            f"still serving the last good knowledge ({self.entries} entries).\n{listed}{tail}"
+            f"still serving the last good knowledge ({self.entries} entries).\n"
+            f"{problem_report(self.problems)}"
         )
 
 
@@ -273,7 +271,7 @@ class RunbotService:
             problems = error.problems
             log.warning(
                 "knowledge reload failed, keeping the last good knowledge:\n%s",
-                error,
+                problem_report(problems),
                 extra=_RELOAD,
             )
         except Exception as error:  # a bug must not take down a serving bot either

@@ -36,8 +36,11 @@ Path = tuple[str | int, ...]
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-# Keys that `flatten_mapping` rewrites: `<<` merges another mapping in, `=` becomes text.
-_FLATTENED = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
+# `<<: *name` copies another mapping in. It is refused like an alias, and never expanded:
+# nested merges multiply the way nested aliases do, and no knowledge file needs them.
+_MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"  # a key written `=`: safe_load reads it as text
+_MERGE_REFUSED = "merge keys (<<) are not allowed: write the fields out"
 
 
 def _implicit_resolvers() -> tuple[
@@ -204,12 +207,12 @@ def _key(loader: _KnowledgeLoader, key_node: Node) -> Hashable:
     return key
 
 
-def _pairs(loader: _KnowledgeLoader, node: MappingNode) -> list[tuple[Node, Node]]:
-    for key_node, _ in node.value:
-        if key_node.tag in _FLATTENED:
-            loader.flatten_mapping(node)
-            break
+def _pairs(node: MappingNode) -> list[tuple[Node, Node]]:
+    """A mapping's pairs as written; merge keys stay unexpanded (the builder refuses them)."""
     pairs: list[tuple[Node, Node]] = node.value
+    for key_node, _ in pairs:
+        if key_node.tag == _VALUE:
+            key_node.tag = _STR
     return pairs
 
 
@@ -249,8 +252,12 @@ class _Builder:
 
     def mapping(self, node: MappingNode) -> dict[Hashable, object]:
         mapping: dict[Hashable, object] = {}
-        pairs = _pairs(self.loader, node)
+        pairs = _pairs(node)
         for index, (key_node, value_node) in enumerate(pairs):
+            if key_node.tag == _MERGE:
+                line, column = _mark(key_node)
+                self.problems.append(Problem(self.file, line, column, _MERGE_REFUSED))
+                continue
             key = _key(self.loader, key_node)
             if key is _NOT_A_KEY:
                 line, column = _mark(key_node)
@@ -283,7 +290,7 @@ class _Builder:
         kept: set[Hashable] = set()
         same_path = equal = 0
         for key_node, _ in earlier:
-            other = _key(self.loader, key_node)
+            other = _NOT_A_KEY if key_node.tag == _MERGE else _key(self.loader, key_node)
             if other is _NOT_A_KEY or other in kept:
                 continue
             kept.add(other)
@@ -316,7 +323,9 @@ def _record(
     positions.setdefault(path, _mark(node))
     if isinstance(node, MappingNode):
         kept: set[Hashable] = set()
-        for key_node, value_node in _pairs(loader, node):
+        for key_node, value_node in _pairs(node):
+            if key_node.tag == _MERGE:
+                continue
             key = _key(loader, key_node)
             if key is _NOT_A_KEY or key in kept:
                 continue
