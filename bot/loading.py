@@ -6,6 +6,8 @@ so a moderator can fix a whole edit in one pass.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -29,12 +31,15 @@ from bot.normalize import phrase_key
 from bot.problems import KnowledgeError, Problem
 from bot.yaml_positions import Located, Positions, collector_paused, load_located_yaml
 
-__all__ = ["KnowledgeBase", "Topic", "load_knowledge"]
+__all__ = ["MAX_FILE_BYTES", "KnowledgeBase", "Topic", "load_knowledge"]
 
 SOURCES_FILE = "sources.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 RED_FLAGS_FILE = "red_flags.yaml"
 ENTRIES_DIR = "entries"
+# A topic file of long answers is well under 1 MB; anything this big is not knowledge.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_NOT_REGULAR = "not a regular file (a pipe, device or folder): runbot reads only ordinary files"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Where = tuple[str, int, int]
@@ -108,9 +113,12 @@ class _Loader:
     def load(self, path: Path, model: type[ModelT]) -> ModelT | None:
         name = self.name(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _read_text(path)
         except FileNotFoundError:
             self.problems.append(Problem(name, 1, 1, "file is missing"))
+            return None
+        except _UnreadableError as error:
+            self.problems.append(Problem(name, 1, 1, str(error)))
             return None
         except UnicodeDecodeError as error:
             self.problems.append(
@@ -137,6 +145,31 @@ class _Loader:
                 for detail in error.errors()
             )
             return None
+
+
+class _UnreadableError(Exception):
+    """A knowledge file that must not be read: not a regular file, or far too big."""
+
+
+def _read_text(path: Path) -> str:
+    """A regular file's text, read without ever blocking: a pipe or a device (which could
+    block a reload forever, or never end) is refused before it is read, as is a huge file."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise _UnreadableError(_NOT_REGULAR)
+    # O_NONBLOCK: should the path become a pipe after that check, opening it cannot block.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with open(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _UnreadableError(_NOT_REGULAR)
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = max(len(data), os.stat(path).st_size) / 1024 / 1024
+        limit = MAX_FILE_BYTES // 1024 // 1024
+        raise _UnreadableError(
+            f"the file is {size:.1f} MB; the limit is {limit} MB: split it into several "
+            "entries files"
+        )
+    return data.decode("utf-8")
 
 
 def _path(detail: ErrorDetails) -> tuple[str | int, ...]:

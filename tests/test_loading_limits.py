@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.loading import load_knowledge
+from bot.loading import MAX_FILE_BYTES, load_knowledge
 from bot.problems import KnowledgeError
+from bot.reply import Question
 from bot.service import RunbotService
 from tests.conftest import VOCABULARY, write_knowledge
 
@@ -67,3 +72,52 @@ def test_a_reload_with_thousands_of_problems_logs_only_the_first_ones(
     lines = record.getMessage().splitlines()
     assert len(lines) <= 22
     assert lines[-1] == "...and 2980 more problems"
+
+
+@contextlib.contextmanager
+def released_if_stuck(fifo: Path) -> Iterator[None]:
+    """If a reader is stuck opening `fifo` (no writer yet), open and close it so it goes on."""
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+async def test_a_pipe_in_entries_is_reported_not_waited_on(small_knowledge: Path) -> None:
+    service = RunbotService(small_knowledge)
+    fifo = small_knowledge / "entries" / "pipe.yaml"
+    os.mkfifo(fifo)
+
+    with released_if_stuck(fifo):
+        result = await asyncio.wait_for(asyncio.to_thread(service.reload), timeout=5)
+
+    assert not result.ok
+    assert [str(problem) for problem in result.problems] == [
+        "entries/pipe.yaml:1:1: not a regular file (a pipe, device or folder): "
+        "runbot reads only ordinary files"
+    ]
+    assert service.answer(Question("stitch while running")).entry_id == "side-stitch"
+
+
+def test_a_device_in_entries_is_reported_not_read(small_knowledge: Path) -> None:
+    (small_knowledge / "entries" / "null.yaml").symlink_to("/dev/null")
+
+    problems = problems_for(small_knowledge, {})
+
+    assert problems == [
+        "entries/null.yaml:1:1: not a regular file (a pipe, device or folder): "
+        "runbot reads only ordinary files"
+    ]
+
+
+def test_a_file_too_big_to_be_knowledge_is_not_read(small_knowledge: Path) -> None:
+    huge = small_knowledge / "entries" / "huge.yaml"
+    huge.write_text("# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+
+    problems = problems_for(small_knowledge, {})
+
+    assert problems == [
+        "entries/huge.yaml:1:1: the file is 5.0 MB; the limit is 5 MB: split it into "
+        "several entries files"
+    ]

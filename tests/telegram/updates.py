@@ -37,8 +37,14 @@ def message(fixture: str, text: str) -> dict[str, Any]:
     return update
 
 
-def private(text: str) -> dict[str, Any]:
-    return message("private_message", text)
+def private(text: str, user: int = PRIVATE_CHAT) -> dict[str, Any]:
+    """A private message from `user` (a private chat's id is its user's id)."""
+    update = message("private_message", text)
+    if user != PRIVATE_CHAT:
+        sent = update["message"]
+        sent["chat"] = {"id": user, "type": "private", "first_name": f"Runner {user}"}
+        sent["from"] = {"id": user, "is_bot": False, "first_name": f"Runner {user}"}
+    return update
 
 
 def group(text: str) -> dict[str, Any]:
