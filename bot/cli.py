@@ -114,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     kb_commands = kb.add_subparsers(title="kb commands", required=True, metavar="KB_COMMAND")
     check = kb_commands.add_parser("check", help="validate the knowledge files (exit 1 on errors)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors too")
+    check.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="list what the edit removes compared with DIR (default: what runbot serves)",
+    )
     check.set_defaults(run=_kb_check)
 
     schema = kb_commands.add_parser("schema", help="write the JSON Schemas editors use")
@@ -175,7 +181,11 @@ def _open_log(settings: Settings) -> SqliteQuestionLog:
 
 def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
     """The service a running bot uses: with the question log, if it is enabled."""
-    return RunbotService(knowledge_dir, question_log=_question_log(settings))
+    return RunbotService(
+        knowledge_dir,
+        question_log=_question_log(settings),
+        served_record=settings.runbot_served_record,
+    )
 
 
 def _run(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
@@ -340,6 +350,9 @@ def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
         f"{questions} example questions, {len(knowledge.sources)} sources, "
         f"{len(knowledge.red_flags.red_flags)} red flags."
     )
+    from bot.removals_report import removals_report
+
+    print(removals_report(knowledge, options.against, settings.runbot_served_record), end="")
     return 1 if warnings and options.strict else 0
 
 

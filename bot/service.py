@@ -14,6 +14,7 @@ import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,10 +26,20 @@ from bot.logs import RELOAD_EVENT
 from bot.metrics import METRICS
 from bot.problems import KnowledgeError, Problem, problem_report
 from bot.question_log import LoggedQuestion
+from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
+from bot.served import read_served_record, write_served_record
 from bot.yaml_positions import collector_paused
 
-__all__ = ["QuestionLog", "ReloadResult", "RunbotService", "SourceList", "Stats", "TopicMenu"]
+__all__ = [
+    "Confirmation",
+    "QuestionLog",
+    "ReloadResult",
+    "RunbotService",
+    "SourceList",
+    "Stats",
+    "TopicMenu",
+]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +59,14 @@ class QuestionLog(Protocol):
     def recent(self, days: int) -> list[LoggedQuestion]: ...
 
 
+class Confirmation(StrEnum):
+    """Where a reload that removes red flags, patterns or entries stands."""
+
+    NEEDED = "needed"  # held: the last good knowledge is served until a moderator confirms
+    CONFIRMED = "confirmed"  # a moderator confirmed: the removals were swapped in
+    DECLINED = "declined"  # a moderator said no: the last good knowledge stays
+
+
 @dataclass(frozen=True, slots=True)
 class ReloadResult:
     """What a reload did: swapped in new knowledge, or kept the old and why."""
@@ -56,9 +75,38 @@ class ReloadResult:
     problems: tuple[Problem, ...]
     entries: int
     seconds: float
+    removals: Removals | None = None
+    confirmation: Confirmation | None = None
+
+    @property
+    def token(self) -> str | None:
+        """What a moderator confirms (or declines) when a reload needs confirming."""
+        if self.confirmation is Confirmation.NEEDED and self.removals is not None:
+            return self.removals.token
+        return None
 
     @property
     def summary(self) -> str:
+        """A headline, then one line per problem or removal."""
+        removals = self.removals or Removals()
+        listed = "\n".join(removals.lines())
+        if self.confirmation is Confirmation.NEEDED:
+            return (
+                f"Knowledge NOT reloaded: the edit removes {removals.summary}. Still serving "
+                f"the last good knowledge ({self.entries} entries) until a moderator "
+                f"confirms the removal.\n{listed}"
+            )
+        if self.confirmation is Confirmation.DECLINED:
+            return (
+                f"Knowledge NOT reloaded: a moderator declined removing {removals.summary}; "
+                f"still serving the last good knowledge ({self.entries} entries). Restore "
+                f"them in the files, or reload again and confirm.\n{listed}"
+            )
+        if self.ok and self.confirmation is Confirmation.CONFIRMED:
+            return (
+                f"Knowledge reloaded: {self.entries} entries in {self.seconds * 1000:.0f} ms. "
+                f"A moderator confirmed removing {removals.summary}.\n{listed}"
+            )
         if self.ok:
             return f"Knowledge reloaded: {self.entries} entries in {self.seconds * 1000:.0f} ms."
         return (
@@ -102,17 +150,30 @@ class TopicMenu:
 class RunbotService:
     """Answers questions from the current knowledge; thread- and task-safe."""
 
-    def __init__(self, directory: Path, question_log: QuestionLog | None = None) -> None:
-        """Load `directory`; raises KnowledgeError if the knowledge cannot be loaded at all."""
+    def __init__(
+        self,
+        directory: Path,
+        question_log: QuestionLog | None = None,
+        served_record: Path | None = None,
+    ) -> None:
+        """Load `directory`; raises KnowledgeError if the knowledge cannot be loaded at all.
+
+        `served_record`: where to record what is served, for `runbot kb check`.
+        """
         self.directory = directory
         self._brain = Brain(load_knowledge(directory))
         METRICS.knowledge_loaded(len(self._brain.knowledge.entries))
+        self._served_record = served_record
+        if served_record is not None:
+            self._compare_with_the_last_run(served_record)
+            write_served_record(served_record, self._brain.knowledge)
         self._question_log = question_log
         self._counts: Counter[str] = Counter()
         self._recent: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
         self._reload_listeners: list[Callable[[ReloadResult], None]] = []
         self._reload_lock = threading.Lock()
+        self._held: dict[str, Removals] = {}  # held reloads by token, for decline_reload
 
     @property
     def brain(self) -> Brain:
@@ -233,18 +294,35 @@ class RunbotService:
             not_helpful=counts.get("not_helpful", 0),
         )
 
-    def reload(self) -> ReloadResult:
-        """Load the knowledge again; on any problem keep serving the last good knowledge."""
-        result = self._load_again()
+    def reload(self, confirm: str | None = None) -> ReloadResult:
+        """Load the knowledge again; on any problem keep serving the last good knowledge.
+
+        A reload that would remove red flags, their patterns, emergency numbers or entries
+        is held (Confirmation.NEEDED) unless `confirm` is the token of exactly those
+        removals, as a moderator was shown them.
+        """
+        result = self._load_again(confirm)
         self._notify(result)
         return result
 
-    async def reload_in_background(self) -> ReloadResult:
+    async def reload_in_background(self, confirm: str | None = None) -> ReloadResult:
         """`reload()` with the loading in a worker thread, so the event loop keeps answering.
 
         Listeners are still called on the event loop's thread.
         """
-        result = await asyncio.to_thread(self._load_again)
+        result = await asyncio.to_thread(self._load_again, confirm)
+        self._notify(result)
+        return result
+
+    def decline_reload(self, token: str) -> ReloadResult:
+        """A moderator said no to a held reload: keep serving, and tell the listeners."""
+        with self._lock:
+            removals = self._held.get(token)
+        entries = len(self._brain.knowledge.entries)
+        result = ReloadResult(False, (), entries, 0.0, removals, Confirmation.DECLINED)
+        log.warning(
+            "a moderator declined a reload that removes %s", (removals or Removals()).summary
+        )
         self._notify(result)
         return result
 
@@ -258,11 +336,11 @@ class RunbotService:
             except Exception:
                 log.exception("a reload listener failed")
 
-    def _load_again(self) -> ReloadResult:
+    def _load_again(self, confirm: str | None = None) -> ReloadResult:
         with self._reload_lock:  # a watcher reload and a /reload command must not interleave
-            return self._load_again_locked()
+            return self._load_again_locked(confirm)
 
-    def _load_again_locked(self) -> ReloadResult:
+    def _load_again_locked(self, confirm: str | None) -> ReloadResult:
         started = time.perf_counter()
         try:
             with collector_paused():  # building allocates millions of objects, few cycles
@@ -280,16 +358,53 @@ class RunbotService:
             )
             problems = (Problem(str(self.directory), 1, 1, f"could not load: {error!r}"),)
         else:
-            self._brain = brain  # one reference swap: questions in flight keep the old brain
-            elapsed = time.perf_counter() - started
-            count = len(brain.knowledge.entries)
-            METRICS.knowledge_loaded(count)
+            return self._swap_in(brain, confirm, started)
+        elapsed = time.perf_counter() - started
+        return ReloadResult(False, problems, len(self._brain.knowledge.entries), elapsed)
+
+    def _swap_in(self, brain: Brain, confirm: str | None, started: float) -> ReloadResult:
+        served = Inventory.of(self._brain.knowledge)
+        removals = removed(served, Inventory.of(brain.knowledge))
+        elapsed = time.perf_counter() - started
+        if removals and removals.token != confirm:
+            with self._lock:
+                self._held[removals.token] = removals
+            log.warning(
+                "knowledge reload held until a moderator confirms: the edit removes %s\n%s",
+                removals.summary,
+                "\n".join(removals.lines()),
+                extra=_RELOAD,
+            )
+            entries = len(self._brain.knowledge.entries)
+            return ReloadResult(False, (), entries, elapsed, removals, Confirmation.NEEDED)
+        self._brain = brain  # one reference swap: questions in flight keep the old brain
+        count = len(brain.knowledge.entries)
+        METRICS.knowledge_loaded(count)
+        if self._served_record is not None:
+            write_served_record(self._served_record, brain.knowledge)
+        if removals:
+            log.warning("a moderator confirmed removing %s", removals.summary, extra=_RELOAD)
             log.info(
                 "knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD
             )
-            return ReloadResult(True, (), count, elapsed)
-        elapsed = time.perf_counter() - started
-        return ReloadResult(False, problems, len(self._brain.knowledge.entries), elapsed)
+            return ReloadResult(True, (), count, elapsed, removals, Confirmation.CONFIRMED)
+        log.info(
+            "knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD
+        )
+        return ReloadResult(True, (), count, elapsed)
+
+    def _compare_with_the_last_run(self, served_record: Path) -> None:
+        """Say if runbot starts with less than it served when it last ran."""
+        record = read_served_record(served_record)
+        if record is None or record.directory != str(self.directory):
+            return
+        removals = removed(record.inventory, Inventory.of(self._brain.knowledge))
+        if removals:
+            log.warning(
+                "runbot starts with less than it served when it last ran: %s\n%s",
+                removals.summary,
+                "\n".join(removals.lines()),
+            )
 
     def _issue(self, question: Question, reply: Reply, started: float) -> Reply:
         reply = replace(reply, reply_id=uuid.uuid4().hex[:16])

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     runbot_watch_knowledge: bool = Field(default=True, description=_BOOL)
     # Relative: the folder runbot runs in (never inside an installed package).
     runbot_db: Path = Path("runbot.db")
+    runbot_served_record: Path = Path("runbot-served.json")
     runbot_question_log: bool = Field(default=True, description=_BOOL)
     runbot_retention_days: int = Field(
         default=30, ge=1, description="a whole number of days, 1 or more"

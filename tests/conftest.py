@@ -93,6 +93,12 @@ def write_knowledge(directory: Path, changes: dict[str, str] | None = None) -> P
     return directory
 
 
+@pytest.fixture(autouse=True)
+def served_record_kept_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running runbot records what it serves (RUNBOT_SERVED_RECORD): never in the project."""
+    monkeypatch.setenv("RUNBOT_SERVED_RECORD", str(tmp_path / "runbot-served.json"))
+
+
 @pytest.fixture
 def small_knowledge(tmp_path: Path) -> Path:
     return write_knowledge(tmp_path / "knowledge")
