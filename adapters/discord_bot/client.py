@@ -18,6 +18,7 @@ from adapters.discord_bot import wording
 from adapters.discord_bot.commands import add_commands
 from adapters.discord_bot.moderation import warn_about_moderator_role
 from adapters.discord_bot.notices import send_notice
+from adapters.discord_bot.reload_question import reload_question_view
 from adapters.discord_bot.render import reload_embed
 from adapters.discord_bot.views import DYNAMIC_ITEMS, is_ours
 from bot.metrics import METRICS
@@ -89,8 +90,12 @@ class ReloadAnnouncer:
         if self._client.is_closed():
             return
         channel = self._client.get_partial_messageable(self._channel_id)
+        question = reload_question_view(result)  # yes / no when it removes red flags...
         try:
-            await channel.send(embed=reload_embed(result))
+            if question is None:
+                await channel.send(embed=reload_embed(result))
+            else:
+                await channel.send(embed=reload_embed(result), view=question)
         except discord.HTTPException:
             METRICS.count_send_failure(PLATFORM)
             log.warning(

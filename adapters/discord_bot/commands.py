@@ -17,6 +17,7 @@ from adapters.discord_bot import wording
 from adapters.discord_bot.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, fit
 from adapters.discord_bot.moderation import NotAModerator, is_moderator
 from adapters.discord_bot.notices import send_notice
+from adapters.discord_bot.reload_question import reload_question_view
 from adapters.discord_bot.render import (
     gaps_embed,
     help_embed,
@@ -131,7 +132,13 @@ class KnowledgeCommands(
         # Loading the files can take longer than Discord's 3-second deadline allows.
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(interaction.client.service.reload)
-        await interaction.followup.send(embed=reload_embed(result), ephemeral=True)
+        question = reload_question_view(result)  # yes / no when it removes red flags...
+        if question is None:
+            await interaction.followup.send(embed=reload_embed(result), ephemeral=True)
+        else:
+            await interaction.followup.send(
+                embed=reload_embed(result), view=question, ephemeral=True
+            )
 
     @app_commands.command()
     async def stats(self, interaction: Interaction) -> None:

@@ -28,6 +28,7 @@ from adapters.discord_bot.limits import (
     fit,
 )
 from adapters.discord_bot.notices import send_notice
+from adapters.discord_bot.reload_question import ReloadAnswerButton
 from adapters.discord_bot.render import reply_embed
 from bot.metrics import METRICS
 from bot.reply import Question, Reply, Status, Suggestion
@@ -230,7 +231,7 @@ class EntryPicker(
         await _answer_entry(interaction, entry_id, labels.get(entry_id, entry_id))
 
 
-DYNAMIC_ITEMS = (EntryButton, FeedbackButton, EntryPicker)
+DYNAMIC_ITEMS = (EntryButton, FeedbackButton, EntryPicker, ReloadAnswerButton)
 
 
 def is_ours(custom_id: str) -> bool:

@@ -51,6 +51,9 @@ ENTRY_GONE = (
     "That question is no longer in runbot's knowledge (it was updated). Please ask again with /ask."
 )
 
+REMOVE_AND_RELOAD = "Yes, remove them"
+KEEP_SERVING = "No, keep serving"
+
 NOT_A_MODERATOR = "Sorry, /kb is for runbot's moderators on this server."
 COMMAND_OUT_OF_DATE = (
     "That command has changed since Discord last updated its list. "

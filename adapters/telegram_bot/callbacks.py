@@ -7,12 +7,23 @@ from dataclasses import dataclass
 
 from telegram.constants import InlineKeyboardButtonLimit
 
-__all__ = ["ChooseEntry", "ChooseTopic", "ListTopics", "Press", "Vote", "encode", "parse"]
+__all__ = [
+    "ChooseEntry",
+    "ChooseTopic",
+    "ConfirmReload",
+    "ListTopics",
+    "Press",
+    "Vote",
+    "encode",
+    "parse",
+]
 
 _ENTRY = "entry"
 _TOPIC = "topic"
 _VOTE = "vote"
 _TOPICS = "topics"
+_RELOAD = "reload"
+_TOKEN = re.compile(r"[0-9a-f]{12}")
 # ASCII digits only: str.isdigit() also accepts "²", which int() rejects.
 _INDEX = re.compile(r"[0-9]{1,3}")
 
@@ -44,7 +55,15 @@ class Vote:
     helpful: bool
 
 
-Press = ChooseEntry | ChooseTopic | ListTopics | Vote
+@dataclass(frozen=True, slots=True)
+class ConfirmReload:
+    """A moderator's answer to a reload held because it removes red flags or entries."""
+
+    token: str
+    remove: bool
+
+
+Press = ChooseEntry | ChooseTopic | ListTopics | Vote | ConfirmReload
 
 
 def encode(press: Press) -> str:
@@ -58,6 +77,8 @@ def encode(press: Press) -> str:
             data = _TOPICS
         case Vote(reply_id, helpful):
             data = f"{_VOTE}:{reply_id}:{'y' if helpful else 'n'}"
+        case ConfirmReload(token, remove):
+            data = f"{_RELOAD}:{token}:{'y' if remove else 'n'}"
     if len(data.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
         raise ValueError(f"callback data too long for Telegram: {data!r}")
     return data
@@ -79,4 +100,8 @@ def parse(data: str | None) -> Press | None:
         reply_id, _, verdict = rest.rpartition(":")
         if reply_id and verdict in {"y", "n"}:
             return Vote(reply_id, verdict == "y")
+    if kind == _RELOAD:
+        token, _, verdict = rest.partition(":")
+        if _TOKEN.fullmatch(token) and verdict in {"y", "n"}:
+            return ConfirmReload(token, verdict == "y")
     return None

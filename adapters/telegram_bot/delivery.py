@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from adapters.telegram_bot.callbacks import Vote, parse
 from adapters.telegram_bot.render import Rendered
 
-__all__ = ["drop_vote_buttons", "replace_menu", "send", "send_reply"]
+__all__ = ["drop_buttons", "drop_vote_buttons", "replace_menu", "send", "send_reply"]
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -87,3 +87,9 @@ async def drop_vote_buttons(message: MaybeInaccessibleMessage | None) -> None:
 
 def _is_vote(callback_data: object) -> bool:
     return isinstance(callback_data, str) and isinstance(parse(callback_data), Vote)
+
+
+async def drop_buttons(message: MaybeInaccessibleMessage | None) -> None:
+    """Take every button off a message (a question that has been answered)."""
+    if isinstance(message, Message) and message.reply_markup is not None:
+        await message.edit_reply_markup(None)

@@ -20,10 +20,28 @@ from adapters.telegram_bot.addressing import (
     question_text,
     without_mention,
 )
-from adapters.telegram_bot.callbacks import ChooseEntry, ChooseTopic, ListTopics, Vote, parse
-from adapters.telegram_bot.delivery import drop_vote_buttons, replace_menu, send_reply
+from adapters.telegram_bot.callbacks import (
+    ChooseEntry,
+    ChooseTopic,
+    ConfirmReload,
+    ListTopics,
+    Vote,
+    parse,
+)
+from adapters.telegram_bot.delivery import (
+    drop_buttons,
+    drop_vote_buttons,
+    replace_menu,
+    send_reply,
+)
 from adapters.telegram_bot.inline import inline_results
-from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs, render_reply
+from adapters.telegram_bot.render import (
+    Paragraph,
+    Rendered,
+    render_paragraphs,
+    render_reply,
+    shorten,
+)
 from bot.metrics import METRICS
 from bot.reply import Question
 from bot.service import RunbotService
@@ -56,6 +74,7 @@ _INLINE_CACHE_SECONDS = 60  # short, so a knowledge reload shows up soon in inli
 _GAP_DAYS = 30  # /gaps without an argument
 _MOST_GAP_DAYS = 365
 _GAPS_SHOWN = 10
+_TOAST_CHARS = 200  # Telegram's limit for a callback answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +227,33 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             thanks = views.THANKS_HELPFUL if helpful else views.THANKS_NOT_HELPFUL
             await query.answer(thanks if counted else views.ALREADY_VOTED)
             await drop_vote_buttons(query.message)
+        case ConfirmReload(token, remove):
+            await _answer_reload_question(update, context, token, remove)
         case None:  # not a button runbot makes (an old version's, or forged)
             await query.answer(views.BUTTON_OUT_OF_DATE)
+
+
+async def _answer_reload_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, remove: bool
+) -> None:
+    """A moderator's yes or no to a reload that removes red flags or entries."""
+    query = update.callback_query
+    if query is None:
+        return
+    runbot = _runbot(context)
+    if query.from_user.id not in runbot.moderator_ids:
+        await query.answer(views.MODERATORS_ONLY.format(command="these buttons"))
+        return
+    if remove:  # loads again: applied only if the files still remove exactly what was shown
+        result = await asyncio.to_thread(runbot.service.reload, token)
+    else:
+        result = runbot.service.decline_reload(token)
+    # The moderators' chat hears of it from the service; the toast says how it went.
+    await query.answer(shorten(result.summary.partition("\n")[0], _TOAST_CHARS))
+    await drop_buttons(query.message)
+    message = query.message
+    if message is not None and message.chat.id != runbot.moderator_chat_id:
+        await send_reply(message, views.reload_view(result), quote=False)
 
 
 # --- errors --------------------------------------------------------------------------------

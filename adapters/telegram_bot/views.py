@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from adapters.telegram_bot.callbacks import ChooseTopic, ListTopics, encode
+from adapters.telegram_bot.callbacks import ChooseTopic, ConfirmReload, ListTopics, encode
 from adapters.telegram_bot.render import (
     Paragraph,
     Rendered,
@@ -29,9 +29,11 @@ __all__ = [
     "BUTTON_OUT_OF_DATE",
     "ENTRY_GONE",
     "GAPS_USAGE",
+    "KEEP_SERVING",
     "MENU_OUT_OF_DATE",
     "MODERATORS_ONLY",
     "NOT_IN_GROUPS",
+    "REMOVE_AND_RELOAD",
     "SOMETHING_WENT_WRONG",
     "TEXT_ONLY",
     "THANKS_HELPFUL",
@@ -62,6 +64,8 @@ ALREADY_VOTED = "Already noted, thanks!"
 ENTRY_GONE = "That answer is no longer available. Send /topics to see what I know."
 MENU_OUT_OF_DATE = "That menu is out of date. Send /topics again."
 BUTTON_OUT_OF_DATE = "That button is out of date: send /topics again."
+REMOVE_AND_RELOAD = "Yes, remove them"
+KEEP_SERVING = "No, keep serving"
 GAPS_USAGE = (
     "Add how many days to look back (1 to {most}), or nothing for the last {default} days, "
     "for example:\n/gaps 7"
@@ -185,12 +189,23 @@ def gaps_view(gaps: Sequence[Gap] | None, days: int) -> Rendered:
 
 
 def reload_view(result: ReloadResult) -> Rendered:
-    """A reload's outcome; problems as `file:line:column: message` lines."""
+    """A reload's outcome; problems as `file:line:column: message` lines. A reload held
+    because it removes red flags or entries asks, with buttons, whether to go ahead."""
     headline, _, problems = result.summary.partition("\n")
     paragraphs = [Paragraph(headline, Style.PLAIN if result.ok else Style.BOLD)]
     if problems.strip():
         paragraphs.append(Paragraph(problems, Style.PRE))
-    return render_paragraphs(paragraphs)
+    if result.token is None:
+        return render_paragraphs(paragraphs)
+    answers = [
+        InlineKeyboardButton(
+            REMOVE_AND_RELOAD, callback_data=encode(ConfirmReload(result.token, True))
+        ),
+        InlineKeyboardButton(
+            KEEP_SERVING, callback_data=encode(ConfirmReload(result.token, False))
+        ),
+    ]
+    return render_paragraphs(paragraphs, InlineKeyboardMarkup([answers]))
 
 
 def _describe_gap(number: int, gap: Gap) -> str:
