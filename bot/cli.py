@@ -12,11 +12,12 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from bot import messages
 from bot.answering import Brain
 from bot.loading import load_knowledge
 from bot.logs import configure_logging
 from bot.problems import KnowledgeError, problem_report
-from bot.question_log import SqliteQuestionLog
+from bot.question_log import QuestionLogUnusableError, SqliteQuestionLog
 from bot.reply import Question, reply_json
 from bot.service import QuestionLog, RunbotService
 from bot.settings import PROJECT_ROOT, Settings, read_settings
@@ -27,6 +28,9 @@ from bot.usage import UsageError
 __all__ = ["main"]
 
 T = TypeVar("T")
+
+# `kb gaps` in a terminal may take longer than a chat command: it reads more questions.
+_GAP_QUESTIONS_READ = 50_000
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 EVAL_SET_NAMES = ("written", "real", "written-holdout", "real-holdout")
@@ -53,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             "Check the token and the network (RUNBOT_LOG_LEVEL=DEBUG shows more).", file=sys.stderr
         )
+        return 1
+    except QuestionLogUnusableError as error:  # kb gaps / kb stats: the log is the point
+        print(f"runbot cannot use the question log {settings.runbot_db}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -166,8 +173,16 @@ class _PrintVersion(argparse.Action):
         parser.exit()
 
 
-def _question_log(settings: Settings) -> QuestionLog | None:
-    return _open_log(settings) if settings.runbot_question_log else None
+def _question_log(settings: Settings) -> tuple[QuestionLog | None, str | None]:
+    """The question log if it is wanted, and why there is none if it cannot be used."""
+    if not settings.runbot_question_log:
+        return None, None
+    try:
+        return _open_log(settings), None
+    except QuestionLogUnusableError as error:  # answer anyway: the log is for reports
+        problem = messages.question_log_unusable(str(settings.runbot_db), str(error))
+        logging.getLogger(__name__).error(problem)
+        return None, problem
 
 
 def _open_log(settings: Settings) -> SqliteQuestionLog:
@@ -181,10 +196,12 @@ def _open_log(settings: Settings) -> SqliteQuestionLog:
 
 def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
     """The service a running bot uses: with the question log, if it is enabled."""
+    question_log, problem = _question_log(settings)
     return RunbotService(
         knowledge_dir,
-        question_log=_question_log(settings),
+        question_log=question_log,
         served_record=settings.runbot_served_record,
+        question_log_problem=problem,
     )
 
 
@@ -235,7 +252,10 @@ def _serve_platforms(settings: Settings, knowledge_dir: Path, platforms: list[st
     # The endpoint starts first: it answers 503 while the knowledge loads and platforms connect.
     with health_endpoint(settings, platforms):
         service = _serving_service(settings, knowledge_dir)
-        asyncio.run(_serve(service, settings, platforms))
+        try:
+            asyncio.run(_serve(service, settings, platforms))
+        finally:
+            service.close()  # what the question log still holds is written
     return 0
 
 
@@ -308,6 +328,7 @@ def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
         finally:
             if stop is not None:
                 stop.set()
+            service.close()
     return 0
 
 
@@ -375,13 +396,13 @@ def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: P
 
 
 def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    from bot.gaps import find_gaps, format_gaps
+    from bot.gaps import LOW_CONFIDENCE, find_gaps, format_gaps
     from bot.progress import terminal_progress
 
     brain = Brain(load_knowledge(knowledge_dir))
     with _open_log(settings) as question_log:
-        recent = question_log.recent(options.days)
-    gaps = find_gaps(brain, recent, options.limit, terminal_progress)
+        asked = question_log.unanswered(options.days, LOW_CONFIDENCE, _GAP_QUESTIONS_READ)
+    gaps = find_gaps(brain, asked, options.limit, terminal_progress)
     print(format_gaps(gaps, options.format, options.days), end="")
     return 0
 

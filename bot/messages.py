@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.votes import VoteOutcome
+
 __all__ = [
     "ALSO_ASKED_INTRO",
     "CLARIFY_INTRO",
@@ -24,6 +26,8 @@ __all__ = [
     "URGENT_MENTIONED",
     "URGENT_NUMBERS",
     "period",
+    "question_log_unusable",
+    "vote_thanks",
 ]
 
 DISCLAIMER = (
@@ -62,6 +66,37 @@ URGENT_MENTIONED = "You may be describing {signs}."
 URGENT_NUMBERS = "Emergency numbers: {numbers}."
 URGENT_BASIS = "Why: {sources}."
 URGENT_DISCLAIMER = "runbot cannot examine you or diagnose anything; a doctor can."
+
+
+# What a voter is told: the truth about their vote.
+VOTE_COUNTED_HELPFUL = "Thanks! Glad it helped."
+VOTE_COUNTED_NOT_HELPFUL = "Thanks for telling us: moderators use this to improve the answers."
+VOTE_SAME_AGAIN = "You already voted on this answer; your vote counts once."
+VOTE_CHANGED = "Changed your vote to {verdict}. Thanks!"
+VOTE_UNKNOWN = "I no longer have that answer, so I can't count a vote on it."
+VOTE_FAILED = "Sorry, I couldn't record your vote just now. Please try again in a moment."
+
+
+def vote_thanks(outcome: VoteOutcome, helpful: bool) -> str:
+    """What to tell a runner about their vote."""
+    if outcome is VoteOutcome.COUNTED:
+        return VOTE_COUNTED_HELPFUL if helpful else VOTE_COUNTED_NOT_HELPFUL
+    if outcome is VoteOutcome.SAME_AGAIN:
+        return VOTE_SAME_AGAIN
+    if outcome is VoteOutcome.CHANGED:
+        return VOTE_CHANGED.format(verdict="helpful" if helpful else "not helpful")
+    if outcome is VoteOutcome.UNKNOWN:
+        return VOTE_UNKNOWN
+    return VOTE_FAILED
+
+
+def question_log_unusable(path: str, reason: str) -> str:
+    """Said once in the log and to the moderators' chats when the question log can't be used."""
+    return (
+        f"The question log ({path}) cannot be used: {reason}. runbot answers as usual, but "
+        "keeps no questions or votes (the gap report is empty) until the file is fixed or "
+        "moved away and runbot is restarted."
+    )
 
 
 def period(days: int) -> str:

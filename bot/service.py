@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 import uuid
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.answering import Brain
-from bot.gaps import Gap, find_gaps
+from bot.gaps import LOW_CONFIDENCE, Gap, find_gaps
 from bot.knowledge import Source
 from bot.loading import load_knowledge
 from bot.logs import RELOAD_EVENT
@@ -29,6 +29,7 @@ from bot.question_log import LoggedQuestion
 from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.served import read_served_record, write_served_record
+from bot.votes import VoteBook, VoteLog, VoteOutcome
 from bot.yaml_positions import collector_paused
 
 __all__ = [
@@ -45,18 +46,18 @@ log = logging.getLogger(__name__)
 
 # The console chat announces reloads itself and leaves records marked so out of its log.
 _RELOAD = {"event": RELOAD_EVENT}
-# Feedback buttons may be pressed long after the answer; remember this many recent replies.
-_RECENT_REPLIES = 10_000
+# The gap report groups the most recent unanswered questions: at most this many.
+GAP_QUESTIONS_READ = 2_000
 
 
-class QuestionLog(Protocol):
-    """Where questions, outcomes and feedback are kept for moderators (see bot.question_log)."""
+class QuestionLog(VoteLog, Protocol):
+    """Where questions, outcomes and votes are kept for moderators (see bot.question_log)."""
 
     def record(self, question: Question, reply: Reply) -> None: ...
 
-    def record_feedback(self, reply_id: str, helpful: bool) -> None: ...
+    def unanswered(self, days: int, low_confidence: float, limit: int) -> list[LoggedQuestion]: ...
 
-    def recent(self, days: int) -> list[LoggedQuestion]: ...
+    def close(self) -> None: ...
 
 
 class Confirmation(StrEnum):
@@ -155,10 +156,12 @@ class RunbotService:
         directory: Path,
         question_log: QuestionLog | None = None,
         served_record: Path | None = None,
+        question_log_problem: str | None = None,
     ) -> None:
         """Load `directory`; raises KnowledgeError if the knowledge cannot be loaded at all.
 
         `served_record`: where to record what is served, for `runbot kb check`.
+        `question_log_problem`: why there is no question log although one was wanted.
         """
         self.directory = directory
         self._brain = Brain(load_knowledge(directory))
@@ -168,8 +171,9 @@ class RunbotService:
             self._compare_with_the_last_run(served_record)
             write_served_record(served_record, self._brain.knowledge)
         self._question_log = question_log
+        self.question_log_problem = question_log_problem
+        self._votes = VoteBook(question_log)
         self._counts: Counter[str] = Counter()
-        self._recent: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
         self._reload_listeners: list[Callable[[ReloadResult], None]] = []
         self._reload_lock = threading.Lock()
@@ -258,23 +262,33 @@ class RunbotService:
             for topic in brain.knowledge.topics
         )
 
-    def record_feedback(self, reply_id: str, helpful: bool) -> bool:
-        """Count a helpful / not helpful vote; False for an unknown or already-voted reply."""
-        with self._lock:
-            if reply_id not in self._recent:
-                return False
-            del self._recent[reply_id]
-            self._counts["helpful" if helpful else "not_helpful"] += 1
-        METRICS.count_vote(helpful)
-        if self._question_log is not None:
-            self._question_log.record_feedback(reply_id, helpful)
-        return True
+    def record_vote(
+        self, reply_id: str, helpful: bool, platform: str, voter: str | None
+    ) -> VoteOutcome:
+        """One person's helpful / not helpful vote on an answer: one per person per answer.
+
+        May read the question log (for answers from before a restart): call it off the
+        event loop.
+        """
+        outcome = self._votes.vote(reply_id, platform, voter, helpful)
+        if outcome in (VoteOutcome.COUNTED, VoteOutcome.CHANGED):
+            METRICS.count_vote(helpful)  # votes cast, as counted now (a change is one more)
+        return outcome
 
     def gaps(self, days: int = 30, limit: int = 10) -> list[Gap] | None:
-        """What runners asked that runbot could not answer well; None without a question log."""
+        """What runners asked that runbot could not answer well; None without a question log.
+
+        Reads at most the GAP_QUESTIONS_READ most recent such questions.
+        """
         if self._question_log is None:
             return None
-        return find_gaps(self._brain, self._question_log.recent(days), limit)
+        asked = self._question_log.unanswered(days, LOW_CONFIDENCE, GAP_QUESTIONS_READ)
+        return find_gaps(self._brain, asked, limit)
+
+    def close(self) -> None:
+        """Write what the question log still holds, and close it (when the bot stops)."""
+        if self._question_log is not None:
+            self._question_log.close()
 
     @property
     def keeps_questions(self) -> bool:
@@ -290,8 +304,8 @@ class RunbotService:
             clarify=counts.get(Status.CLARIFY.value, 0),
             fallback=counts.get(Status.FALLBACK.value, 0),
             urgent=counts.get(Status.URGENT.value, 0),
-            helpful=counts.get("helpful", 0),
-            not_helpful=counts.get("not_helpful", 0),
+            helpful=self._votes.helpful,
+            not_helpful=self._votes.not_helpful,
         )
 
     def reload(self, confirm: str | None = None) -> ReloadResult:
@@ -412,10 +426,8 @@ class RunbotService:
         with self._lock:
             self._counts["questions"] += 1
             self._counts[reply.status.value] += 1
-            if reply.status is Status.ANSWERED:
-                self._recent[reply.reply_id] = reply.entry_id
-                while len(self._recent) > _RECENT_REPLIES:
-                    self._recent.popitem(last=False)
+        if reply.status is Status.ANSWERED:
+            self._votes.answered(reply.reply_id)
         if self._question_log is not None:
             try:
                 self._question_log.record(question, reply)

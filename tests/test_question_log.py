@@ -105,15 +105,16 @@ def test_feedback_is_counted_per_entry(tmp_path: Path) -> None:
             log.record(
                 Question("how to stretch", "cli"), reply(f"r{number}", Status.ANSWERED, "stretch")
             )
-        log.record_feedback("r0", helpful=True)
-        log.record_feedback("r1", helpful=False)
+        log.record_vote("r0", "cli", "ann", helpful=True)
+        log.record_vote("r1", "cli", "ann", helpful=False)
+        log.record_vote("r1", "cli", "bob", helpful=False)
 
         [counts] = log.entry_counts(days=30)
     assert (counts.entry_id, counts.answered, counts.helpful, counts.not_helpful) == (
         "stretch",
         3,
         1,
-        1,
+        2,
     )
 
 
@@ -126,6 +127,7 @@ WRITER = textwrap.dedent(
     log = SqliteQuestionLog(Path(sys.argv[1]))
     for number in range(200):
         log.record(Question(f"question {number}", "cli"), Reply(Status.FALLBACK, "x", reply_id=str(number)))
+    log.flush()  # written by the log's writer thread: committed once this returns
     print("written", flush=True)
     sys.stdin.read()  # wait to be killed, connection still open
     """

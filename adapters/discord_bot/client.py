@@ -16,6 +16,7 @@ from discord import app_commands
 
 from adapters.discord_bot import wording
 from adapters.discord_bot.commands import add_commands
+from adapters.discord_bot.limits import MESSAGE_CONTENT, fit
 from adapters.discord_bot.moderation import warn_about_moderator_role
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.reload_question import reload_question_view
@@ -49,6 +50,7 @@ class RunbotClient(discord.Client):
         self.service = service
         self.settings = settings
         self.tree: app_commands.CommandTree[RunbotClient] = app_commands.CommandTree(self)
+        self._told_at_start = False
         add_commands(self.tree)
 
     async def setup_hook(self) -> None:
@@ -65,6 +67,19 @@ class RunbotClient(discord.Client):
 
     async def on_disconnect(self) -> None:
         METRICS.set_connected(PLATFORM, False)
+
+    async def on_ready(self) -> None:
+        """Once, on the first connection: what the moderators must know (the log is off...)."""
+        if self._told_at_start:
+            return
+        self._told_at_start = True
+        problem = self.service.question_log_problem
+        channel_id = self.settings.discord_moderator_channel_id
+        if problem and channel_id is not None:
+            try:
+                await self.get_partial_messageable(channel_id).send(fit(problem, MESSAGE_CONTENT))
+            except discord.HTTPException:
+                log.warning("could not tell the moderators' channel %s", channel_id, exc_info=True)
 
     async def on_interaction(self, interaction: discord.Interaction[RunbotClient]) -> None:
         """Answer a runbot component no DynamicItem handles, e.g. one from an older runbot.

@@ -156,8 +156,10 @@ class KnowledgeCommands(
         """What runners asked that runbot could not answer well, most asked first."""
         # Grouping a big question log can take longer than Discord's 3-second deadline.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        found = await asyncio.to_thread(interaction.client.service.gaps, days, _GAPS_SHOWN)
-        await interaction.followup.send(embed=gaps_embed(found, days), ephemeral=True)
+        service = interaction.client.service
+        found = await asyncio.to_thread(service.gaps, days, _GAPS_SHOWN)
+        embed = gaps_embed(found, days, service.question_log_problem)
+        await interaction.followup.send(embed=embed, ephemeral=True)
 
 
 async def tell_user_about_error(

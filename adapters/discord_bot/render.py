@@ -159,12 +159,18 @@ def reload_embed(result: ReloadResult) -> discord.Embed:
     )
 
 
-def gaps_embed(gaps: Sequence[Gap] | None, days: int) -> discord.Embed:
-    """What runners asked that runbot could not answer well, one field per group."""
+def gaps_embed(
+    gaps: Sequence[Gap] | None, days: int, log_problem: str | None = None
+) -> discord.Embed:
+    """What runners asked that runbot could not answer well, one field per group.
+
+    `log_problem`: why there is no question log, if it could not be used.
+    """
     period = messages.period(days)
     title = wording.GAPS_TITLE.format(days=period)
     if gaps is None or not gaps:
-        message = messages.GAPS_LOG_OFF if gaps is None else wording.NO_GAPS.format(days=period)
+        off = log_problem or messages.GAPS_LOG_OFF
+        message = off if gaps is None else wording.NO_GAPS.format(days=period)
         return _embed(colour=discord.Colour.light_grey(), title=title, description=message)
     return _embed(
         colour=discord.Colour.blurple(),

@@ -8,6 +8,7 @@ layouts only, and nothing is kept in memory per message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from adapters.discord_bot.limits import (
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.reload_question import ReloadAnswerButton
 from adapters.discord_bot.render import reply_embed
+from bot import messages
 from bot.metrics import METRICS
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.service import RunbotService, TopicMenu
@@ -151,7 +153,7 @@ class FeedbackButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=rf"runbot:fb:(?P<reply_id>{_REPLY_ID}):(?P<helpful>[01])",
 ):
-    """Helpful / not helpful, counted once per answer."""
+    """Helpful / not helpful: one vote per person per answer (a second one changes it)."""
 
     def __init__(self, reply_id: str, *, helpful: bool, row: int | None = None) -> None:
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
@@ -175,14 +177,17 @@ class FeedbackButton(
         return cls(match["reply_id"], helpful=match["helpful"] == "1")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        voter = str(interaction.user.id)
         try:
-            counted = _service(interaction).record_feedback(self.reply_id, self.helpful)
+            # Off the event loop: a vote on an answer from before a restart reads the log.
+            outcome = await asyncio.to_thread(
+                _service(interaction).record_vote, self.reply_id, self.helpful, "discord", voter
+            )
         except Exception:
             log.exception("recording feedback failed")
             await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
             return
-        thanks = wording.FEEDBACK_THANKS if counted else wording.FEEDBACK_ALREADY_COUNTED
-        await send_notice(interaction, thanks)
+        await send_notice(interaction, messages.vote_thanks(outcome, self.helpful))
 
 
 class EntryPicker(

@@ -44,8 +44,6 @@ GAPS_FOOTER = "Most asked first."
 
 HELPFUL = "Helpful"
 NOT_HELPFUL = "Not helpful"
-FEEDBACK_THANKS = "Thanks for the feedback: it helps moderators improve runbot."
-FEEDBACK_ALREADY_COUNTED = "Feedback on this answer has already been counted (or it is too old)."
 OUT_OF_DATE = "That menu is out of date: use /topics again."
 ENTRY_GONE = (
     "That question is no longer in runbot's knowledge (it was updated). Please ask again with /ask."

@@ -37,7 +37,7 @@ from adapters.telegram_bot.connection import PLATFORM, PollingReportsConnection
 from adapters.telegram_bot.delivery import send
 from adapters.telegram_bot.handlers import RUNBOT, Runbot
 from adapters.telegram_bot.logs import token_kept_out_of_logs
-from adapters.telegram_bot.render import Rendered
+from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs
 from adapters.telegram_bot.views import reload_view
 from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
@@ -171,6 +171,7 @@ async def _run(
         # Polling updates this after every poll; a webhook is up once Telegram accepted it.
         METRICS.set_connected(PLATFORM, True)
         log.info("runbot is on Telegram as @%s", application.bot.username)
+        await _tell_moderators_of_problems(application, settings)
         await asyncio.Event().wait()  # until cancelled
     finally:
         if application.updater is not None and application.updater.running:
@@ -237,7 +238,15 @@ async def _send_notice(application: RunbotApplication, chat_id: int, rendered: R
         await send(application.bot, chat_id, rendered)
     except TelegramError as error:
         METRICS.count_send_failure(PLATFORM)
-        log.warning("could not tell the moderators' chat about a reload: %s", error)
+        log.warning("could not tell the moderators' chat: %s", error)
+
+
+async def _tell_moderators_of_problems(application: RunbotApplication, settings: Settings) -> None:
+    """Once, at start: what the moderators must know, e.g. that the question log is off."""
+    problem = application.bot_data[RUNBOT].service.question_log_problem
+    chat_id = settings.telegram_moderator_chat_id
+    if problem and chat_id is not None:
+        await _send_notice(application, chat_id, render_paragraphs([Paragraph(problem)]))
 
 
 def _token(settings: Settings) -> str:

@@ -42,6 +42,7 @@ from adapters.telegram_bot.render import (
     render_reply,
     shorten,
 )
+from bot import messages
 from bot.metrics import METRICS
 from bot.reply import Question
 from bot.service import RunbotService
@@ -152,8 +153,9 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _say(update, views.GAPS_USAGE.format(most=_MOST_GAP_DAYS, default=_GAP_DAYS))
         return
     # Grouping a big log takes a moment: off the event loop, so other chats keep getting answers.
-    found = await asyncio.to_thread(_runbot(context).service.gaps, days, _GAPS_SHOWN)
-    await _send(update, views.gaps_view(found, days))
+    service = _runbot(context).service
+    found = await asyncio.to_thread(service.gaps, days, _GAPS_SHOWN)
+    await _send(update, views.gaps_view(found, days, service.question_log_problem))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -223,10 +225,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.answer()
             await replace_menu(query.message, views.topics_view(service.topics()))
         case Vote(reply_id, helpful):
-            counted = service.record_feedback(reply_id, helpful)
-            thanks = views.THANKS_HELPFUL if helpful else views.THANKS_NOT_HELPFUL
-            await query.answer(thanks if counted else views.ALREADY_VOTED)
-            await drop_vote_buttons(query.message)
+            voter = str(query.from_user.id)
+            # Off the event loop: a vote on an answer from before a restart reads the log.
+            outcome = await asyncio.to_thread(
+                service.record_vote, reply_id, helpful, PLATFORM, voter
+            )
+            await query.answer(messages.vote_thanks(outcome, helpful))
+            message = query.message
+            # In a group every member may vote on an answer: the buttons stay for them.
+            if message is not None and message.chat.type == ChatType.PRIVATE:
+                await drop_vote_buttons(message)
         case ConfirmReload(token, remove):
             await _answer_reload_question(update, context, token, remove)
         case None:  # not a button runbot makes (an old version's, or forged)

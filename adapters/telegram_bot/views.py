@@ -24,7 +24,6 @@ from bot.knowledge import Source
 from bot.service import ReloadResult, SourceList, Stats, TopicMenu
 
 __all__ = [
-    "ALREADY_VOTED",
     "ASK_USAGE",
     "BUTTON_OUT_OF_DATE",
     "ENTRY_GONE",
@@ -36,8 +35,6 @@ __all__ = [
     "REMOVE_AND_RELOAD",
     "SOMETHING_WENT_WRONG",
     "TEXT_ONLY",
-    "THANKS_HELPFUL",
-    "THANKS_NOT_HELPFUL",
     "UNKNOWN_COMMAND",
     "gaps_view",
     "help_view",
@@ -58,9 +55,6 @@ UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 TEXT_ONLY = "I can only read text. Type your question, for example: how do I stop a calf cramp?"
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 # Toasts (answerCallbackQuery): at most 200 characters.
-THANKS_HELPFUL = "Thanks! Glad it helped."
-THANKS_NOT_HELPFUL = "Thanks for telling us: moderators use this to improve the answers."
-ALREADY_VOTED = "Already noted, thanks!"
 ENTRY_GONE = "That answer is no longer available. Send /topics to see what I know."
 MENU_OUT_OF_DATE = "That menu is out of date. Send /topics again."
 BUTTON_OUT_OF_DATE = "That button is out of date: send /topics again."
@@ -170,10 +164,13 @@ def stats_view(stats: Stats) -> Rendered:
     )
 
 
-def gaps_view(gaps: Sequence[Gap] | None, days: int) -> Rendered:
-    """What runners asked that runbot could not answer well, most asked first, for moderators."""
+def gaps_view(gaps: Sequence[Gap] | None, days: int, log_problem: str | None = None) -> Rendered:
+    """What runners asked that runbot could not answer well, most asked first, for moderators.
+
+    `log_problem`: why there is no question log, if it could not be used.
+    """
     if gaps is None:
-        return render_paragraphs([Paragraph(messages.GAPS_LOG_OFF)])
+        return render_paragraphs([Paragraph(log_problem or messages.GAPS_LOG_OFF)])
     if not gaps:
         return render_paragraphs(
             [Paragraph(f"No unanswered questions in the last {messages.period(days)}.")]

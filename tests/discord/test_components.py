@@ -63,21 +63,23 @@ async def test_choice_from_a_private_reply_is_answered_privately(
     assert callback.data["flags"] & EPHEMERAL
 
 
-async def test_feedback_is_recorded_once_and_acknowledged_privately(
+async def test_feedback_counts_once_per_person_and_each_click_is_told_the_truth_privately(
     running: Interactions, standin: DiscordStandIn, service: RunbotService
 ) -> None:
     _, answer = await reply_message(standin, running.ask("how do I stop a calf cramp"))
     helpful, not_helpful = custom_ids(answer, "runbot:fb:")
 
     thanks = await standin.interact(running.click(answer, helpful))
-    again = await standin.interact(running.click(answer, not_helpful))
+    again = await standin.interact(running.click(answer, helpful))
+    changed = await standin.interact(running.click(answer, not_helpful))
 
     assert thanks.body["type"] == CHANNEL_MESSAGE
     assert thanks.data["flags"] & EPHEMERAL
-    assert thanks.data["content"] == wording.FEEDBACK_THANKS
-    assert again.data["content"] == wording.FEEDBACK_ALREADY_COUNTED
+    assert thanks.data["content"] == "Thanks! Glad it helped."
+    assert again.data["content"] == "You already voted on this answer; your vote counts once."
+    assert changed.data["content"] == "Changed your vote to not helpful. Thanks!"
     stats = service.stats()
-    assert (stats.helpful, stats.not_helpful) == (1, 0)
+    assert (stats.helpful, stats.not_helpful) == (0, 1)
 
 
 async def test_not_helpful_is_counted(

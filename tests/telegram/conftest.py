@@ -32,6 +32,14 @@ class TelegramSession:
     settings: Settings
     task: asyncio.Task[None]
 
+    async def stop(self) -> None:
+        """Stop serving and close the question log, as a bot that is shut down does."""
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        await self.api.stop()
+        self.service.close()
+
     async def ask(self, update: dict[str, Any], method: str = "sendMessage") -> ApiCall:
         """Push an update and return the next successful `method` call it causes."""
         before = len(self.api.sent(method))
@@ -112,8 +120,14 @@ async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
         settings = telegram_settings(base_url, **overrides)
         question_log = None
         if settings.runbot_question_log:
-            path = tmp_path / f"runbot-{len(question_logs)}.db"
-            question_log = SqliteQuestionLog(path, settings.runbot_retention_days)
+            # A fresh file per bot, unless a test passes runbot_db (a restart, say).
+            path = overrides.get("runbot_db") or tmp_path / f"runbot-{len(question_logs)}.db"
+            salt = settings.runbot_asker_salt
+            question_log = SqliteQuestionLog(
+                path,
+                settings.runbot_retention_days,
+                salt=salt.get_secret_value() if salt else None,
+            )
             question_logs.append(question_log)
         service = RunbotService(knowledge, question_log=question_log)
         task = asyncio.create_task(serve(service, settings))

@@ -93,7 +93,8 @@ class BotApiStandIn:
             self._closing = True
             self._changed.notify_all()
         if self._runner is not None:
-            await self._runner.cleanup()
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
 
     # --- what tests do ---------------------------------------------------------------------
 
@@ -115,14 +116,16 @@ class BotApiStandIn:
     def sent(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_for(self, method: str, count: int = 1) -> list[ApiCall]:
+    async def wait_for(
+        self, method: str, count: int = 1, seconds: float = WAIT_SECONDS
+    ) -> list[ApiCall]:
         """All successful calls of `method` once there are at least `count` of them."""
 
         def done() -> bool:
             return len(self._answered(method)) >= count
 
         try:
-            async with asyncio.timeout(WAIT_SECONDS), self._changed:
+            async with asyncio.timeout(seconds), self._changed:
                 await self._changed.wait_for(done)
         except TimeoutError:
             seen = [(call.method, call.status) for call in self.calls]

@@ -99,7 +99,7 @@ async def test_feedback_buttons_are_thanked_counted_and_removed(bot: TelegramSes
     assert (bot.service.stats().helpful, bot.service.stats().not_helpful) == (1, 0)
 
     again = await bot.ask(button_press(helpful, answer.fields), "answerCallbackQuery")
-    assert again["text"] == "Already noted, thanks!"
+    assert again["text"] == "You already voted on this answer; your vote counts once."
     assert bot.service.stats().helpful == 1
 
 
