@@ -128,6 +128,7 @@ class Stats:
     urgent: int
     helpful: int
     not_helpful: int
+    lost_replies: int = 0  # could not be sent, even after trying again
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +296,11 @@ class RunbotService:
         """Whether questions are logged (adapters say so in /start and /help)."""
         return self._question_log is not None
 
+    def count_lost_reply(self) -> None:
+        """A reply (or toast, or edit) could not be delivered to a platform at all."""
+        with self._lock:
+            self._counts["lost_replies"] += 1
+
     def stats(self) -> Stats:
         with self._lock:
             counts = dict(self._counts)
@@ -306,6 +312,7 @@ class RunbotService:
             urgent=counts.get(Status.URGENT.value, 0),
             helpful=self._votes.helpful,
             not_helpful=self._votes.not_helpful,
+            lost_replies=counts.get("lost_replies", 0),
         )
 
     def reload(self, confirm: str | None = None) -> ReloadResult:

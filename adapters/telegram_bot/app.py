@@ -18,7 +18,6 @@ from urllib.parse import urlparse
 from telegram import BotCommand
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -38,6 +37,7 @@ from adapters.telegram_bot.delivery import send
 from adapters.telegram_bot.handlers import RUNBOT, Runbot
 from adapters.telegram_bot.logs import token_kept_out_of_logs
 from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs
+from adapters.telegram_bot.retrying import RetryingRateLimiter
 from adapters.telegram_bot.views import reload_view
 from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
@@ -48,7 +48,7 @@ __all__ = ["COMMANDS", "RunbotApplication", "build_application", "publish_comman
 log = logging.getLogger(__name__)
 
 RunbotApplication = Application[
-    ExtBot[int],  # int: the rate limiter's per-call argument (max retries)
+    ExtBot[int],  # int: the rate limiter's per-call argument (max flood-control retries)
     ContextTypes.DEFAULT_TYPE,
     dict[Any, Any],
     dict[Any, Any],
@@ -66,6 +66,16 @@ COMMANDS = (
 )
 # AIORateLimiter waits out Telegram's flood control (429 retry_after) and tries again.
 _FLOOD_RETRIES = 3
+# Calls that carry something to a runner or moderator: counted when finally lost.
+_DELIVERIES = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "answerCallbackQuery",
+        "answerInlineQuery",
+    }
+)
 
 
 def build_application(service: RunbotService, settings: Settings) -> RunbotApplication:
@@ -74,7 +84,13 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
         ApplicationBuilder()
         .token(_token(settings))
         .base_url(settings.telegram_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=_FLOOD_RETRIES))
+        .rate_limiter(
+            RetryingRateLimiter(
+                flood_retries=_FLOOD_RETRIES,
+                retry_seconds=settings.telegram_send_retry_seconds,
+                on_lost=lambda method: _count_lost(service, method),
+            )
+        )
         .get_updates_request(PollingReportsConnection())
         .post_init(publish_commands)
         .build()
@@ -110,6 +126,11 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.log_error)
     return application
+
+
+def _count_lost(service: RunbotService, method: str) -> None:
+    if method in _DELIVERIES:
+        service.count_lost_reply()
 
 
 async def publish_commands(application: RunbotApplication) -> None:

@@ -159,6 +159,11 @@ def stats_view(stats: Stats) -> Rendered:
                 f"No answer (fallback): {stats.fallback}\n"
                 f"Urgent: {stats.urgent}\n"
                 f"Feedback: {stats.helpful} helpful, {stats.not_helpful} not helpful"
+                + (
+                    f"\nReplies lost (could not be sent): {stats.lost_replies}"
+                    if stats.lost_replies
+                    else ""
+                )
             ),
         ]
     )

@@ -14,6 +14,7 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ class ApiCall:
 
     method: str
     fields: dict[str, Any]
-    status: int = 200
+    status: int = 200  # 0: answered with a fault (reset, malformed, hang)
 
     def __getitem__(self, name: str) -> Any:
         return self.fields[name]
@@ -58,9 +59,15 @@ class ApiCall:
 
 
 @dataclass
-class _Failure:
+class Fault:
     status: int
     body: dict[str, Any]
+    kind: str = "status"  # or "reset", "malformed", "hang"
+    seconds: float = 0.0  # how long a "hang" holds the request before dropping it
+
+
+# The faults a Bot API (or a proxy in front of it) can show, besides an error status.
+FAULT_KINDS = ("reset", "malformed", "hang")
 
 
 @dataclass
@@ -68,13 +75,15 @@ class BotApiStandIn:
     token: str = "123456:TEST"
     calls: list[ApiCall] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
-    _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _failures: dict[str, list[Fault]] = field(default_factory=dict)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _closing: bool = False
     _runner: web.AppRunner | None = None
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9001))
     base_url: str = ""
+    # Probes set this to make calls fail for a while: (method, fields) -> a fault or None.
+    fault_policy: Callable[[str, dict[str, Any]], Fault | None] | None = None
 
     async def start(self) -> str:
         """Serve on a free loopback port; returns the base URL PTB should use."""
@@ -111,7 +120,14 @@ class BotApiStandIn:
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
         if parameters:
             body["parameters"] = parameters
-        self._failures.setdefault(method, []).append(_Failure(status, body))
+        self._failures.setdefault(method, []).append(Fault(status, body))
+
+    def break_next(self, method: str, kind: str, seconds: float = 0.0) -> None:
+        """Answer the next call of `method` with a fault: the connection reset, a malformed
+        (non-JSON) answer, or a hang of `seconds` and then a reset. Nothing is delivered."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}")
+        self._failures.setdefault(method, []).append(Fault(0, {}, kind, seconds))
 
     def sent(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
@@ -143,10 +159,12 @@ class BotApiStandIn:
         method = request.match_info["method"]
         fields = _decode(dict(await request.post()))
         failures = self._failures.get(method)
+        if not failures and self.fault_policy is not None:
+            chosen = self.fault_policy(method, fields)
+            failures = [chosen] if chosen is not None else None
         if failures:
             failure = failures.pop(0)
-            await self._record(ApiCall(method, fields, failure.status))
-            return web.json_response(failure.body, status=failure.status)
+            return await self._fail(request, ApiCall(method, fields, failure.status), failure)
         if method == "getUpdates":
             return await self._get_updates(fields)
         problem = _check(method, fields)
@@ -155,6 +173,18 @@ class BotApiStandIn:
             return _error(400, problem)
         await self._record(ApiCall(method, fields))
         return web.json_response({"ok": True, "result": self._result(method, fields)})
+
+    async def _fail(self, request: web.Request, call: ApiCall, failure: Fault) -> web.Response:
+        await self._record(call)
+        if failure.kind == "malformed":  # e.g. a proxy's error page with status 200
+            return web.Response(text="<html>502 Bad Gateway</html>", content_type="text/html")
+        if failure.kind in {"reset", "hang"}:
+            if failure.seconds:
+                await asyncio.sleep(failure.seconds)
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response()  # never sent: the connection is gone
+        return web.json_response(failure.body, status=failure.status)
 
     async def _record(self, call: ApiCall) -> None:
         async with self._changed:
