@@ -79,16 +79,25 @@ def find_gaps(
     """Group the gap questions by meaning, most asked first."""
     groups: list[list[LoggedQuestion]] = []
     keys: list[str] = []
+    # Runners ask the same things in the same words: each distinct text is normalised and
+    # matched once (a repeat lands where its first asking did).
+    group_of: dict[str, int] = {}
     for question in progress(questions, "Grouping unanswered questions"):
         if not is_gap(question):
+            continue
+        known = group_of.get(question.question)
+        if known is not None:
+            groups[known].append(question)
             continue
         key = brain.normalizer.normalize(question.question).text or question.question.casefold()
         match = process.extractOne(key, keys, scorer=fuzz.token_set_ratio, score_cutoff=SAME_GROUP)
         if match is None:
             keys.append(key)
             groups.append([question])
+            group_of[question.question] = len(groups) - 1
         else:
             groups[match[2]].append(question)
+            group_of[question.question] = match[2]
     gaps = [_gap(brain, group) for group in groups]
     gaps.sort(key=lambda gap: (-gap.count, -gap.askers, gap.examples[0]))
     return gaps[:limit]

@@ -76,3 +76,20 @@ def test_gap_report_formats_for_sharing(tmp_path: Path) -> None:
 
 def test_no_gaps_without_a_question_log() -> None:
     assert RunbotService(KNOWLEDGE_DIR).gaps() is None
+
+
+def test_gaps_read_a_bounded_number_of_the_most_recent_questions(tmp_path: Path) -> None:
+    """A big log must not stall /gaps: only the most recent unanswered questions are read."""
+    from bot.service import GAP_QUESTIONS_READ
+
+    question_log = SqliteQuestionLog(tmp_path / "runbot.db")
+    service = RunbotService(KNOWLEDGE_DIR, question_log=question_log)
+    for number in range(GAP_QUESTIONS_READ + 500):
+        service.answer(Question("how do i fix shin splints", "telegram", asker=str(number)))
+    service.answer(Question("what shoes should i buy for a marathon", "telegram", asker="x"))
+
+    with question_log:
+        gaps = service.gaps(days=30)
+
+    assert gaps is not None
+    assert [gap.count for gap in gaps] == [GAP_QUESTIONS_READ - 1, 1]  # the newest kept
