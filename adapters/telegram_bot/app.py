@@ -34,6 +34,7 @@ from adapters.telegram_bot import handlers
 from adapters.telegram_bot.addressing import AddressedToBot
 from adapters.telegram_bot.connection import PLATFORM, PollingReportsConnection
 from adapters.telegram_bot.delivery import send
+from adapters.telegram_bot.fairness import FairUpdateProcessor
 from adapters.telegram_bot.handlers import RUNBOT, Runbot
 from adapters.telegram_bot.logs import token_kept_out_of_logs
 from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs
@@ -66,6 +67,11 @@ COMMANDS = (
 )
 # AIORateLimiter waits out Telegram's flood control (429 retry_after) and tries again.
 _FLOOD_RETRIES = 3
+# Updates handled at the same time (each sender's in order; see fairness.py), and when one
+# sender's backlog is a flood: asked to slow down at the first number, ignored beyond the second.
+_AT_ONCE = 32
+_SLOW_DOWN_AT = 20
+_MOST_WAITING = 100
 # Calls that carry something to a runner or moderator: counted when finally lost.
 _DELIVERIES = frozenset(
     {
@@ -93,6 +99,14 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
         )
         .get_updates_request(PollingReportsConnection())
         .post_init(publish_commands)
+        .concurrent_updates(
+            FairUpdateProcessor(
+                at_once=_AT_ONCE,
+                ask_to_slow_down_at=_SLOW_DOWN_AT,
+                most_waiting=_MOST_WAITING,
+                ask_to_slow_down=handlers.ask_to_slow_down,
+            )
+        )
         .build()
     )
     application.bot_data[RUNBOT] = Runbot(

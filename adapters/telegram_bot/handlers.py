@@ -51,6 +51,7 @@ __all__ = [
     "RUNBOT",
     "Runbot",
     "ask",
+    "ask_to_slow_down",
     "button",
     "gaps",
     "group_question",
@@ -262,6 +263,16 @@ async def _answer_reload_question(
     message = query.message
     if message is not None and message.chat.id != runbot.moderator_chat_id:
         await send_reply(message, views.reload_view(result), quote=False)
+
+
+async def ask_to_slow_down(update: Update) -> None:
+    """Once per flood: a runner sends faster than runbot answers (see fairness.py)."""
+    if update.message is None:  # button presses and inline queries: nothing to reply to
+        return
+    try:
+        await _say(update, views.SLOW_DOWN)
+    except TelegramError as error:
+        log.warning("could not ask a flooding sender to slow down: %s", error)
 
 
 # --- errors --------------------------------------------------------------------------------

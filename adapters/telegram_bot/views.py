@@ -33,6 +33,7 @@ __all__ = [
     "MODERATORS_ONLY",
     "NOT_IN_GROUPS",
     "REMOVE_AND_RELOAD",
+    "SLOW_DOWN",
     "SOMETHING_WENT_WRONG",
     "TEXT_ONLY",
     "UNKNOWN_COMMAND",
@@ -53,6 +54,10 @@ NOT_IN_GROUPS = (
 )
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 TEXT_ONLY = "I can only read text. Type your question, for example: how do I stop a calf cramp?"
+SLOW_DOWN = (
+    "You're sending messages faster than I can answer them. I'll answer in order, but "
+    "please wait for my replies before sending more."
+)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 # Toasts (answerCallbackQuery): at most 200 characters.
 ENTRY_GONE = "That answer is no longer available. Send /topics to see what I know."

@@ -82,6 +82,7 @@ class BotApiStandIn:
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9001))
     base_url: str = ""
+    _held: dict[tuple[str, int | None], asyncio.Event] = field(default_factory=dict)
     # Probes set this to make calls fail for a while: (method, fields) -> a fault or None.
     fault_policy: Callable[[str, dict[str, Any]], Fault | None] | None = None
 
@@ -129,6 +130,13 @@ class BotApiStandIn:
             raise ValueError(f"unknown fault {kind!r}")
         self._failures.setdefault(method, []).append(Fault(0, {}, kind, seconds))
 
+    def hold(self, method: str, chat_id: int) -> asyncio.Event:
+        """Keep every `method` call to `chat_id` waiting (a slow moment of Telegram's, or a
+        slow command) until the returned event is set."""
+        release = asyncio.Event()
+        self._held[(method, chat_id)] = release
+        return release
+
     def sent(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
 
@@ -167,6 +175,9 @@ class BotApiStandIn:
             return await self._fail(request, ApiCall(method, fields, failure.status), failure)
         if method == "getUpdates":
             return await self._get_updates(fields)
+        held = self._held.get((method, _chat_of(fields)))
+        if held is not None:
+            await held.wait()
         problem = _check(method, fields)
         if problem:
             await self._record(ApiCall(method, fields, 400))
@@ -234,6 +245,13 @@ class BotApiStandIn:
                 message["is_topic_message"] = True
             return message
         return True
+
+
+def _chat_of(fields: dict[str, Any]) -> int | None:
+    try:
+        return int(fields["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _decode(form: dict[str, Any]) -> dict[str, Any]:
