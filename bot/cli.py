@@ -285,21 +285,23 @@ async def _plainly(job: Coroutine[Any, Any, T], settings: Settings) -> T:
 
 async def _serve_all(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
     """Serve every platform in `platforms` from one event loop, reloading on edits."""
+    from bot.stopping import stop_on_signals
     from bot.watch import watch_knowledge
 
-    jobs: list[Coroutine[Any, Any, None]] = []
-    if "telegram" in platforms:
-        from adapters.telegram_bot.app import serve as serve_telegram
+    with stop_on_signals(settings.runbot_stop_seconds) as stop:
+        jobs: list[Coroutine[Any, Any, None]] = []
+        if "telegram" in platforms:
+            from adapters.telegram_bot.app import serve as serve_telegram
 
-        jobs.append(serve_telegram(service, settings))
-    if "discord" in platforms:
-        from adapters.discord_bot.client import serve as serve_discord
+            jobs.append(serve_telegram(service, settings, stop))
+        if "discord" in platforms:
+            from adapters.discord_bot.client import serve as serve_discord
 
-        jobs.append(serve_discord(service, settings))
-    if settings.runbot_watch_knowledge:
-        jobs.append(watch_knowledge(service))
-    logging.getLogger(__name__).info("runbot serving: %s", ", ".join(platforms))
-    await asyncio.gather(*jobs)
+            jobs.append(serve_discord(service, settings, stop))
+        if settings.runbot_watch_knowledge:
+            jobs.append(watch_knowledge(service, stop=stop))
+        logging.getLogger(__name__).info("runbot serving: %s", ", ".join(platforms))
+        await asyncio.gather(*jobs)
 
 
 def _health(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
@@ -321,10 +323,13 @@ def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
     service = _serving_service(settings, knowledge_dir)
     kept_in = settings.runbot_db.resolve() if service.keeps_questions else None
     # The chat keeps the main thread, so Ctrl-C and Ctrl-D reach it at once.
+    from bot.stopping import raise_interrupt_on_sigterm
+
     with quiet_for_chat():
         stop = watch_knowledge_in_thread(service) if settings.runbot_watch_knowledge else None
         try:
-            run_chat(service, question_log=kept_in)
+            with raise_interrupt_on_sigterm():
+                run_chat(service, question_log=kept_in)
         finally:
             if stop is not None:
                 stop.set()

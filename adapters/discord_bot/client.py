@@ -7,6 +7,7 @@ limits how often commands may be created).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import Any
@@ -118,8 +119,14 @@ class ReloadAnnouncer:
             )
 
 
-async def serve(service: RunbotService, settings: Settings) -> None:
-    """Log in, connect and answer until cancelled; the connection is closed on the way out."""
+async def serve(
+    service: RunbotService, settings: Settings, stop: asyncio.Event | None = None
+) -> None:
+    """Log in, connect and answer until `stop` is set (or until cancelled).
+
+    On `stop`, interactions being answered are finished first, within RUNBOT_STOP_SECONDS;
+    the connection is closed on the way out.
+    """
     token = _token(settings)
     warn_about_moderator_role(settings)
     client = RunbotClient(service, settings)
@@ -130,7 +137,50 @@ async def serve(service: RunbotService, settings: Settings) -> None:
             listening.callback(service.on_reload_in_this_loop(announcer))
         listening.callback(METRICS.set_connected, PLATFORM, False)
         async with client:
-            await client.start(token)
+            running = asyncio.create_task(client.start(token))
+            stopping = asyncio.create_task((stop or asyncio.Event()).wait())
+            try:
+                await asyncio.wait([running, stopping], return_when=asyncio.FIRST_COMPLETED)
+            except asyncio.CancelledError:  # cancelled, not stopped: discord.py closes it
+                running.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await running
+                raise
+            finally:
+                stopping.cancel()
+            if running.done():
+                await running  # it ended by itself: say why
+                return
+            await _finish_interactions(settings.runbot_stop_seconds)
+            # As when cancelled: discord.py then closes the gateway normally (1000), where
+            # close() alongside its reader races it into a "reconnect later" close (4000).
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+
+
+# discord.py runs each interaction's callback in a task of its own, named like these.
+_INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch", "discord.py: ")
+
+
+async def _finish_interactions(seconds: float) -> None:
+    """Wait (at most `seconds`) for the interactions being answered."""
+    me = asyncio.current_task()
+    busy = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not me and task.get_name().startswith(_INTERACTION_TASKS)
+    ]
+    if not busy:
+        return
+    _, late = await asyncio.wait(busy, timeout=seconds)
+    if late:
+        log.warning(
+            "stopping took longer than %.0f s (RUNBOT_STOP_SECONDS): %d interaction(s) were "
+            "not finished",
+            seconds,
+            len(late),
+        )
 
 
 async def sync_commands(settings: Settings) -> int:

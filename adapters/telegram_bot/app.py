@@ -155,8 +155,14 @@ async def publish_commands(application: RunbotApplication) -> None:
         log.warning("could not publish the command menu: %s", error)
 
 
-async def serve(service: RunbotService, settings: Settings) -> None:
-    """Run runbot on Telegram until cancelled."""
+async def serve(
+    service: RunbotService, settings: Settings, stop: asyncio.Event | None = None
+) -> None:
+    """Run runbot on Telegram until `stop` is set (or until cancelled).
+
+    On `stop`, the updates already taken from Telegram are answered before it returns,
+    within RUNBOT_STOP_SECONDS.
+    """
     webhook_secret = _webhook_secret(settings)
     with token_kept_out_of_logs(_token(settings), webhook_secret):
         # Before building: PTB logs its API URLs, token included, at DEBUG as the bot is made.
@@ -164,7 +170,7 @@ async def serve(service: RunbotService, settings: Settings) -> None:
         chat_id = settings.telegram_moderator_chat_id
         with _moderators_told_of_reloads(service, application, chat_id):
             try:
-                await _run(application, settings, webhook_secret)
+                await _run(application, settings, webhook_secret, stop)
             finally:  # after the last poll of stopping, which reports a connection too
                 METRICS.set_connected(PLATFORM, False)
 
@@ -186,7 +192,10 @@ def _webhook_secret(settings: Settings) -> str | None:
 
 
 async def _run(
-    application: RunbotApplication, settings: Settings, webhook_secret: str | None
+    application: RunbotApplication,
+    settings: Settings,
+    webhook_secret: str | None,
+    stop: asyncio.Event | None,
 ) -> None:
     try:
         await application.initialize()
@@ -207,13 +216,33 @@ async def _run(
         METRICS.set_connected(PLATFORM, True)
         log.info("runbot is on Telegram as @%s", application.bot.username)
         await _tell_moderators_of_problems(application, settings)
-        await asyncio.Event().wait()  # until cancelled
+        await (stop or asyncio.Event()).wait()  # or until cancelled
+        await _finish_the_work_in_hand(application, settings.runbot_stop_seconds)
     finally:
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
             await application.stop()
         await application.shutdown()
+
+
+async def _finish_the_work_in_hand(application: RunbotApplication, seconds: float) -> None:
+    """Take no more updates, and answer those taken already (Telegram considers them
+    delivered: the next poll confirmed them), for at most `seconds`."""
+    try:
+        async with asyncio.timeout(seconds):
+            if application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()  # handles what is queued and waits for handlers
+    except TimeoutError:
+        log.warning(
+            "stopping took longer than %.0f s (RUNBOT_STOP_SECONDS): updates still in hand "
+            "were not answered",
+            seconds,
+        )
+    else:
+        log.info("Telegram: every update in hand was answered")
 
 
 async def _start_receiving(

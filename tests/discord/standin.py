@@ -82,6 +82,7 @@ class DiscordStandIn:
         self.disconnected = asyncio.Event()
         self.messages: dict[str, dict[str, Any]] = {}
         self._rules = _Rules()
+        self._held: dict[str, asyncio.Event] = {}
         self._changed = asyncio.Condition()
         self._ids = itertools.count(1_300_000_000_000_100_000)
         self._sequence = itertools.count(1)
@@ -123,6 +124,13 @@ class DiscordStandIn:
         return str(next(self._ids))
 
     # --- what tests do -------------------------------------------------------------------------
+
+    def hold(self, path_start: str) -> asyncio.Event:
+        """Keep requests whose path starts with `path_start` waiting until the event is set
+        (recorded on arrival): an answer that takes its time."""
+        release = asyncio.Event()
+        self._held[path_start] = release
+        return release
 
     def fail_next(self, path_start: str, status: int, body: dict[str, Any]) -> None:
         """Answer the next request whose path starts with `path_start` with an error."""
@@ -202,6 +210,9 @@ class DiscordStandIn:
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
+        for start, release in list(self._held.items()):
+            if path.startswith(start):
+                await release.wait()
         for start, failures in self._rules.failures.items():
             if path.startswith(start) and failures:
                 failure = failures.pop(0)
