@@ -40,6 +40,7 @@ from adapters.telegram_bot.logs import token_kept_out_of_logs
 from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs
 from adapters.telegram_bot.retrying import RetryingRateLimiter
 from adapters.telegram_bot.views import reload_view
+from adapters.telegram_bot.webhook import WebhookReceiver
 from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
 from bot.settings import Settings
@@ -206,33 +207,34 @@ async def _run(
             # PTB's message quotes the token; whoever logs this exception must not see it.
             raise InvalidToken("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
         raise
+    webhook: WebhookReceiver | None = None
     try:
         # run_polling/run_webhook call post_init; this manual lifecycle must do it itself.
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        await _start_receiving(application, settings, webhook_secret)
+        webhook = await _start_receiving(application, settings, webhook_secret)
         # Polling updates this after every poll; a webhook is up once Telegram accepted it.
         METRICS.set_connected(PLATFORM, True)
         log.info("runbot is on Telegram as @%s", application.bot.username)
         await _tell_moderators_of_problems(application, settings)
         await (stop or asyncio.Event()).wait()  # or until cancelled
-        await _finish_the_work_in_hand(application, settings.runbot_stop_seconds)
+        await _finish_the_work_in_hand(application, webhook, settings.runbot_stop_seconds)
     finally:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        await _stop_receiving(application, webhook)
         if application.running:
             await application.stop()
         await application.shutdown()
 
 
-async def _finish_the_work_in_hand(application: RunbotApplication, seconds: float) -> None:
+async def _finish_the_work_in_hand(
+    application: RunbotApplication, webhook: WebhookReceiver | None, seconds: float
+) -> None:
     """Take no more updates, and answer those taken already (Telegram considers them
     delivered: the next poll confirmed them), for at most `seconds`."""
     try:
         async with asyncio.timeout(seconds):
-            if application.updater is not None and application.updater.running:
-                await application.updater.stop()
+            await _stop_receiving(application, webhook)
             if application.running:
                 await application.stop()  # handles what is queued and waits for handlers
     except TimeoutError:
@@ -247,22 +249,30 @@ async def _finish_the_work_in_hand(application: RunbotApplication, seconds: floa
 
 async def _start_receiving(
     application: RunbotApplication, settings: Settings, webhook_secret: str | None
-) -> None:
-    updater = application.updater
-    if updater is None:
-        raise RuntimeError("the Application was built without an Updater")
-    if settings.telegram_webhook_url:
-        await updater.start_webhook(
-            listen=settings.telegram_webhook_listen,
-            port=settings.telegram_webhook_port,
-            url_path=urlparse(settings.telegram_webhook_url).path.lstrip("/"),
-            webhook_url=settings.telegram_webhook_url,
-            secret_token=webhook_secret,
+) -> WebhookReceiver | None:
+    """Long polling (PTB's updater), or runbot's own webhook server (returned)."""
+    if settings.telegram_webhook_url and webhook_secret:
+        path = urlparse(settings.telegram_webhook_url).path
+        webhook = WebhookReceiver(application, path, webhook_secret)
+        await webhook.start(
+            settings.telegram_webhook_listen,
+            settings.telegram_webhook_port,
+            settings.telegram_webhook_url,
         )
         log.info("receiving Telegram updates by webhook at %s", settings.telegram_webhook_url)
-    else:
-        await updater.start_polling(error_callback=_log_polling_error)
-        log.info("receiving Telegram updates by long polling")
+        return webhook
+    if application.updater is None:
+        raise RuntimeError("the Application was built without an Updater")
+    await application.updater.start_polling(error_callback=_log_polling_error)
+    log.info("receiving Telegram updates by long polling")
+    return None
+
+
+async def _stop_receiving(application: RunbotApplication, webhook: WebhookReceiver | None) -> None:
+    if webhook is not None:
+        await webhook.stop()
+    elif application.updater is not None and application.updater.running:
+        await application.updater.stop()
 
 
 def _log_polling_error(error: TelegramError) -> None:
