@@ -409,9 +409,7 @@ class RunbotService:
                 "knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD
             )
             return ReloadResult(True, (), count, elapsed, removals, Confirmation.CONFIRMED)
-        log.info(
-            "knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD
-        )
+        log.info("knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD)
         return ReloadResult(True, (), count, elapsed)
 
     def _compare_with_the_last_run(self, served_record: Path) -> None:

@@ -14,6 +14,7 @@ from bot.health import HealthServer
 from bot.metrics import METRICS, Metrics
 from bot.reply import Question
 from bot.service import RunbotService
+from bot.votes import VoteOutcome
 from tests.conftest import write_knowledge
 from tests.scrape import get, sample
 
@@ -91,7 +92,8 @@ def test_the_service_counts_questions_votes_and_reloads(small_knowledge: Path) -
 
     answered = service.answer(Question("what to do about a side stitch", platform="console"))
     service.answer(Question("chest pain", platform="console"))
-    assert service.record_feedback(answered.reply_id, helpful=False)
+    vote = service.record_vote(answered.reply_id, False, "console", "ann")
+    assert vote is VoteOutcome.COUNTED
     assert service.reload().ok
     write_knowledge(small_knowledge, {"sources.yaml": "sources: [broken"})
     assert not service.reload().ok
