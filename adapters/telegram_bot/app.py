@@ -73,7 +73,7 @@ _FLOOD_RETRIES = 3
 _AT_ONCE = 32
 _SLOW_DOWN_AT = 20
 _MOST_WAITING = 100
-# Calls that carry something to a runner or moderator: counted when finally lost.
+# Calls that carry something to a runner or moderator: retried, and counted when lost.
 _DELIVERIES = frozenset(
     {
         "sendMessage",
@@ -95,7 +95,8 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
             RetryingRateLimiter(
                 flood_retries=_FLOOD_RETRIES,
                 retry_seconds=settings.telegram_send_retry_seconds,
-                on_lost=lambda method: _count_lost(service, method),
+                retried=_DELIVERIES,
+                on_lost=lambda method: service.count_lost_reply(),
             )
         )
         .get_updates_request(PollingReportsConnection())
@@ -141,11 +142,6 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.log_error)
     return application
-
-
-def _count_lost(service: RunbotService, method: str) -> None:
-    if method in _DELIVERIES:
-        service.count_lost_reply()
 
 
 async def publish_commands(application: RunbotApplication) -> None:

@@ -4,7 +4,8 @@ PTB's AIORateLimiter already waits out flood control (429 with retry_after). A 5
 connection, a timeout or a malformed answer (a proxy's error page) raised straight to the
 handler, and the reply was dropped although the update had been taken. Those are tried
 again, with growing pauses, for at most TELEGRAM_SEND_RETRY_SECONDS; a call still failing
-then is given up, logged and counted (`on_lost`). Rejections (400, 403) are never retried:
+then is given up, logged and counted (`on_lost`). Only calls that carry something to a
+runner or moderator are retried. Rejections (400, 403) are never retried:
 they would fail the same way again.
 """
 
@@ -45,10 +46,14 @@ class RetryingRateLimiter(AIORateLimiter):
         *,
         flood_retries: int,
         retry_seconds: float,
+        retried: frozenset[str],
         on_lost: Callable[[str], None] = lambda method: None,
     ) -> None:
+        """`retried`: the Bot API methods tried again (those that carry a reply); others,
+        such as getMe at start, fail at once so that a wrong setting is said at once."""
         super().__init__(max_retries=flood_retries)
         self._retry_seconds = retry_seconds
+        self._retried = retried
         self._on_lost = on_lost
 
     async def process_request(
@@ -60,7 +65,7 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        deadline = time.monotonic() + self._retry_seconds
+        deadline = time.monotonic() + (self._retry_seconds if endpoint in self._retried else 0)
         pause = _FIRST_PAUSE
         attempts = 1
         while True:
@@ -71,7 +76,7 @@ class RetryingRateLimiter(AIORateLimiter):
             except TelegramError as error:
                 left = deadline - time.monotonic()
                 if not is_transient(error) or left <= 0:
-                    if is_transient(error):
+                    if is_transient(error) and endpoint in self._retried:
                         log.error(
                             "gave up calling Telegram's %s after %d attempt(s): %s",
                             endpoint,
