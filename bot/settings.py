@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     runbot_health_listen: str = "127.0.0.1"
     runbot_health_port: int | None = Field(default=None, ge=1, le=65535, description=_PORT)
     runbot_stop_seconds: float = Field(
-        default=8.0, ge=0, description="a number of seconds, 0 or more"
+        default=25.0, ge=0, description="a number of seconds, 0 or more"
     )
 
     # --- Telegram ---
