@@ -252,20 +252,23 @@ class _Builder:
 
     def mapping(self, node: MappingNode) -> dict[Hashable, object]:
         mapping: dict[Hashable, object] = {}
-        pairs = _pairs(node)
-        for index, (key_node, value_node) in enumerate(pairs):
+        # Where kept keys are written, to say where a repeated one was first: the last kept
+        # key written the same way (`1` then `"1"`: the second), or failing that (`1` then
+        # `true`) the kept key equal to it. Looked up, not searched: a file repeating
+        # thousands of keys would otherwise take minutes.
+        written: dict[str, int] = {}
+        lines: dict[Hashable, int] = {}
+        for key_node, value_node in _pairs(node):
+            line, column = _mark(key_node)
             if key_node.tag == _MERGE:
-                line, column = _mark(key_node)
                 self.problems.append(Problem(self.file, line, column, _MERGE_REFUSED))
                 continue
             key = _key(self.loader, key_node)
             if key is _NOT_A_KEY:
-                line, column = _mark(key_node)
                 self.problems.append(Problem(self.file, line, column, "a key must be a plain word"))
                 continue
             if key in mapping:
-                line, column = _mark(key_node)
-                first_line = self.first_line(pairs[:index], key)
+                first_line = written.get(str(key)) or lines.get(key, 0)
                 self.problems.append(
                     Problem(
                         self.file,
@@ -275,30 +278,12 @@ class _Builder:
                     )
                 )
                 continue
+            written[str(key)] = lines[key] = line
             if value_node.__class__ is ScalarNode and value_node.tag == _STR:
                 mapping[key] = value_node.value
             else:
                 mapping[key] = self.value(value_node)
         return mapping
-
-    def first_line(self, earlier: list[tuple[Node, Node]], key: Hashable) -> int:
-        """The line of the key that `key` repeats, as recorded at the path `key` names.
-
-        That is the last kept key written the same way (`1` then `"1"`: the second), or
-        failing that (`1` then `true`) the kept key equal to it.
-        """
-        kept: set[Hashable] = set()
-        same_path = equal = 0
-        for key_node, _ in earlier:
-            other = _NOT_A_KEY if key_node.tag == _MERGE else _key(self.loader, key_node)
-            if other is _NOT_A_KEY or other in kept:
-                continue
-            kept.add(other)
-            if str(other) == str(key):
-                same_path = _mark(key_node)[0]
-            if other == key:
-                equal = _mark(key_node)[0]
-        return same_path or equal
 
 
 def _record_positions(text: str) -> dict[Path, tuple[int, int]]:
