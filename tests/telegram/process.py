@@ -69,9 +69,10 @@ def runbot_environment(api: BotApiStandIn, directory: Path, **settings: str) -> 
 
 @contextlib.asynccontextmanager
 async def runbot_process(
-    directory: Path, *command: str, **settings: str
+    directory: Path, *command: str, ready_on: str = "getUpdates", **settings: str
 ) -> AsyncIterator[RunbotProcess]:
-    """Start `runbot COMMAND` (default: telegram) against a new stand-in; ready once polling.
+    """Start `runbot COMMAND` (default: telegram) against a new stand-in; ready once it has
+    called `ready_on` (polling; setWebhook in webhook mode).
 
     Anything still running afterwards is killed.
     """
@@ -89,7 +90,7 @@ async def runbot_process(
     running = RunbotProcess(process, api)
     running._reader = asyncio.create_task(running._read_log())
     try:
-        ready = asyncio.create_task(api.wait_for("getUpdates", seconds=START_SECONDS))
+        ready = asyncio.create_task(api.wait_for(ready_on, seconds=START_SECONDS))
         ended = asyncio.create_task(process.wait())
         await asyncio.wait([ready, ended], return_when=asyncio.FIRST_COMPLETED)
         if not ready.done():

@@ -85,6 +85,8 @@ class BotApiStandIn:
     _held: dict[tuple[str, int | None], asyncio.Event] = field(default_factory=dict)
     # Probes set this to make calls fail for a while: (method, fields) -> a fault or None.
     fault_policy: Callable[[str, dict[str, Any]], Fault | None] | None = None
+    # Probes set this to see each call as it comes (timing replies without polling).
+    on_call: Callable[[ApiCall], None] | None = None
 
     async def start(self) -> str:
         """Serve on a free loopback port; returns the base URL PTB should use."""
@@ -141,12 +143,17 @@ class BotApiStandIn:
         return [call for call in self.calls if call.method == method]
 
     async def wait_for(
-        self, method: str, count: int = 1, seconds: float = WAIT_SECONDS
+        self,
+        method: str,
+        count: int = 1,
+        seconds: float = WAIT_SECONDS,
+        chat_id: int | None = None,
     ) -> list[ApiCall]:
-        """All successful calls of `method` once there are at least `count` of them."""
+        """All successful calls of `method` (to `chat_id`, if given) once there are at least
+        `count` of them."""
 
         def done() -> bool:
-            return len(self._answered(method)) >= count
+            return len(self._answered(method, chat_id)) >= count
 
         try:
             async with asyncio.timeout(seconds), self._changed:
@@ -154,10 +161,16 @@ class BotApiStandIn:
         except TimeoutError:
             seen = [(call.method, call.status) for call in self.calls]
             raise AssertionError(f"expected {count} x {method}; the bot called {seen}") from None
-        return self._answered(method)
+        return self._answered(method, chat_id)
 
-    def _answered(self, method: str) -> list[ApiCall]:
-        return [call for call in self.calls if call.method == method and call.status == 200]
+    def _answered(self, method: str, chat_id: int | None = None) -> list[ApiCall]:
+        return [
+            call
+            for call in self.calls
+            if call.method == method
+            and call.status == 200
+            and (chat_id is None or _chat_of(call.fields) == chat_id)
+        ]
 
     # --- the Bot API -------------------------------------------------------------------------
 
@@ -201,6 +214,8 @@ class BotApiStandIn:
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
+        if self.on_call is not None:
+            self.on_call(call)
 
     async def _get_updates(self, fields: dict[str, Any]) -> web.Response:
         offset = int(fields.get("offset") or 0)
@@ -215,7 +230,8 @@ class BotApiStandIn:
                     await asyncio.wait_for(
                         self._changed.wait_for(lambda: bool(self._updates) or self._closing), hold
                     )
-            updates = list(self._updates)
+            limit = int(fields.get("limit") or 100)  # as Telegram: at most 100 a call
+            updates = self._updates[: max(1, min(limit, 100))]
         return web.json_response({"ok": True, "result": updates})
 
     def _result(self, method: str, fields: dict[str, Any]) -> Any:
