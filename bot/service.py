@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 # The console chat announces reloads itself and leaves records marked so out of its log.
 _RELOAD = {"event": RELOAD_EVENT}
+# Held reloads remembered (to name what a moderator declined); more are rarely pending.
+_HELD_KEPT = 20
 # The gap report groups the most recent unanswered questions: at most this many.
 GAP_QUESTIONS_READ = 2_000
 
@@ -390,6 +392,8 @@ class RunbotService:
         if removals and removals.token != confirm:
             with self._lock:
                 self._held[removals.token] = removals
+                while len(self._held) > _HELD_KEPT:  # the oldest questions go first
+                    del self._held[next(iter(self._held))]
             log.warning(
                 "knowledge reload held until a moderator confirms: the edit removes %s\n%s",
                 removals.summary,

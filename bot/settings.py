@@ -73,7 +73,9 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "0.0.0.0"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535, description=_PORT)
     telegram_webhook_secret: SecretStr | None = None
-    telegram_send_retry_seconds: float = Field(default=15.0, ge=0)
+    telegram_send_retry_seconds: float = Field(
+        default=15.0, ge=0, description="a number of seconds, 0 or more"
+    )
 
     # --- Discord ---
     discord_bot_token: SecretStr | None = None
