@@ -55,7 +55,14 @@ class Brain:
         known_text = [text for _, text in examples]
         known_text += [p for flag in knowledge.red_flags.red_flags for p in flag.patterns]
         self.normalizer = Normalizer(knowledge.vocabulary, known_text)
-        self.index = MatchIndex(examples, self.normalizer, weights)
+        signs = knowledge.red_flags.red_flags
+        sign_words = frozenset(
+            token
+            for flag in signs
+            for pattern in flag.patterns
+            for token in self.normalizer.normalize(pattern).tokens
+        )
+        self.index = MatchIndex(examples, self.normalizer, weights, neutral=sign_words)
         embedder = shared_embedder() if semantic else None
         self.ranker = Ranker(self.index, embedder, self.normalizer, ranking)
         self.screen = RedFlagScreen(

@@ -42,25 +42,25 @@ class EvalSet:
 EVAL_SETS = (
     EvalSet(
         "written",
-        ("tuning-1.yaml", "tuning-2.yaml", "tuning-3.yaml"),
+        ("tuning-1.yaml", "tuning-2.yaml", "tuning-3.yaml", "tuning-4.yaml"),
         held_out=False,
         description="written the way runners write; calibrated the matcher",
     ),
     EvalSet(
         "real",
-        ("real-tuning.yaml",),
+        ("real-tuning.yaml", "real-tuning-2.yaml"),
         held_out=False,
         description="real posts from public running forums; calibrated the matcher",
     ),
     EvalSet(
         "written-holdout",
-        ("written-holdout.yaml",),
+        ("written-holdout-2.yaml",),
         held_out=True,
         description="written independently, never tuned on",
     ),
     EvalSet(
         "real-holdout",
-        ("real-holdout.yaml",),
+        ("real-holdout-2.yaml",),
         held_out=True,
         description="real posts, never tuned on",
     ),

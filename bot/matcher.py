@@ -90,8 +90,13 @@ class MatchIndex:
         examples: Iterable[tuple[str, str]],
         normalizer: Normalizer,
         weights: ScoringWeights | None = None,
+        neutral: frozenset[str] = frozenset(),
     ) -> None:
-        """Index `(entry_id, example text)` pairs."""
+        """Index `(entry_id, example text)` pairs.
+
+        `neutral` tokens never count for or against a match: the red-flag words a
+        question that reached matching can only have denied ("no nausea, just a stitch").
+        """
         self.normalizer = normalizer
         self.weights = weights or ScoringWeights()
         by_entry: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
@@ -116,6 +121,9 @@ class MatchIndex:
                     pair_example.append(number)
                     pair_token.append(token_numbers.setdefault(token, len(token_numbers)))
             starts.append(len(self.example_text))
+        # Words the examples use are never neutral: they mean what the examples mean.
+        used = {token for text in self.example_normalized for token in text.split()}
+        self._neutral = neutral - used
         # Entry i's examples are example_text[starts[i] : starts[i + 1]].
         self.starts = np.asarray(starts, dtype=np.int64)
         entry_count = len(self.entry_ids)
@@ -177,7 +185,7 @@ class MatchIndex:
         `lenient` leaves out the words the knowledge base never uses: for the story around
         a question, whose words may help choose an entry but must not count against one.
         """
-        tokens = set(question.tokens)
+        tokens = set(question.tokens) - self._neutral
         if not tokens or not len(self):
             return None
         matched = np.zeros(len(self), dtype=np.float64)

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.focus import sentences
 from bot.knowledge import RedFlag, RedFlagFile
-from bot.normalize import Normalized, Normalizer, words
+from bot.normalize import Normalized, Normalizer, stem, words
 from bot.semantic import DIMENSIONS, SemanticIndex, SentenceEmbedder
 
 if TYPE_CHECKING:
@@ -35,12 +34,49 @@ if TYPE_CHECKING:
 __all__ = ["RedFlagScreen", "ScreenLimits", "Screening"]
 
 # A pattern's words must fall within this many words more than the pattern has.
-WINDOW_SLACK = 8
+WINDOW_SLACK = 10
 # Words that deny what follows them ("no chest pain", "not dizzy", "without any swelling").
 _NEGATIONS = frozenset(
-    ["no", "not", "without", "never", "nor", "zero", "dont", "didnt", "isnt", "wasnt", "arent"]
+    stem(word)
+    for word in [
+        "no",
+        "not",
+        "without",
+        "never",
+        "nor",
+        "zero",
+        "nothing",
+        "dont",
+        "didnt",
+        "isnt",
+        "wasnt",
+        "arent",
+    ]
 )
-_NEGATION_FILLER = frozenset(["any", "real", "sign", "signs", "of", "a", "the", "much"])
+_NEGATION_FILLER = frozenset(
+    stem(word)
+    for word in [
+        "any",
+        "real",
+        "sign",
+        "signs",
+        "of",
+        "a",
+        "the",
+        "much",
+        "like",
+        "scary",
+        "serious",
+        "feel",
+        "feeling",
+        "felt",
+        "having",
+        "getting",
+    ]
+)
+# "no chest pain or dizziness": the denial reaches the next item of a short list.
+_LIST_WORDS = frozenset(["or", "nor"])
+_LIST_REACH = 3
 # A message has at most this many sentences screened (a 4,096-character post).
 _MAX_SENTENCES = 80
 # Sentences read together as one description.
@@ -78,13 +114,13 @@ class _Pattern:
     # ("chest pain: [sore chest]") must not stop "pain in my chest" from matching.
     forms: tuple[frozenset[str], ...]
     flag: RedFlag
-    # A number and the word after it stay together ("15 minutes"): "16 minutes for mile
-    # 25. Cramps hit" is not "cramp for 25 minutes".
-    quantities: tuple[tuple[str, str], ...]
+    # A number stays with the words around it ("for 15 minutes"): "16 minutes for mile 25.
+    # Cramps hit" is not "cramp for 25 minutes". Each is (word before or "", number, word
+    # after or ""); a word or two may come between ("for like 15 min").
+    quantities: tuple[tuple[str, str, str], ...]
 
     def quantities_in(self, sequence: Sequence[str]) -> bool:
-        pairs = set(pairwise(sequence))
-        return all(quantity in pairs for quantity in self.quantities)
+        return all(_quantity_in(quantity, sequence) for quantity in self.quantities)
 
 
 class RedFlagScreen:
@@ -115,7 +151,13 @@ class RedFlagScreen:
                 forms.discard(frozenset())
                 tokens = normalized.every_token
                 quantities = tuple(
-                    (number, unit) for number, unit in pairwise(tokens) if _is_number(number)
+                    (
+                        tokens[at - 1] if at > 0 else "",
+                        token,
+                        tokens[at + 1] if at + 1 < len(tokens) else "",
+                    )
+                    for at, token in enumerate(tokens)
+                    if _is_number(token)
                 )
                 if forms:
                     self._patterns.append(_Pattern(tuple(forms), flag, quantities))
@@ -237,7 +279,7 @@ def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
     width = len(words) + WINDOW_SLACK
     start = 0
     counts: dict[str, int] = {}
-    for position, word in found:
+    for end, (position, word) in enumerate(found):
         counts[word] = counts.get(word, 0) + 1
         while position - found[start][0] >= width:
             gone = found[start][1]
@@ -245,7 +287,9 @@ def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
             if not counts[gone]:
                 del counts[gone]
             start += 1
-        if len(counts) == len(words) and not _denied(sequence, found[start][0]):
+        # "calves are achy, not swollen": a denial before any of the words denies the sign.
+        window = found[start : end + 1]
+        if len(counts) == len(words) and not any(_denied(sequence, at) for at, _ in window):
             return True
     return False
 
@@ -253,6 +297,16 @@ def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
 _NUMBER_WORDS = frozenset(
     ["one", "two", "three", "four", "five", "ten", "fifteen", "twenty", "thirty", "forty"]
 )
+
+
+def _quantity_in(quantity: tuple[str, str, str], sequence: Sequence[str]) -> bool:
+    before, number, after = quantity
+    return any(
+        (not before or before in sequence[max(0, at - 2) : at])
+        and (not after or after in sequence[at + 1 : at + 3])
+        for at, word in enumerate(sequence)
+        if word == number
+    )
 
 
 def _is_number(token: str) -> bool:
@@ -264,4 +318,9 @@ def _denied(sequence: Sequence[str], position: int) -> bool:
     before = position - 1
     while before >= 0 and sequence[before] in _NEGATION_FILLER:
         before -= 1
+    if before >= 0 and sequence[before] in _LIST_WORDS:
+        item_start = before - _LIST_REACH
+        return any(_denied(sequence, start) for start in range(max(0, item_start), before)) or (
+            before > 0 and sequence[before - 1] in _NEGATIONS
+        )
     return before >= 0 and sequence[before] in _NEGATIONS

@@ -34,8 +34,8 @@ from bot.settings import PROJECT_ROOT
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 # Questions for the latency figures: the tuning sets (the held-out sets stay unread).
-SHORT_QUESTIONS = ("tuning-1.yaml", "tuning-2.yaml", "tuning-3.yaml")
-LONG_QUESTIONS = ("real-tuning.yaml",)
+SHORT_QUESTIONS = ("tuning-1.yaml", "tuning-2.yaml", "tuning-3.yaml", "tuning-4.yaml")
+LONG_QUESTIONS = ("real-tuning.yaml", "real-tuning-2.yaml")
 COMMON_WORDS = [
     "how",
     "do",
@@ -243,7 +243,7 @@ def baseline_quality() -> str:
         f"Naive extractOne (WRatio, cut-off {best}: most right answers with <=5% wrong on the "
         "tuning sets; it has no red-flag screen):"
     ]
-    for name in ("written-holdout.yaml", "real-holdout.yaml"):
+    for name in ("written-holdout-2.yaml", "real-holdout-2.yaml"):
         accuracy, rejection, wrong = figures(cases(name), best)
         lines.append(
             f"  {name}: in scope answered correctly {accuracy:.1%}, "

@@ -65,7 +65,7 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
         ("once I stopped running the whole room kept spinning", "dizziness"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
-            "I gulped loads of water all race and now my head is pounding and I feel sick",
+            "I kept sipping plain water the whole ultra and now my hands are puffy and I feel awful",
             "hyponatraemia",
         ),
     ],
