@@ -59,7 +59,7 @@ class Gap:
 
     @property
     def advice(self) -> str:
-        if self.nearest_entry and self.nearest_score >= 0.4:
+        if self.nearest_entry and self.nearest_score >= 0.25:
             return f"add an example question to '{self.nearest_entry}'"
         return "write a new entry (or add the words to vocabulary.yaml)"
 
@@ -105,7 +105,7 @@ def find_gaps(
 
 def _gap(brain: Brain, group: list[LoggedQuestion]) -> Gap:
     texts = list(dict.fromkeys(question.question for question in group))
-    nearest = brain.index.rank(brain.normalizer.normalize(texts[0]), limit=1)
+    nearest = brain.ranker.rank(texts[0], limit=1)
     askers = {question.asker_hash for question in group if question.asker_hash}
     return Gap(
         examples=tuple(texts[:3]),
