@@ -63,3 +63,38 @@ def test_no_evaluation_question_is_an_entry_example(brain: Brain) -> None:
         if " ".join(words(case.q)) in examples
     ]
     assert not copies
+
+
+@pytest.fixture(scope="module")
+def real(brain: Brain) -> EvalReport:
+    return report_for(brain, "real")
+
+
+def test_real_tuning_set_figures(real: EvalReport) -> None:
+    assert real.in_scope + real.out_of_scope + real.red_flags >= 150
+    assert real.accuracy >= 0.43, "\n".join(map(str, real.misses))
+    assert real.wrong_answer_rate <= 0.03
+    assert real.rejection >= 0.90
+    assert real.red_flag_recall >= 0.95
+    assert real.false_alarm_rate <= 0.03
+
+
+# The held-out sets were measured once, on 2026-12-01 (see the README). These floors sit a
+# few points under those figures so that a regression shows; they are not the targets.
+def test_written_held_out_set_does_not_regress(brain: Brain) -> None:
+    report = report_for(brain, "written-holdout")
+    assert report.accuracy >= 0.62
+    assert report.wrong_answer_rate <= 0.08
+    assert report.rejection >= 0.88
+    assert report.red_flag_recall >= 0.75
+    assert report.false_alarm_rate <= 0.02
+
+
+def test_real_held_out_set_does_not_regress(brain: Brain) -> None:
+    report = report_for(brain, "real-holdout")
+    assert report.in_scope + report.out_of_scope + report.red_flags >= 100
+    assert report.accuracy >= 0.43
+    assert report.wrong_answer_rate <= 0.06
+    assert report.rejection >= 0.83
+    assert report.red_flag_recall >= 0.82
+    assert report.false_alarm_rate <= 0.02
