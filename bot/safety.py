@@ -81,6 +81,9 @@ _LIST_REACH = 3
 _MAX_SENTENCES = 80
 # Sentences read together as one description.
 _BREATH = 3
+# At most this many signs a message is close to are weighed against runbot's answers
+# (each costs a pass over every example question).
+_CONTRASTED = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +242,8 @@ class RedFlagScreen:
         to_signs: npt.NDArray[np.float32] = vectors @ self._example_vectors.T
         limits = self.limits
         found: dict[str, RedFlag] = {}
+        # The closest window to each sign that is not certain: (similarity, vector, flag).
+        unsure: dict[str, tuple[float, npt.NDArray[np.float32], RedFlag]] = {}
         for window, row, vector in zip(windows, to_signs, vectors, strict=True):
             closest = int(np.argmax(row))
             similarity = float(row[closest])
@@ -252,9 +257,16 @@ class RedFlagScreen:
             # what the runner is asking about: only a near-certain likeness counts then.
             if self._normalizer.normalize(window).off_topic:
                 continue
-            to_answers = float(np.max(self._answers.similarities(vector)))
-            if similarity - to_answers >= limits.contrast:
-                found.setdefault(flag.id, flag)
+            if flag.id not in unsure or similarity > unsure[flag.id][0]:
+                unsure[flag.id] = (similarity, vector, flag)
+        candidates = [c for flag_id, c in unsure.items() if flag_id not in found]
+        candidates.sort(key=lambda candidate: -candidate[0])
+        candidates = candidates[:_CONTRASTED]
+        if candidates:
+            to_answers = self._answers.closest(np.stack([c[1] for c in candidates]))
+            for (similarity, _, flag), answers in zip(candidates, to_answers, strict=True):
+                if similarity - float(answers) >= limits.contrast:
+                    found.setdefault(flag.id, flag)
         return list(found.values())
 
 

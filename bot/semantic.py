@@ -142,6 +142,13 @@ class SemanticIndex:
         self._vectors = vectors
         self._starts = starts
 
+    def closest(self, questions: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """For each row of `questions`, its highest cosine similarity with any example."""
+        if not len(self._vectors):
+            return np.zeros(len(questions), dtype=np.float32)
+        best: npt.NDArray[np.float32] = (questions @ self._vectors.T).max(axis=1)
+        return best
+
     def similarities(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each entry's highest cosine similarity between `question` and one of its examples."""
         if not len(self._vectors):
