@@ -152,6 +152,11 @@ def _parser() -> argparse.ArgumentParser:
         help="one set in detail, with every miss (the -holdout sets were never tuned on)",
     )
     group.add_argument("--file", type=Path, help="an evaluation file of your own")
+    evaluation.add_argument(
+        "--lexical-only",
+        action="store_true",
+        help="leave out the semantic signals (to see what they add)",
+    )
     evaluation.set_defaults(run=_eval)
     return parser
 
@@ -438,7 +443,7 @@ def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
             "eval: the evaluation sets come with runbot's source (tests/eval/), not with an "
             "installed runbot; measure your own with --file FILE"
         )
-    brain = Brain(load_knowledge(knowledge_dir))
+    brain = Brain(load_knowledge(knowledge_dir), semantic=not options.lexical_only)
     if options.file or options.set:
         named = {eval_set.name: eval_set for eval_set in EVAL_SETS}
         paths = [options.file] if options.file else named[options.set].paths(EVAL_DIR)

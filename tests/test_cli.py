@@ -165,3 +165,13 @@ def test_debug_logging_never_turns_on_the_platform_libraries_debug_logs(
     for library in ("telegram", "discord", "httpcore"):
         assert logging.getLogger(library).getEffectiveLevel() >= logging.INFO
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+
+
+def test_eval_can_leave_out_the_semantic_signals(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--set", "real", "--lexical-only"]) == 0
+    lexical = capsys.readouterr().out
+    assert main(["eval", "--set", "real"]) == 0
+    both = capsys.readouterr().out
+
+    assert "in scope answered correctly:" in lexical
+    assert lexical != both
