@@ -24,6 +24,7 @@ def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
     """Every warning for the knowledge `brain` was built from, in file order."""
     warnings = [
         *_too_few_questions(brain),
+        *_repeated_questions(brain),
         *_examples_resolving_elsewhere(brain, progress),
         *_examples_too_alike(brain),
         *_unused_synonyms(brain),
@@ -48,6 +49,26 @@ def _too_few_questions(brain: Brain) -> list[Problem]:
         for entry in knowledge.entries.values()
         if len(entry.questions) < MIN_QUESTIONS
     ]
+
+
+def _repeated_questions(brain: Brain) -> list[Problem]:
+    """The same question twice in one entry (another entry's is an error: bot.loading)."""
+    knowledge = brain.knowledge
+    warnings = []
+    for entry in knowledge.entries.values():
+        first: dict[str, int] = {}
+        for number, question in enumerate(entry.questions):
+            earlier = first.setdefault(" ".join(question.casefold().split()), number)
+            if earlier != number:
+                line = knowledge.where("question", entry.id, str(earlier))[1]
+                warnings.append(
+                    _warning(
+                        knowledge.where("question", entry.id, str(number)),
+                        f"question {question!r} appears twice in '{entry.id}' (first on "
+                        f"line {line}): remove one",
+                    )
+                )
+    return warnings
 
 
 def _examples_resolving_elsewhere(brain: Brain, progress: Tracker) -> list[Problem]:
