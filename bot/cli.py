@@ -16,7 +16,7 @@ from bot import messages
 from bot.answering import Brain
 from bot.loading import load_knowledge
 from bot.logs import configure_logging
-from bot.problems import KnowledgeError, problem_report
+from bot.problems import KnowledgeError, Problem, problem_report
 from bot.question_log import QuestionLogUnusableError, SqliteQuestionLog
 from bot.reply import Question, reply_json
 from bot.service import QuestionLog, RunbotService
@@ -121,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
     kb_commands = kb.add_subparsers(title="kb commands", required=True, metavar="KB_COMMAND")
     check = kb_commands.add_parser("check", help="validate the knowledge files (exit 1 on errors)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors too")
+    check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github: each problem as a GitHub Actions annotation on its line",
+    )
     check.add_argument(
         "--against",
         type=Path,
@@ -359,14 +365,27 @@ def _answer_lines(service: RunbotService, lines: TextIO, out: TextIO) -> None:
 
 
 def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.annotations import github_annotation, repository_path
     from bot.lint import lint
     from bot.progress import terminal_progress
 
-    brain = Brain(load_knowledge(knowledge_dir))  # raises KnowledgeError, printed by main()
+    def show(problems: Sequence[Problem]) -> None:
+        folder = repository_path(knowledge_dir)
+        for problem in problems:
+            print(github_annotation(problem, folder) if github else problem)
+
+    github = options.format == "github"
+    try:
+        brain = Brain(load_knowledge(knowledge_dir))
+    except KnowledgeError as error:
+        if not github:
+            raise  # printed by main()
+        show(error.problems)
+        print(f"FAILED: {len(error.problems)} problem(s) in {knowledge_dir}.")
+        return 1
     knowledge = brain.knowledge
     warnings = lint(brain, terminal_progress)
-    for warning in warnings:
-        print(warning)
+    show(warnings)
     questions = sum(len(entry.questions) for entry in knowledge.entries.values())
     verdict = "OK" if not warnings else f"OK with {len(warnings)} warning(s)"
     if warnings and options.strict:
