@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -143,6 +144,14 @@ def _parser() -> argparse.ArgumentParser:
     gaps.add_argument("--limit", type=int, default=20, help="show this many groups (20)")
     gaps.add_argument("--format", choices=["table", "csv", "json"], default="table")
     gaps.set_defaults(run=_kb_gaps)
+
+    teach = kb_commands.add_parser(
+        "teach", help="add a question runners asked to an entry's example questions"
+    )
+    teach.add_argument("entry", help="the entry's id, e.g. stretch-a-cramp")
+    teach.add_argument("question", nargs="+", help="the question, quoted or not")
+    teach.add_argument("--undo", action="store_true", help="take the question back out")
+    teach.set_defaults(run=_kb_teach)
 
     stats = kb_commands.add_parser("stats", help="answers and feedback per entry")
     stats.add_argument("--days", type=int, default=30, help="look this many days back (30)")
@@ -428,6 +437,32 @@ def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
         asked = question_log.unanswered(options.days, LOW_CONFIDENCE, _GAP_QUESTIONS_READ)
     gaps = find_gaps(brain, asked, options.limit, terminal_progress)
     print(format_gaps(gaps, options.format, options.days), end="")
+    return 0
+
+
+def _kb_teach(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.teach import TeachRefusedError, teach, unteach
+
+    question = " ".join(options.question)
+    brain = Brain(load_knowledge(knowledge_dir))  # what the question gets today
+    try:
+        if options.undo:
+            lesson = unteach(knowledge_dir, brain, options.entry, question)
+        else:
+            lesson = teach(knowledge_dir, brain, options.entry, question)
+    except TeachRefusedError as error:
+        print(
+            f"runbot kb teach: not {'removed' if options.undo else 'added'}: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    if options.undo:
+        print(f"Removed {lesson.question!r} from '{lesson.entry_id}' ({lesson.where}).")
+    else:
+        print(f"Added {lesson.question!r} to '{lesson.entry_id}' ({lesson.where}).")
+        undo = f"runbot kb teach --undo {lesson.entry_id} {shlex.quote(lesson.question)}"
+        print(f"Checked as `runbot kb check` does: no problems. To take it back: {undo}")
+    print("A running runbot reloads the file by itself within a second.")
     return 0
 
 
