@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import threading
 import time
@@ -29,6 +30,7 @@ from bot.question_log import LoggedQuestion
 from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.served import read_served_record, write_served_record
+from bot.teach import Lesson, teach, unteach
 from bot.votes import VoteBook, VoteLog, VoteOutcome
 from bot.yaml_positions import collector_paused
 
@@ -50,6 +52,8 @@ _RELOAD = {"event": RELOAD_EVENT}
 _HELD_KEPT = 20
 # The gap report groups the most recent unanswered questions: at most this many.
 GAP_QUESTIONS_READ = 2_000
+# Gap questions offered to moderators' teach buttons, remembered by token (newest kept).
+_OFFERS_KEPT = 500
 
 
 class QuestionLog(VoteLog, Protocol):
@@ -181,6 +185,7 @@ class RunbotService:
         self._reload_listeners: list[Callable[[ReloadResult], None]] = []
         self._reload_lock = threading.Lock()
         self._held: dict[str, Removals] = {}  # held reloads by token, for decline_reload
+        self._offers: dict[str, str] = {}  # gap questions by token, for the teach buttons
 
     @property
     def brain(self) -> Brain:
@@ -287,6 +292,43 @@ class RunbotService:
             return None
         asked = self._question_log.unanswered(days, LOW_CONFIDENCE, GAP_QUESTIONS_READ)
         return find_gaps(self._brain, asked, limit)
+
+    def offer_to_teach(self, question: str) -> str:
+        """A short token for a gap's question, for buttons that teach it (see `offered`).
+
+        The same question always gets the same token; tokens are forgotten on a restart.
+        """
+        token = hashlib.sha256(question.encode()).hexdigest()[:10]
+        with self._lock:
+            self._offers.pop(token, None)
+            self._offers[token] = question
+            while len(self._offers) > _OFFERS_KEPT:
+                del self._offers[next(iter(self._offers))]
+        return token
+
+    def offered(self, token: str) -> str | None:
+        """The question a teach button's token stands for; None once forgotten."""
+        with self._lock:
+            return self._offers.get(token)
+
+    def entries_for(self, question: str, limit: int = 8) -> tuple[Suggestion, ...]:
+        """The entries a moderator may teach `question` to, nearest first."""
+        brain = self._brain
+        ranked = [match.entry_id for match in brain.ranker.rank(question, limit=limit)]
+        ranked += [entry_id for entry_id in brain.knowledge.entries if entry_id not in ranked]
+        return brain.suggestions(tuple(ranked[:limit]))
+
+    def teach(self, entry_id: str, question: str) -> tuple[Lesson, ReloadResult]:
+        """Add `question` to the examples of `entry_id` and reload; raises
+        bot.teach.TeachRefusedError (nothing written) if it would not help. Blocking: call
+        it off the event loop."""
+        lesson = teach(self.directory, self._brain, entry_id, question)
+        return lesson, self.reload()
+
+    def unteach(self, entry_id: str, question: str) -> tuple[Lesson, ReloadResult]:
+        """Take a taught question back out (the undo of `teach`) and reload."""
+        lesson = unteach(self.directory, self._brain, entry_id, question)
+        return lesson, self.reload()
 
     def close(self) -> None:
         """Write what the question log still holds, and close it (when the bot stops)."""

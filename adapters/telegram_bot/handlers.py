@@ -22,9 +22,12 @@ from adapters.telegram_bot.addressing import (
 )
 from adapters.telegram_bot.callbacks import (
     ChooseEntry,
+    ChooseEntryToTeach,
     ChooseTopic,
     ConfirmReload,
     ListTopics,
+    TeachGap,
+    UndoTeach,
     Vote,
     parse,
 )
@@ -42,6 +45,7 @@ from adapters.telegram_bot.render import (
     render_reply,
     shorten,
 )
+from adapters.telegram_bot.teaching import choose_entry, teach_pressed
 from bot import messages
 from bot.metrics import METRICS
 from bot.reply import Question
@@ -156,7 +160,8 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Grouping a big log takes a moment: off the event loop, so other chats keep getting answers.
     service = _runbot(context).service
     found = await asyncio.to_thread(service.gaps, days, _GAPS_SHOWN)
-    await _send(update, views.gaps_view(found, days, service.question_log_problem))
+    offers = [service.offer_to_teach(gap.examples[0]) for gap in found or ()]
+    await _send(update, views.gaps_view(found, days, service.question_log_problem, offers))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -238,6 +243,13 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await drop_vote_buttons(message)
         case ConfirmReload(token, remove):
             await _answer_reload_question(update, context, token, remove)
+        case TeachGap() | UndoTeach() | ChooseEntryToTeach() as press:
+            if query.from_user.id not in _runbot(context).moderator_ids:
+                await query.answer(views.MODERATORS_ONLY.format(command="these buttons"))
+            elif isinstance(press, ChooseEntryToTeach):
+                await choose_entry(query, service, press.token)
+            else:
+                await teach_pressed(query, service, press)
         case None:  # not a button runbot makes (an old version's, or forged)
             await query.answer(views.BUTTON_OUT_OF_DATE)
 

@@ -18,6 +18,7 @@ from adapters.telegram_bot.render import (
     render_paragraphs,
     shorten,
 )
+from adapters.telegram_bot.teaching import gap_rows
 from bot import messages
 from bot.gaps import Gap
 from bot.knowledge import Source
@@ -174,10 +175,16 @@ def stats_view(stats: Stats) -> Rendered:
     )
 
 
-def gaps_view(gaps: Sequence[Gap] | None, days: int, log_problem: str | None = None) -> Rendered:
+def gaps_view(
+    gaps: Sequence[Gap] | None,
+    days: int,
+    log_problem: str | None = None,
+    offers: Sequence[str] = (),
+) -> Rendered:
     """What runners asked that runbot could not answer well, most asked first, for moderators.
 
-    `log_problem`: why there is no question log, if it could not be used.
+    `log_problem`: why there is no question log, if it could not be used. `offers`: each
+    gap's token (RunbotService.offer_to_teach), for buttons that teach its question.
     """
     if gaps is None:
         return render_paragraphs([Paragraph(log_problem or messages.GAPS_LOG_OFF)])
@@ -192,7 +199,9 @@ def gaps_view(gaps: Sequence[Gap] | None, days: int, log_problem: str | None = N
         )
     ]
     paragraphs += [Paragraph(_describe_gap(number, gap)) for number, gap in enumerate(gaps, 1)]
-    return render_paragraphs(paragraphs)
+    if not offers:
+        return render_paragraphs(paragraphs)
+    return render_paragraphs(paragraphs, InlineKeyboardMarkup(gap_rows(gaps, offers)))
 
 
 def reload_view(result: ReloadResult) -> Rendered:
