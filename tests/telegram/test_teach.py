@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.reply import Question, Status
 from tests.telegram.conftest import StartBot, TelegramSession
+from tests.telegram.standin import ApiCall
 from tests.telegram.updates import button_press, private
 
 MODERATOR = 42  # the sender of the private_message fixture
@@ -13,7 +14,7 @@ RUNNER = 77
 GAP = "cramp in my foot at mile ten"
 
 
-async def gap_report(bot: TelegramSession):
+async def gap_report(bot: TelegramSession) -> ApiCall:
     bot.service.answer(Question(GAP, "telegram", "101"))
     bot.service.answer(Question(GAP, "telegram", "102"))
     return await bot.ask(private("/gaps"))
