@@ -20,11 +20,11 @@ async def gap_report(bot: TelegramSession) -> ApiCall:
     return await bot.ask(private("/gaps"))
 
 
-def button(sent, label_start: str) -> str:
+def button(sent: ApiCall, label_start: str) -> str:
     (data,) = [
         data for row in sent.keyboard for label, data in row if label.startswith(label_start)
     ]
-    return data
+    return str(data)
 
 
 async def test_a_moderator_teaches_a_gap_to_its_nearest_entry_and_undoes_it(
