@@ -217,6 +217,7 @@ def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
         question_log=question_log,
         served_record=settings.runbot_served_record,
         question_log_problem=problem,
+        ask_a_human=settings.runbot_ask_a_human,
     )
 
 

@@ -21,12 +21,13 @@ from typing import Any, Protocol
 
 from bot.answering import Brain
 from bot.gaps import LOW_CONFIDENCE, Gap, find_gaps
+from bot.human_help import HumanRequests
 from bot.knowledge import Source
 from bot.loading import load_knowledge
 from bot.logs import RELOAD_EVENT
 from bot.metrics import METRICS
 from bot.problems import KnowledgeError, Problem, problem_report
-from bot.question_log import LoggedQuestion
+from bot.question_log import LoggedQuestion, SqliteQuestionLog
 from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.served import read_served_record, write_served_record
@@ -164,11 +165,14 @@ class RunbotService:
         question_log: QuestionLog | None = None,
         served_record: Path | None = None,
         question_log_problem: str | None = None,
+        ask_a_human: bool = False,
     ) -> None:
         """Load `directory`; raises KnowledgeError if the knowledge cannot be loaded at all.
 
         `served_record`: where to record what is served, for `runbot kb check`.
         `question_log_problem`: why there is no question log although one was wanted.
+        `ask_a_human`: keep runners' requests to ask the moderators (RUNBOT_ASK_A_HUMAN);
+        they are kept in the question log's database, so without one there are none.
         """
         self.directory = directory
         self._brain = Brain(load_knowledge(directory))
@@ -180,6 +184,9 @@ class RunbotService:
         self._question_log = question_log
         self.question_log_problem = question_log_problem
         self._votes = VoteBook(question_log)
+        self.human_requests: HumanRequests | None = None
+        if ask_a_human and isinstance(question_log, SqliteQuestionLog):
+            self.human_requests = HumanRequests(question_log)
         self._counts: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._reload_listeners: list[Callable[[ReloadResult], None]] = []

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from telegram.constants import InlineKeyboardButtonLimit
 
 __all__ = [
+    "AskModerator",
     "ChooseEntry",
     "ChooseEntryToTeach",
     "ChooseTopic",
     "ConfirmReload",
+    "IgnoreRequest",
     "ListTopics",
     "Press",
     "TeachGap",
@@ -29,6 +31,10 @@ _RELOAD = "reload"
 _TEACH = "teach"
 _PICK = "pick"
 _UNDO = "untaught"
+_ASK = "askmod"
+_ASK_YES = "askmodyes"
+_IGNORE = "ignore"
+_REQUEST = re.compile(r"[0-9a-f]{12}")
 _TOKEN = re.compile(r"[0-9a-f]{12}")
 _OFFER = re.compile(r"[0-9a-f]{10}")
 _ENTRY_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -94,9 +100,36 @@ class UndoTeach:
     entry_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class AskModerator:
+    """A runner wants their question (by its reply) sent to the moderators; `consent` once
+    they said yes to what that shares."""
+
+    reply_id: str
+    consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreRequest:
+    """A moderator ignores a runner's request (the runner is not told)."""
+
+    request_id: str
+
+
 Press = (
-    ChooseEntry | ChooseTopic | ListTopics | Vote | ConfirmReload | TeachGap | ChooseEntryToTeach
-) | UndoTeach
+    AskModerator
+    | IgnoreRequest
+    | (
+        ChooseEntry
+        | ChooseTopic
+        | ListTopics
+        | Vote
+        | ConfirmReload
+        | TeachGap
+        | ChooseEntryToTeach
+    )
+    | UndoTeach
+)
 
 
 def encode(press: Press) -> str:
@@ -118,6 +151,10 @@ def encode(press: Press) -> str:
             data = f"{_PICK}:{token}"
         case UndoTeach(token, entry_id):
             data = f"{_UNDO}:{token}:{entry_id}"
+        case AskModerator(reply_id, consent):
+            data = f"{_ASK_YES if consent else _ASK}:{reply_id}"
+        case IgnoreRequest(request_id):
+            data = f"{_IGNORE}:{request_id}"
     if len(data.encode()) > InlineKeyboardButtonLimit.MAX_CALLBACK_DATA:
         raise ValueError(f"callback data too long for Telegram: {data!r}")
     return data
@@ -149,4 +186,8 @@ def parse(data: str | None) -> Press | None:
             return TeachGap(token, entry_id) if kind == _TEACH else UndoTeach(token, entry_id)
     if kind == _PICK and _OFFER.fullmatch(rest):
         return ChooseEntryToTeach(rest)
+    if kind in {_ASK, _ASK_YES} and re.fullmatch(r"[A-Za-z0-9]{1,32}", rest):
+        return AskModerator(rest, kind == _ASK_YES)
+    if kind == _IGNORE and _REQUEST.fullmatch(rest):
+        return IgnoreRequest(rest)
     return None

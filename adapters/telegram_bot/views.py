@@ -75,7 +75,12 @@ _EXAMPLE_LENGTH = 200
 
 
 def start_view(
-    topics: Sequence[TopicMenu], article: Source | None, keeps_questions: bool, days: int
+    topics: Sequence[TopicMenu],
+    article: Source | None,
+    keeps_questions: bool,
+    days: int,
+    *,
+    ask_human: bool = False,
 ) -> Rendered:
     """The greeting: what runbot knows, that it is not a doctor, and what it keeps."""
     known = ", ".join(topic.name for topic in topics)
@@ -95,11 +100,12 @@ def start_view(
             ),
             Paragraph(messages.DISCLAIMER, Style.ITALIC),
             Paragraph(kept),
+            *([Paragraph(messages.human_on_offer("Telegram", days))] if ask_human else []),
         ]
     )
 
 
-def help_view(bot_username: str) -> Rendered:
+def help_view(bot_username: str, ask_human: bool = False, days: int = 30) -> Rendered:
     """The commands, and how to use runbot in groups and inline."""
     return render_paragraphs(
         [
@@ -116,6 +122,7 @@ def help_view(bot_username: str) -> Rendered:
                 "messages. In any chat, type @"
                 f"{bot_username} and a few words (like side stitch) to share an answer."
             ),
+            *([Paragraph(messages.human_on_offer("Telegram", days))] if ask_human else []),
             Paragraph(messages.DISCLAIMER, Style.ITALIC),
         ]
     )
