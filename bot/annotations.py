@@ -17,7 +17,8 @@ def github_annotation(problem: Problem, folder: str) -> str:
     """One workflow command for `problem`, whose file is relative to `folder`."""
     file = f"{folder}/{problem.file}" if folder else problem.file
     properties = f"file={_property(file)},line={problem.line},col={problem.column}"
-    return f"::{problem.severity} {properties}::{_data(problem.message)}"
+    command = "notice" if problem.severity == "note" else problem.severity
+    return f"::{command} {properties}::{_data(problem.message)}"
 
 
 def repository_path(directory: Path) -> str:

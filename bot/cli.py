@@ -394,8 +394,9 @@ def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
         print(f"FAILED: {len(error.problems)} problem(s) in {knowledge_dir}.")
         return 1
     knowledge = brain.knowledge
-    warnings = lint(brain, terminal_progress)
-    show(warnings)
+    found = lint(brain, terminal_progress)
+    show(found)
+    warnings = [problem for problem in found if problem.severity == "warning"]
     questions = sum(len(entry.questions) for entry in knowledge.entries.values())
     verdict = "OK" if not warnings else f"OK with {len(warnings)} warning(s)"
     if warnings and options.strict:

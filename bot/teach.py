@@ -179,7 +179,11 @@ def _check_as_kb_check_would(
             ) from None
         if not teaching:
             return
-        about = [warning for warning in lint(brain) if _concerns(warning, lesson)]
+        about = [
+            warning
+            for warning in lint(brain)
+            if warning.severity == "warning" and _concerns(warning, lesson)
+        ]
     if about:
         listed = "\n".join(str(warning) for warning in about)
         raise TeachRefusedError(f"kb check would warn about it, so it was not added:\n{listed}")

@@ -63,7 +63,12 @@ def test_make_install_and_check_strict_build_the_venv_on_a_fresh_clone(tmp_path:
 
     for target in ("install", "check-strict"):
         planned = subprocess.run(
-            ["make", "-n", target], cwd=tmp_path, capture_output=True, text=True, check=True
+            ["make", "--no-print-directory", "-n", target],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "MAKEFLAGS": "", "MAKELEVEL": ""},
         ).stdout
         assert "-m venv .venv" in planned
         assert "install --progress-bar on -r requirements.lock" in planned
