@@ -395,8 +395,8 @@ def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
         return 1
     knowledge = brain.knowledge
     found = lint(brain, terminal_progress)
-    show(found)
     warnings = [problem for problem in found if problem.severity == "warning"]
+    show(warnings)
     questions = sum(len(entry.questions) for entry in knowledge.entries.values())
     verdict = "OK" if not warnings else f"OK with {len(warnings)} warning(s)"
     if warnings and options.strict:
@@ -406,6 +406,7 @@ def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
         f"{questions} example questions, {len(knowledge.sources)} sources, "
         f"{len(knowledge.red_flags.red_flags)} red flags."
     )
+    show([problem for problem in found if problem.severity == "note"])  # after the verdict
     from bot.removals_report import removals_report
 
     print(removals_report(knowledge, options.against, settings.runbot_served_record), end="")
