@@ -10,10 +10,12 @@ DEV := $(VENV)/.installed-dev
 PACKAGED := pyproject.toml README.md LICENSE bot adapters knowledge
 CHECK_PYTHON := import sys; sys.exit("runbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None
 
-.PHONY: run test lint typecheck unit bench eval check lock clean
+.PHONY: run install test lint typecheck unit bench eval check check-strict lock clean
 
 run: $(RUNTIME) ## Run the bot on every configured platform (a console chat if none is)
 	$(BIN)/runbot run
+
+install: $(RUNTIME) ## Install runbot and its runtime dependencies in .venv (CI, the pre-commit hook)
 
 test: lint typecheck unit ## Lint, type-check and run the whole test suite
 
@@ -35,6 +37,10 @@ eval: $(RUNTIME) ## Print answer accuracy on the evaluation sets
 
 check: $(RUNTIME) ## Validate the knowledge files
 	$(BIN)/runbot kb check
+
+# The pre-commit hook's command: on a fresh clone it builds .venv first (a minute or two, once).
+check-strict: $(RUNTIME) ## Validate the knowledge files; warnings fail too
+	$(BIN)/runbot kb check --strict
 
 $(BIN)/python:
 	@$(PYTHON) -c '$(CHECK_PYTHON)'

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from bot import messages
 from bot.answering import Brain
 from bot.loading import load_knowledge
 from bot.logs import configure_logging
-from bot.problems import KnowledgeError, problem_report
+from bot.problems import KnowledgeError, Problem, problem_report
 from bot.question_log import QuestionLogUnusableError, SqliteQuestionLog
 from bot.reply import Question, reply_json
 from bot.service import QuestionLog, RunbotService
@@ -122,6 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     check = kb_commands.add_parser("check", help="validate the knowledge files (exit 1 on errors)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors too")
     check.add_argument(
+        "--format",
+        choices=["text", "github"],
+        default="text",
+        help="github: each problem as a GitHub Actions annotation on its line",
+    )
+    check.add_argument(
         "--against",
         type=Path,
         metavar="DIR",
@@ -137,6 +144,14 @@ def _parser() -> argparse.ArgumentParser:
     gaps.add_argument("--limit", type=int, default=20, help="show this many groups (20)")
     gaps.add_argument("--format", choices=["table", "csv", "json"], default="table")
     gaps.set_defaults(run=_kb_gaps)
+
+    teach = kb_commands.add_parser(
+        "teach", help="add a question runners asked to an entry's example questions"
+    )
+    teach.add_argument("entry", help="the entry's id, e.g. stretch-a-cramp")
+    teach.add_argument("question", nargs="+", help="the question, quoted or not")
+    teach.add_argument("--undo", action="store_true", help="take the question back out")
+    teach.set_defaults(run=_kb_teach)
 
     stats = kb_commands.add_parser("stats", help="answers and feedback per entry")
     stats.add_argument("--days", type=int, default=30, help="look this many days back (30)")
@@ -207,6 +222,7 @@ def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
         question_log=question_log,
         served_record=settings.runbot_served_record,
         question_log_problem=problem,
+        ask_a_human=settings.runbot_ask_a_human,
     )
 
 
@@ -364,14 +380,28 @@ def _answer_lines(service: RunbotService, lines: TextIO, out: TextIO) -> None:
 
 
 def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.annotations import github_annotation, repository_path
     from bot.lint import lint
     from bot.progress import terminal_progress
 
-    brain = Brain(load_knowledge(knowledge_dir))  # raises KnowledgeError, printed by main()
+    def show(problems: Sequence[Problem]) -> None:
+        folder = repository_path(knowledge_dir)
+        for problem in problems:
+            print(github_annotation(problem, folder) if github else problem)
+
+    github = options.format == "github"
+    try:
+        brain = Brain(load_knowledge(knowledge_dir))
+    except KnowledgeError as error:
+        if not github:
+            raise  # printed by main()
+        show(error.problems)
+        print(f"FAILED: {len(error.problems)} problem(s) in {knowledge_dir}.")
+        return 1
     knowledge = brain.knowledge
-    warnings = lint(brain, terminal_progress)
-    for warning in warnings:
-        print(warning)
+    found = lint(brain, terminal_progress)
+    warnings = [problem for problem in found if problem.severity == "warning"]
+    show(warnings)
     questions = sum(len(entry.questions) for entry in knowledge.entries.values())
     verdict = "OK" if not warnings else f"OK with {len(warnings)} warning(s)"
     if warnings and options.strict:
@@ -381,6 +411,7 @@ def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
         f"{questions} example questions, {len(knowledge.sources)} sources, "
         f"{len(knowledge.red_flags.red_flags)} red flags."
     )
+    show([problem for problem in found if problem.severity == "note"])  # after the verdict
     from bot.removals_report import removals_report
 
     print(removals_report(knowledge, options.against, settings.runbot_served_record), end="")
@@ -414,6 +445,32 @@ def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
         asked = question_log.unanswered(options.days, LOW_CONFIDENCE, _GAP_QUESTIONS_READ)
     gaps = find_gaps(brain, asked, options.limit, terminal_progress)
     print(format_gaps(gaps, options.format, options.days), end="")
+    return 0
+
+
+def _kb_teach(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.teach import TeachRefusedError, teach, unteach
+
+    question = " ".join(options.question)
+    brain = Brain(load_knowledge(knowledge_dir))  # what the question gets today
+    try:
+        if options.undo:
+            lesson = unteach(knowledge_dir, brain, options.entry, question)
+        else:
+            lesson = teach(knowledge_dir, brain, options.entry, question)
+    except TeachRefusedError as error:
+        print(
+            f"runbot kb teach: not {'removed' if options.undo else 'added'}: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    if options.undo:
+        print(f"Removed {lesson.question!r} from '{lesson.entry_id}' ({lesson.where}).")
+    else:
+        print(f"Added {lesson.question!r} to '{lesson.entry_id}' ({lesson.where}).")
+        undo = f"runbot kb teach --undo {lesson.entry_id} {shlex.quote(lesson.question)}"
+        print(f"Checked as `runbot kb check` does: no problems. To take it back: {undo}")
+    print("A running runbot reloads the file by itself within a second.")
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -56,6 +57,12 @@ class Gap:
     def outcomes(self) -> str:
         """What runbot did with these questions, in moderators' words."""
         return ", ".join(OUTCOME_LABELS.get(status, status) for status in self.statuses)
+
+    @property
+    def teach_command(self) -> str:
+        """The command that adds the most asked wording to the nearest entry's examples."""
+        entry = self.nearest_entry or "ENTRY"
+        return f"runbot kb teach {entry} {shlex.quote(' '.join(self.examples[0].split()))}"
 
     @property
     def advice(self) -> str:
@@ -120,13 +127,13 @@ def _gap(brain: Brain, group: list[LoggedQuestion]) -> Gap:
 def format_gaps(gaps: Sequence[Gap], style: str, days: int) -> str:
     """The gap report as a readable table, CSV, or JSON."""
     if style == "json":
-        rows = [{**asdict(gap), "advice": gap.advice} for gap in gaps]
+        rows = [{**asdict(gap), "advice": gap.advice, "teach": gap.teach_command} for gap in gaps]
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     if style == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(
-            ["count", "askers", "examples", "statuses", "nearest_entry", "score", "advice"]
+            ["count", "askers", "examples", "statuses", "nearest_entry", "score", "advice", "teach"]
         )
         for gap in gaps:
             writer.writerow(
@@ -138,6 +145,7 @@ def format_gaps(gaps: Sequence[Gap], style: str, days: int) -> str:
                     gap.nearest_entry or "",
                     f"{gap.nearest_score:.2f}",
                     gap.advice,
+                    gap.teach_command,
                 ]
             )
         return out.getvalue()
@@ -154,4 +162,5 @@ def format_gaps(gaps: Sequence[Gap], style: str, days: int) -> str:
             f"'{gap.nearest_entry}' ({gap.nearest_score:.2f})" if gap.nearest_entry else "none"
         )
         lines.append(f"     nearest entry: {nearest} -> {gap.advice}")
+        lines.append(f"     teach it: {gap.teach_command}")
     return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
     """Every warning for the knowledge `brain` was built from, in file order."""
     warnings = [
         *_too_few_questions(brain),
+        *_repeated_questions(brain),
         *_examples_resolving_elsewhere(brain, progress),
         *_examples_too_alike(brain),
         *_unused_synonyms(brain),
@@ -37,6 +38,12 @@ def _warning(where: tuple[str, int, int], message: str) -> Problem:
     return Problem(where[0], where[1], where[2], message, "warning")
 
 
+def _note(where: tuple[str, int, int], message: str) -> Problem:
+    """Worth a look, but not a warning: `kb check --strict` passes. A repeated example
+    weighs twice in matching, and the shipped knowledge's tuning relies on two repeats."""
+    return Problem(where[0], where[1], where[2], message, "note")
+
+
 def _too_few_questions(brain: Brain) -> list[Problem]:
     knowledge = brain.knowledge
     return [
@@ -48,6 +55,26 @@ def _too_few_questions(brain: Brain) -> list[Problem]:
         for entry in knowledge.entries.values()
         if len(entry.questions) < MIN_QUESTIONS
     ]
+
+
+def _repeated_questions(brain: Brain) -> list[Problem]:
+    """The same question twice in one entry (another entry's is an error: bot.loading)."""
+    knowledge = brain.knowledge
+    warnings = []
+    for entry in knowledge.entries.values():
+        first: dict[str, int] = {}
+        for number, question in enumerate(entry.questions):
+            earlier = first.setdefault(" ".join(question.casefold().split()), number)
+            if earlier != number:
+                line = knowledge.where("question", entry.id, str(earlier))[1]
+                warnings.append(
+                    _note(
+                        knowledge.where("question", entry.id, str(number)),
+                        f"question {question!r} appears twice in '{entry.id}' (first on "
+                        f"line {line}): remove one",
+                    )
+                )
+    return warnings
 
 
 def _examples_resolving_elsewhere(brain: Brain, progress: Tracker) -> list[Problem]:

@@ -231,6 +231,13 @@ def _describe(detail: ErrorDetails, model: type[BaseModel]) -> str:
             "hyphens, like side-stitch"
         )
     if kind == "string_type":
+        if isinstance(value, dict) and len(value) == 1:
+            # `- note: this` is a one-field mapping to YAML: the colon and space made it one.
+            key, said = next(iter(value.items()))
+            return (
+                f"{field} must be text, but its colon followed by a space makes it a "
+                f"'field: value' pair: put it in quotes, like \"{key}: {said}\""
+            )
         quote = " (put it in quotes)" if isinstance(value, bool | int | float) else ""
         return f"{field} must be text{quote}"
     if kind in {"list_type", "dict_type"}:
@@ -343,16 +350,29 @@ class _CrossChecker:
                     )
 
     def _check_duplicate_questions(self, entries: Mapping[str, Entry]) -> None:
-        owner: dict[str, str] = {}
+        """A question may lead to one entry only. Both places are reported, each naming the
+        other: which of the two is the new one, only the moderator knows."""
+        owner: dict[str, tuple[str, int]] = {}
         first_owner = owner.setdefault
         for entry_id, entry in entries.items():
             keys = [" ".join(question.casefold().split()) for question in entry.questions]
             for number, key in enumerate(keys):
-                first = first_owner(key, entry_id)
-                if first != entry_id:
-                    where = self.entry_at(entry_id, "questions", number)
-                    question = entry.questions[number]
-                    self.error(where, f"question '{question}' is also an example of '{first}'")
+                first_id, first_number = first_owner(key, (entry_id, number))
+                if first_id == entry_id:  # repeated within one entry: a warning (bot.lint)
+                    continue
+                here = self.entry_at(entry_id, "questions", number)
+                there = self.entry_at(first_id, "questions", first_number)
+                question = entry.questions[number]
+                self.error(
+                    here,
+                    f"question '{question}' is also an example of '{first_id}' "
+                    f"({there[0]}:{there[1]})",
+                )
+                self.error(
+                    there,
+                    f"question '{entries[first_id].questions[first_number]}' is also an "
+                    f"example of '{entry_id}' ({here[0]}:{here[1]})",
+                )
 
     def _check_red_flags(self) -> None:
         seen: set[str] = set()

@@ -90,6 +90,61 @@ def vote_thanks(outcome: VoteOutcome, helpful: bool) -> str:
     return VOTE_FAILED
 
 
+# Ask a human (RUNBOT_ASK_A_HUMAN): what runners and moderators are told.
+HUMAN_YES = "Yes, ask a moderator"
+HUMAN_SENT = "Sent to runbot's moderators. When one of them replies, I'll send the reply here."
+HUMAN_ALREADY_PENDING = (
+    "You already have a question waiting for a moderator: their reply will come where you asked it."
+)
+HUMAN_NOT_YOURS = "Only the runner who asked this can send it to the moderators."
+HUMAN_UNKNOWN = "I no longer have that question, so I can't send it to the moderators."
+HUMAN_OFF = "Asking a moderator is not turned on here."
+HUMAN_HOW_TO_REPLY_TELEGRAM = (
+    "Reply to this message to answer: runbot sends your reply to the runner, as from a "
+    "moderator (without your name). Or ignore it: the runner is not told."
+)
+HUMAN_IGNORE = "Ignore"
+HUMAN_IGNORED = "Ignored: the runner is not told."
+HUMAN_RELAYED = "Sent to the runner, as a reply from runbot's moderators."
+HUMAN_ALREADY_CLOSED = "That question was already answered or ignored."
+HUMAN_REPLY_LABEL = (
+    "This reply is from one of runbot's moderators (a person, a runner like you), not from "
+    "the article runbot answers from, and it is not medical advice."
+)
+
+
+def human_consent(platform: str, days: int) -> str:
+    """What asking a moderator shares, said before the runner agrees."""
+    return (
+        "Would you like runbot's moderators to answer this? They will see the text of your "
+        f"question and that it came from {platform}, never your name or account. runbot keeps "
+        "where to send their reply until a moderator answers (at most "
+        f"{period(days)}). Only one question can wait for a moderator at a time."
+    )
+
+
+def human_request_heading(platform: str, origin: str) -> str:
+    """The moderators' view of a request: where it came from, and nothing about who."""
+    return (
+        f"A runner asked runbot this in {origin} on {platform}, and would like a "
+        "moderator's answer:"
+    )
+
+
+def human_reply_heading(question: str) -> str:
+    shown = question if len(question) <= 300 else question[:299] + "…"
+    return f'A moderator replied to your question "{shown}":'
+
+
+def human_on_offer(platform: str, days: int) -> str:
+    """For /start and /help when asking a moderator is on."""
+    return (
+        "If I can't help, I can offer to ask runbot's moderators: only if you agree, they see "
+        f"your question's text and that it came from {platform} (never your name), and runbot "
+        f"keeps where to send their reply until they answer (at most {period(days)})."
+    )
+
+
 def question_log_unusable(path: str, reason: str) -> str:
     """Said once in the log and to the moderators' chats when the question log can't be used."""
     return (

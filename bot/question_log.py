@@ -26,9 +26,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.reply import Question, Reply, Status
 
@@ -78,6 +79,7 @@ _CLOSE_WAIT_S = 5.0  # how long closing keeps trying to write what is left
 _BUSY_MS = 200  # SQLite's own wait for a lock, per attempt; the writer retries beyond it
 
 _Write = Callable[[sqlite3.Connection], None]
+T = TypeVar("T")
 
 
 class QuestionLogUnusableError(Exception):
@@ -225,6 +227,24 @@ class SqliteQuestionLog:
             )
 
         self._put(write)
+
+    def call(self, work: Callable[[sqlite3.Connection], T], timeout: float = _READS_WAIT_S) -> T:
+        """Run `work` in the writer's transaction, after every write queued before it, and
+        return what it returns (for other modules' tables in this database, e.g. requests
+        to ask a human). Raises QuestionLogUnusableError if it could not run in time."""
+        done: Future[T] = Future()
+
+        def write(db: sqlite3.Connection) -> None:
+            try:
+                done.set_result(work(db))
+            except sqlite3.Error as error:  # only this one fails: the batch goes on
+                done.set_exception(QuestionLogUnusableError(_reason(error)))
+
+        self._put(write)
+        try:
+            return done.result(timeout)
+        except TimeoutError:
+            raise QuestionLogUnusableError("the database is busy; try again") from None
 
     def purge(self) -> int:
         """Delete rows older than the retention period now; returns how many questions went.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import threading
 import time
@@ -20,15 +21,17 @@ from typing import Any, Protocol
 
 from bot.answering import Brain
 from bot.gaps import LOW_CONFIDENCE, Gap, find_gaps
+from bot.human_help import HumanRequests
 from bot.knowledge import Source
 from bot.loading import load_knowledge
 from bot.logs import RELOAD_EVENT
 from bot.metrics import METRICS
 from bot.problems import KnowledgeError, Problem, problem_report
-from bot.question_log import LoggedQuestion
+from bot.question_log import LoggedQuestion, SqliteQuestionLog
 from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.served import read_served_record, write_served_record
+from bot.teach import Lesson, teach, unteach
 from bot.votes import VoteBook, VoteLog, VoteOutcome
 from bot.yaml_positions import collector_paused
 
@@ -50,6 +53,8 @@ _RELOAD = {"event": RELOAD_EVENT}
 _HELD_KEPT = 20
 # The gap report groups the most recent unanswered questions: at most this many.
 GAP_QUESTIONS_READ = 2_000
+# Gap questions offered to moderators' teach buttons, remembered by token (newest kept).
+_OFFERS_KEPT = 500
 
 
 class QuestionLog(VoteLog, Protocol):
@@ -160,11 +165,14 @@ class RunbotService:
         question_log: QuestionLog | None = None,
         served_record: Path | None = None,
         question_log_problem: str | None = None,
+        ask_a_human: bool = False,
     ) -> None:
         """Load `directory`; raises KnowledgeError if the knowledge cannot be loaded at all.
 
         `served_record`: where to record what is served, for `runbot kb check`.
         `question_log_problem`: why there is no question log although one was wanted.
+        `ask_a_human`: keep runners' requests to ask the moderators (RUNBOT_ASK_A_HUMAN);
+        they are kept in the question log's database, so without one there are none.
         """
         self.directory = directory
         self._brain = Brain(load_knowledge(directory))
@@ -176,11 +184,15 @@ class RunbotService:
         self._question_log = question_log
         self.question_log_problem = question_log_problem
         self._votes = VoteBook(question_log)
+        self.human_requests: HumanRequests | None = None
+        if ask_a_human and isinstance(question_log, SqliteQuestionLog):
+            self.human_requests = HumanRequests(question_log)
         self._counts: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._reload_listeners: list[Callable[[ReloadResult], None]] = []
         self._reload_lock = threading.Lock()
         self._held: dict[str, Removals] = {}  # held reloads by token, for decline_reload
+        self._offers: dict[str, str] = {}  # gap questions by token, for the teach buttons
 
     @property
     def brain(self) -> Brain:
@@ -287,6 +299,43 @@ class RunbotService:
             return None
         asked = self._question_log.unanswered(days, LOW_CONFIDENCE, GAP_QUESTIONS_READ)
         return find_gaps(self._brain, asked, limit)
+
+    def offer_to_teach(self, question: str) -> str:
+        """A short token for a gap's question, for buttons that teach it (see `offered`).
+
+        The same question always gets the same token; tokens are forgotten on a restart.
+        """
+        token = hashlib.sha256(question.encode()).hexdigest()[:10]
+        with self._lock:
+            self._offers.pop(token, None)
+            self._offers[token] = question
+            while len(self._offers) > _OFFERS_KEPT:
+                del self._offers[next(iter(self._offers))]
+        return token
+
+    def offered(self, token: str) -> str | None:
+        """The question a teach button's token stands for; None once forgotten."""
+        with self._lock:
+            return self._offers.get(token)
+
+    def entries_for(self, question: str, limit: int = 8) -> tuple[Suggestion, ...]:
+        """The entries a moderator may teach `question` to, nearest first."""
+        brain = self._brain
+        ranked = [match.entry_id for match in brain.ranker.rank(question, limit=limit)]
+        ranked += [entry_id for entry_id in brain.knowledge.entries if entry_id not in ranked]
+        return brain.suggestions(tuple(ranked[:limit]))
+
+    def teach(self, entry_id: str, question: str) -> tuple[Lesson, ReloadResult]:
+        """Add `question` to the examples of `entry_id` and reload; raises
+        bot.teach.TeachRefusedError (nothing written) if it would not help. Blocking: call
+        it off the event loop."""
+        lesson = teach(self.directory, self._brain, entry_id, question)
+        return lesson, self.reload()
+
+    def unteach(self, entry_id: str, question: str) -> tuple[Lesson, ReloadResult]:
+        """Take a taught question back out (the undo of `teach`) and reload."""
+        lesson = unteach(self.directory, self._brain, entry_id, question)
+        return lesson, self.reload()
 
     def close(self) -> None:
         """Write what the question log still holds, and close it (when the bot stops)."""

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     runbot_asker_salt: SecretStr | None = None
     runbot_health_listen: str = "127.0.0.1"
     runbot_health_port: int | None = Field(default=None, ge=1, le=65535, description=_PORT)
+    # Opt-in: fallbacks and "not helpful" votes offer to send the question to the moderators.
+    runbot_ask_a_human: bool = Field(default=False, description=_BOOL)
     runbot_stop_seconds: float = Field(
         default=25.0, ge=0, description="a number of seconds, 0 or more"
     )

@@ -157,6 +157,9 @@ def load_located_yaml(text: str, file: str) -> Located:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = error.problem or str(error)
+        if (mark and _is_tab(text, mark.line, mark.column)) or "tab character" in reason:
+            # libyaml says only "found character that cannot start any token".
+            reason = "a tab character here: indent with spaces, never tabs"
         raise KnowledgeError([Problem(file, line, column, f"invalid YAML: {reason}")]) from None
     except YAMLError as error:
         raise KnowledgeError([Problem(file, 1, 1, f"invalid YAML: {error}")]) from None
@@ -187,6 +190,12 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _is_tab(text: str, line: int, column: int) -> bool:
+    """Whether the character at a (0-based) mark is a tab."""
+    lines = text.splitlines()
+    return line < len(lines) and lines[line][column : column + 1] == "\t"
 
 
 def _mark(node: Node) -> tuple[int, int]:

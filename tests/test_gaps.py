@@ -70,8 +70,14 @@ def test_gap_report_formats_for_sharing(tmp_path: Path) -> None:
     assert table.startswith("Questions runbot could not answer well, last 30 days")
     assert "asked 4x by 3 people" in table
     assert rows[0]["count"] == 4
-    assert csv_lines[0] == "count,askers,examples,statuses,nearest_entry,score,advice"
+    assert csv_lines[0] == "count,askers,examples,statuses,nearest_entry,score,advice,teach"
     assert len(csv_lines) == 4
+    nearest = gaps[2].nearest_entry
+    assert (
+        f"     teach it: runbot kb teach {nearest} 'what shoes should i buy for a marathon'\n"
+        in table
+    )
+    assert rows[2]["teach"] == f"runbot kb teach {nearest} 'what shoes should i buy for a marathon'"
 
 
 def test_no_gaps_without_a_question_log() -> None:

@@ -323,3 +323,49 @@ def test_a_bad_web_address_and_a_bad_emergency_number_are_explained(tmp_path: Pa
         "red_flags.yaml:4:6: 'one-one-two' is not a phone number: use digits, like 112",
         "sources.yaml:11:5: 'www.example.org' is not a web address: it must start with http:// or https://",
     ]
+
+
+def test_a_question_with_an_unquoted_colon_is_told_to_be_quoted(tmp_path: Path) -> None:
+    broken = ENTRIES.replace(
+        "      - stitch while running\n", "      - stitch while running\n      - note: it hurts\n"
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert problems == [
+        "entries/easing.yaml:18:9: item 3 of 'questions' must be text, but its colon followed "
+        "by a space makes it a 'field: value' pair: put it in quotes, like \"note: it hurts\""
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("    title: Stretching out a cramp\n", "\ttitle: Stretching out a cramp\n"),
+        ("      - stretching a calf cramp\n", "\t- stretching a calf cramp\n"),
+    ],
+)
+def test_a_tab_that_indents_is_named(tmp_path: Path, before: str, after: str) -> None:
+    problems = problems_for(tmp_path, {"entries/easing.yaml": ENTRIES.replace(before, after)})
+
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        "invalid YAML: a tab character here: indent with spaces, never tabs"
+    )
+
+
+def test_a_question_of_two_entries_is_reported_at_both_places(tmp_path: Path) -> None:
+    # The new line may be in either entry: each place is reported, naming the other.
+    broken = ENTRIES.replace(
+        "      - stitch while running\n",
+        "      - stitch while running\n      - How do I  stretch out a cramp\n",
+    )
+
+    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+
+    assert problems == [
+        "entries/easing.yaml:6:9: question 'how do i stretch out a cramp' is also an example "
+        "of 'side-stitch' (entries/easing.yaml:18)",
+        "entries/easing.yaml:18:9: question 'How do I  stretch out a cramp' is also an example "
+        "of 'stretch-a-cramp' (entries/easing.yaml:6)",
+    ]

@@ -140,3 +140,15 @@ def test_lint_shows_progress_while_it_asks_every_example(tidy: Path) -> None:
     lint(Brain(load_knowledge(tidy)), tracker)
 
     assert seen == [("Asking every example question", 2)]
+
+
+def test_a_question_written_twice_in_one_entry_is_noted(tidy: Path) -> None:
+    path = tidy / "entries" / "easing.yaml"
+    text = path.read_text(encoding="utf-8")
+    twice = "      - side stitch help\n"
+    path.write_text(text.replace(twice, twice + "      - Side stitch  help\n"), encoding="utf-8")
+
+    assert warnings_for(tidy) == [
+        "entries/easing.yaml:23:9: note: question 'Side stitch  help' appears twice in "
+        "'side-stitch' (first on line 22): remove one"
+    ]

@@ -26,6 +26,7 @@ from adapters.discord_bot.render import (
     stats_embed,
     topics_embed,
 )
+from adapters.discord_bot.teaching import gaps_view
 from adapters.discord_bot.views import send_reply, topics_view
 from bot.metrics import METRICS
 from bot.reply import Question
@@ -159,7 +160,12 @@ class KnowledgeCommands(
         service = interaction.client.service
         found = await asyncio.to_thread(service.gaps, days, _GAPS_SHOWN)
         embed = gaps_embed(found, days, service.question_log_problem)
-        await interaction.followup.send(embed=embed, ephemeral=True)
+        offers = [service.offer_to_teach(gap.examples[0]) for gap in found or ()]
+        view = gaps_view(found or [], offers)
+        if view is None:
+            await interaction.followup.send(embed=embed, ephemeral=True)
+        else:
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
 
 
 async def tell_user_about_error(

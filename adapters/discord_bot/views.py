@@ -31,6 +31,7 @@ from adapters.discord_bot.limits import (
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.reload_question import ReloadAnswerButton
 from adapters.discord_bot.render import reply_embed
+from adapters.discord_bot.teaching import ChooseToTeachButton, TeachButton, UndoTeachButton
 from bot import messages
 from bot.metrics import METRICS
 from bot.reply import Question, Reply, Status, Suggestion
@@ -236,7 +237,15 @@ class EntryPicker(
         await _answer_entry(interaction, entry_id, labels.get(entry_id, entry_id))
 
 
-DYNAMIC_ITEMS = (EntryButton, FeedbackButton, EntryPicker, ReloadAnswerButton)
+DYNAMIC_ITEMS = (
+    EntryButton,
+    FeedbackButton,
+    EntryPicker,
+    ReloadAnswerButton,
+    TeachButton,
+    ChooseToTeachButton,
+    UndoTeachButton,
+)
 
 
 def is_ours(custom_id: str) -> bool:

@@ -61,3 +61,12 @@ SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on runbot's side and it could not answer. "
     "Please try again; if it keeps happening, tell a moderator."
 )
+
+CHOOSE_ENTRY = "Choose entry"
+UNDO = "Undo"
+TEACH_GONE = "That gap report is out of date (runbot restarted): use /kb gaps again."
+TEACH_WHICH = 'Teach "{question}" to which entry?'
+TAUGHT = 'Taught "{question}" to `{entry}` ({where}).'
+UNTAUGHT = 'Took "{question}" back out of `{entry}` ({where}).'
+NOT_TAUGHT = "Not taught"
+NOT_UNDONE = "Not undone"

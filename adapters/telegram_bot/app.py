@@ -116,6 +116,11 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
         moderator_ids=frozenset(settings.telegram_moderator_ids),
         moderator_chat_id=settings.telegram_moderator_chat_id,
         retention_days=settings.runbot_retention_days,
+        ask_human=bool(
+            settings.runbot_ask_a_human
+            and settings.telegram_moderator_chat_id is not None
+            and service.human_requests is not None
+        ),
     )
     # Edited messages are not asked again: only new messages count.
     new = filters.UpdateType.MESSAGE
@@ -135,6 +140,11 @@ def build_application(service: RunbotService, settings: Settings) -> RunbotAppli
     application.add_handler(CommandHandler("gaps", handlers.gaps, new))
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(private & written, handlers.private_question))
+    if settings.telegram_moderator_chat_id is not None:
+        moderators = filters.Chat(settings.telegram_moderator_chat_id) & addressed & filters.REPLY
+        application.add_handler(
+            MessageHandler(moderators & written, handlers.moderators_chat_reply)
+        )
     application.add_handler(MessageHandler(addressed & written, handlers.group_question))
     unreadable = ~filters.TEXT & ~filters.CAPTION & ~filters.StatusUpdate.ALL
     application.add_handler(MessageHandler(private & unreadable, handlers.not_text))

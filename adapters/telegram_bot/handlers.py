@@ -21,10 +21,15 @@ from adapters.telegram_bot.addressing import (
     without_mention,
 )
 from adapters.telegram_bot.callbacks import (
+    AskModerator,
     ChooseEntry,
+    ChooseEntryToTeach,
     ChooseTopic,
     ConfirmReload,
+    IgnoreRequest,
     ListTopics,
+    TeachGap,
+    UndoTeach,
     Vote,
     parse,
 )
@@ -34,6 +39,7 @@ from adapters.telegram_bot.delivery import (
     replace_menu,
     send_reply,
 )
+from adapters.telegram_bot.human import ask_pressed, consent_view, ignore_pressed, relay_reply
 from adapters.telegram_bot.inline import inline_results
 from adapters.telegram_bot.render import (
     Paragraph,
@@ -42,10 +48,12 @@ from adapters.telegram_bot.render import (
     render_reply,
     shorten,
 )
+from adapters.telegram_bot.teaching import choose_entry, teach_pressed
 from bot import messages
 from bot.metrics import METRICS
 from bot.reply import Question
 from bot.service import RunbotService
+from bot.votes import VoteOutcome
 
 __all__ = [
     "RUNBOT",
@@ -58,6 +66,7 @@ __all__ = [
     "help_command",
     "inline_query",
     "log_error",
+    "moderators_chat_reply",
     "not_text",
     "private_question",
     "reload_knowledge",
@@ -87,6 +96,7 @@ class Runbot:
     moderator_ids: frozenset[int]
     moderator_chat_id: int | None
     retention_days: int
+    ask_human: bool = False  # RUNBOT_ASK_A_HUMAN, with a moderators' chat and a question log
 
 
 # --- commands ------------------------------------------------------------------------------
@@ -97,14 +107,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     runbot = _runbot(context)
     service = runbot.service
     view = views.start_view(
-        service.topics(), service.sources().main, service.keeps_questions, runbot.retention_days
+        service.topics(),
+        service.sources().main,
+        service.keeps_questions,
+        runbot.retention_days,
+        ask_human=runbot.ask_human,
     )
     await _send(update, view)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the commands and how to ask in groups and inline."""
-    await _send(update, views.help_view(context.bot.username))
+    runbot = _runbot(context)
+    view = views.help_view(context.bot.username, runbot.ask_human, runbot.retention_days)
+    await _send(update, view)
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -156,7 +172,8 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Grouping a big log takes a moment: off the event loop, so other chats keep getting answers.
     service = _runbot(context).service
     found = await asyncio.to_thread(service.gaps, days, _GAPS_SHOWN)
-    await _send(update, views.gaps_view(found, days, service.question_log_problem))
+    offers = [service.offer_to_teach(gap.examples[0]) for gap in found or ()]
+    await _send(update, views.gaps_view(found, days, service.question_log_problem, offers))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -176,6 +193,25 @@ async def group_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Answer a group message (or photo caption) that mentions runbot or replies to it."""
     text = without_mention(question_text(_message(update)), context.bot.username)
     await _answer(update, context, text)
+
+
+async def moderators_chat_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In the moderators' chat, a reply to a runner's request is relayed to the runner; any
+    other reply to runbot is a question, as in every group."""
+    runbot = _runbot(context)
+    message = _message(update)
+    replied = message.reply_to_message
+    requests = runbot.service.human_requests if runbot.ask_human else None
+    user = update.effective_user
+    if requests is not None and replied is not None and user is not None:
+        request_id = await asyncio.to_thread(requests.shown_in, PLATFORM, str(replied.message_id))
+        if request_id is not None:
+            if user.id not in runbot.moderator_ids:
+                await _say(update, views.MODERATORS_ONLY.format(command="replies to runners"))
+                return
+            await relay_reply(message, requests, request_id)
+            return
+    await group_question(update, context)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -233,11 +269,33 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
             await query.answer(messages.vote_thanks(outcome, helpful))
             message = query.message
+            counted = outcome in (VoteOutcome.COUNTED, VoteOutcome.CHANGED)
+            if _runbot(context).ask_human and not helpful and counted and message is not None:
+                days = _runbot(context).retention_days
+                await send_reply(message, consent_view(reply_id, days), quote=False)
             # In a group every member may vote on an answer: the buttons stay for them.
             if message is not None and message.chat.type == ChatType.PRIVATE:
                 await drop_vote_buttons(message)
         case ConfirmReload(token, remove):
             await _answer_reload_question(update, context, token, remove)
+        case TeachGap() | UndoTeach() | ChooseEntryToTeach() as press:
+            if query.from_user.id not in _runbot(context).moderator_ids:
+                await query.answer(views.MODERATORS_ONLY.format(command="these buttons"))
+            elif isinstance(press, ChooseEntryToTeach):
+                await choose_entry(query, service, press.token)
+            else:
+                await teach_pressed(query, service, press)
+        case AskModerator() as press:
+            runbot = _runbot(context)
+            requests = service.human_requests if runbot.ask_human else None
+            await ask_pressed(
+                query, requests, press, runbot.retention_days, runbot.moderator_chat_id
+            )
+        case IgnoreRequest(request_id):
+            if query.from_user.id not in _runbot(context).moderator_ids:
+                await query.answer(views.MODERATORS_ONLY.format(command="these buttons"))
+            else:
+                await ignore_pressed(query, service.human_requests, request_id)
         case None:  # not a button runbot makes (an old version's, or forged)
             await query.answer(views.BUTTON_OUT_OF_DATE)
 
@@ -327,7 +385,8 @@ def _message(update: Update) -> Message:
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     user = update.effective_user
     question = Question(text, PLATFORM, str(user.id) if user else None)
-    await _send(update, render_reply(_runbot(context).service.answer(question)))
+    runbot = _runbot(context)
+    await _send(update, render_reply(runbot.service.answer(question), ask_human=runbot.ask_human))
 
 
 def _gap_days(args: list[str]) -> int | None:

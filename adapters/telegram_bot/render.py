@@ -15,7 +15,7 @@ from enum import Enum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from adapters.telegram_bot.callbacks import ChooseEntry, Vote, encode
+from adapters.telegram_bot.callbacks import AskModerator, ChooseEntry, Vote, encode
 from bot.reply import Reply, Status, Suggestion
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "telegram_length",
 ]
 
+ASK_MODERATOR_LABEL = "Ask a moderator"
 HELPFUL_LABEL = "👍 Helpful"
 NOT_HELPFUL_LABEL = "👎 Not helpful"
 
@@ -66,8 +67,11 @@ class Rendered:
     keyboard: InlineKeyboardMarkup | None = None
 
 
-def render_reply(reply: Reply, *, buttons: bool = True) -> Rendered:
-    """The Telegram form of a reply; `buttons=False` where buttons cannot work (inline mode)."""
+def render_reply(reply: Reply, *, buttons: bool = True, ask_human: bool = False) -> Rendered:
+    """The Telegram form of a reply; `buttons=False` where buttons cannot work (inline mode).
+
+    `ask_human`: a fallback offers to ask the moderators (RUNBOT_ASK_A_HUMAN).
+    """
     paragraphs: list[Paragraph] = []
     if reply.headline:
         paragraphs.append(Paragraph(reply.headline, Style.BOLD))
@@ -84,6 +88,9 @@ def render_reply(reply: Reply, *, buttons: bool = True) -> Rendered:
     rows = entry_buttons(reply.suggestions)
     if reply.suggestions and reply.suggestions_intro:
         paragraphs.append(Paragraph(reply.suggestions_intro))
+    if ask_human and reply.status is Status.FALLBACK and not reply.small_talk and reply.reply_id:
+        ask = AskModerator(reply.reply_id, consent=False)
+        rows.append([InlineKeyboardButton(ASK_MODERATOR_LABEL, callback_data=encode(ask))])
     if reply.status is Status.ANSWERED and reply.reply_id:
         rows.append(
             [

@@ -18,6 +18,7 @@ from adapters.telegram_bot.render import (
     render_paragraphs,
     shorten,
 )
+from adapters.telegram_bot.teaching import gap_rows
 from bot import messages
 from bot.gaps import Gap
 from bot.knowledge import Source
@@ -74,7 +75,12 @@ _EXAMPLE_LENGTH = 200
 
 
 def start_view(
-    topics: Sequence[TopicMenu], article: Source | None, keeps_questions: bool, days: int
+    topics: Sequence[TopicMenu],
+    article: Source | None,
+    keeps_questions: bool,
+    days: int,
+    *,
+    ask_human: bool = False,
 ) -> Rendered:
     """The greeting: what runbot knows, that it is not a doctor, and what it keeps."""
     known = ", ".join(topic.name for topic in topics)
@@ -94,11 +100,12 @@ def start_view(
             ),
             Paragraph(messages.DISCLAIMER, Style.ITALIC),
             Paragraph(kept),
+            *([Paragraph(messages.human_on_offer("Telegram", days))] if ask_human else []),
         ]
     )
 
 
-def help_view(bot_username: str) -> Rendered:
+def help_view(bot_username: str, ask_human: bool = False, days: int = 30) -> Rendered:
     """The commands, and how to use runbot in groups and inline."""
     return render_paragraphs(
         [
@@ -115,6 +122,7 @@ def help_view(bot_username: str) -> Rendered:
                 "messages. In any chat, type @"
                 f"{bot_username} and a few words (like side stitch) to share an answer."
             ),
+            *([Paragraph(messages.human_on_offer("Telegram", days))] if ask_human else []),
             Paragraph(messages.DISCLAIMER, Style.ITALIC),
         ]
     )
@@ -174,10 +182,16 @@ def stats_view(stats: Stats) -> Rendered:
     )
 
 
-def gaps_view(gaps: Sequence[Gap] | None, days: int, log_problem: str | None = None) -> Rendered:
+def gaps_view(
+    gaps: Sequence[Gap] | None,
+    days: int,
+    log_problem: str | None = None,
+    offers: Sequence[str] = (),
+) -> Rendered:
     """What runners asked that runbot could not answer well, most asked first, for moderators.
 
-    `log_problem`: why there is no question log, if it could not be used.
+    `log_problem`: why there is no question log, if it could not be used. `offers`: each
+    gap's token (RunbotService.offer_to_teach), for buttons that teach its question.
     """
     if gaps is None:
         return render_paragraphs([Paragraph(log_problem or messages.GAPS_LOG_OFF)])
@@ -192,7 +206,9 @@ def gaps_view(gaps: Sequence[Gap] | None, days: int, log_problem: str | None = N
         )
     ]
     paragraphs += [Paragraph(_describe_gap(number, gap)) for number, gap in enumerate(gaps, 1)]
-    return render_paragraphs(paragraphs)
+    if not offers:
+        return render_paragraphs(paragraphs)
+    return render_paragraphs(paragraphs, InlineKeyboardMarkup(gap_rows(gaps, offers)))
 
 
 def reload_view(result: ReloadResult) -> Rendered:

@@ -129,7 +129,9 @@ async def start_bot(tmp_path: Path) -> AsyncIterator[StartBot]:
                 salt=salt.get_secret_value() if salt else None,
             )
             question_logs.append(question_log)
-        service = RunbotService(knowledge, question_log=question_log)
+        service = RunbotService(
+            knowledge, question_log=question_log, ask_a_human=settings.runbot_ask_a_human
+        )
         task = asyncio.create_task(serve(service, settings))
         session = TelegramSession(api, service, settings, task)
         sessions.append(session)

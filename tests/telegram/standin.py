@@ -44,6 +44,7 @@ class ApiCall:
     method: str
     fields: dict[str, Any]
     status: int = 200  # 0: answered with a fault (reset, malformed, hang)
+    result: Any = None  # what the stand-in answered (a sent message's message_id...)
 
     def __getitem__(self, name: str) -> Any:
         return self.fields[name]
@@ -195,8 +196,9 @@ class BotApiStandIn:
         if problem:
             await self._record(ApiCall(method, fields, 400))
             return _error(400, problem)
-        await self._record(ApiCall(method, fields))
-        return web.json_response({"ok": True, "result": self._result(method, fields)})
+        result = self._result(method, fields)
+        await self._record(ApiCall(method, fields, result=result))
+        return web.json_response({"ok": True, "result": result})
 
     async def _fail(self, request: web.Request, call: ApiCall, failure: Fault) -> web.Response:
         await self._record(call)

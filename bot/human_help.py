@@ -1,0 +1,133 @@
+"""Ask a human: a runner's question runbot could not answer goes, with their consent, to the
+moderators, and a moderator's reply goes back to the chat where they asked.
+
+Requests are kept in the question log's database, so they survive a restart. Moderators see
+only the question's text and the kind of chat it came from. Where to deliver the reply (an
+adapter's opaque address: a chat id, a channel id) is kept only while the request is
+pending, and forgotten with the question's text once a moderator answers or ignores it, or
+after the retention period. A runner has at most one pending request per platform.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.question_log import SqliteQuestionLog
+
+__all__ = ["HumanRequest", "HumanRequests", "RequestOutcome"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS human_requests (
+    id TEXT PRIMARY KEY,
+    platform TEXT NOT NULL,
+    asker_hash TEXT NOT NULL,
+    question TEXT,
+    origin TEXT NOT NULL,
+    address TEXT,
+    posted TEXT,
+    asked_at REAL NOT NULL,
+    status TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS human_requests_one_pending
+    ON human_requests (platform, asker_hash) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS human_requests_posted ON human_requests (platform, posted);
+"""
+_DAY = 86_400.0
+
+
+class RequestOutcome(StrEnum):
+    SENT = "sent"  # new, pending: post it to the moderators
+    ALREADY_PENDING = "already pending"  # this runner already waits for a moderator
+    NOT_YOURS = "not yours"  # someone else's question (a button pressed in a group)
+    UNKNOWN = "unknown"  # no such question kept (too old, a red flag, the log was off)
+
+
+@dataclass(frozen=True, slots=True)
+class HumanRequest:
+    """A question waiting for (or answered by) a moderator."""
+
+    id: str
+    platform: str
+    question: str
+    origin: str  # the kind of chat, in words: "a private chat", "a group"
+    address: str  # the adapter's own: where the reply goes
+
+
+class HumanRequests:
+    """Pending requests to the moderators, in the question log's database."""
+
+    def __init__(self, question_log: SqliteQuestionLog) -> None:
+        self._log = question_log
+        self._log.call(lambda db: db.executescript(_SCHEMA))
+
+    def request(
+        self, reply_id: str, platform: str, asker: str, origin: str, address: str
+    ) -> tuple[RequestOutcome, HumanRequest | None]:
+        """Ask the moderators the question `reply_id` answered, for the person who asked it."""
+        asker_hash = self._log.voter_hash(platform, asker)
+        cutoff = time.time() - self._log.retention_days * _DAY
+
+        def work(db: sqlite3.Connection) -> tuple[RequestOutcome, HumanRequest | None]:
+            db.execute("DELETE FROM human_requests WHERE asked_at < ?", (cutoff,))
+            row = db.execute(
+                "SELECT question, asker_hash FROM questions WHERE reply_id = ?", (reply_id,)
+            ).fetchone()
+            if row is None or row[0] is None:
+                return RequestOutcome.UNKNOWN, None
+            if row[1] != asker_hash:
+                return RequestOutcome.NOT_YOURS, None
+            request = HumanRequest(secrets.token_hex(6), platform, row[0], origin, address)
+            added = db.execute(
+                "INSERT OR IGNORE INTO human_requests (id, platform, asker_hash, question,"
+                " origin, address, asked_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
+                (request.id, platform, asker_hash, request.question, origin, address, time.time()),
+            ).rowcount
+            if not added:
+                return RequestOutcome.ALREADY_PENDING, None
+            return RequestOutcome.SENT, request
+
+        return self._log.call(work)
+
+    def posted(self, request_id: str, message: str) -> None:
+        """Remember the moderators' message that shows the request (replies find it)."""
+        self._log.call(
+            lambda db: db.execute(
+                "UPDATE human_requests SET posted = ? WHERE id = ?", (message, request_id)
+            )
+        )
+
+    def shown_in(self, platform: str, message: str) -> str | None:
+        """The pending request the moderators' message `message` shows, if any."""
+        row = self._log.call(
+            lambda db: db.execute(
+                "SELECT id FROM human_requests WHERE platform = ? AND posted = ?"
+                " AND status = 'pending'",
+                (platform, message),
+            ).fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    def close(self, request_id: str, status: str) -> HumanRequest | None:
+        """Mark a pending request answered or ignored; returns it (once) to deliver the
+        reply, and forgets its text and address."""
+
+        def work(db: sqlite3.Connection) -> HumanRequest | None:
+            row = db.execute(
+                "SELECT platform, question, origin, address FROM human_requests"
+                " WHERE id = ? AND status = 'pending'",
+                (request_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE human_requests SET status = ?, question = NULL, address = NULL"
+                " WHERE id = ?",
+                (status, request_id),
+            )
+            return HumanRequest(request_id, row[0], row[1], row[2], row[3])
+
+        return self._log.call(work)
