@@ -30,6 +30,7 @@ def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
         *_unused_synonyms(brain),
         *_off_topic_synonyms(brain),
         *_uncited_sources(brain),
+        *_red_flags_that_miss_themselves(brain),
     ]
     return sorted(warnings)
 
@@ -178,3 +179,25 @@ def _uncited_sources(brain: Brain) -> list[Problem]:
         for source_id in knowledge.sources
         if source_id not in cited
     ]
+
+
+def _red_flags_that_miss_themselves(brain: Brain) -> list[Problem]:
+    """Patterns and examples the screen does not catch as their own sign.
+
+    A pattern with a denial of its own, a harmless phrase that swallows it, or an example
+    closer to another sign would leave a hole in the screen the moderator cannot see.
+    """
+    warnings = []
+    for number, flag in enumerate(brain.knowledge.red_flags.red_flags):
+        for kind, texts in (("pattern", flag.patterns), ("example", flag.examples)):
+            for text in texts:
+                caught = {found.id for found in brain.screen.screen(text).flags}
+                if flag.id not in caught:
+                    warnings.append(
+                        _warning(
+                            brain.knowledge.where("red_flag", str(number)),
+                            f"{kind} {text!r} of red flag '{flag.id}' does not trip it "
+                            "(a harmless phrase or a denial in it?): reword it",
+                        )
+                    )
+    return warnings

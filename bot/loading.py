@@ -309,7 +309,12 @@ class _CrossChecker:
         self._check_vocabulary()
         files = {
             name: self.loader.located[name].positions
-            for name in {SOURCES_FILE, VOCABULARY_FILE, *(place[0] for place in places.values())}
+            for name in {
+                SOURCES_FILE,
+                VOCABULARY_FILE,
+                RED_FLAGS_FILE,
+                *(place[0] for place in places.values()),
+            }
         }
         return KnowledgeBase(
             directory=self.loader.directory,
@@ -319,7 +324,11 @@ class _CrossChecker:
             vocabulary=self.vocabulary,
             red_flags=self.red_flags,
             locations=_Locations(
-                files, places, tuple(self.vocabulary.synonyms), tuple(self.sources.sources)
+                files,
+                places,
+                tuple(self.vocabulary.synonyms),
+                tuple(self.sources.sources),
+                len(self.red_flags.red_flags),
             ),
         )
 
@@ -424,7 +433,7 @@ class _Locations(Mapping[tuple[str, ...], Where]):
     looked up (and its file's table of positions built) only when asked for.
     """
 
-    __slots__ = ("_entries", "_files", "_sources", "_synonyms")
+    __slots__ = ("_entries", "_files", "_red_flags", "_sources", "_synonyms")
 
     _ENTRY_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         {"source": ("source",), "related": ("related",), "caveat": ("caveat", "cite")}
@@ -436,8 +445,10 @@ class _Locations(Mapping[tuple[str, ...], Where]):
         entries: Mapping[str, tuple[str, int, int]],
         synonyms: tuple[str, ...],
         sources: tuple[str, ...],
+        red_flags: int = 0,
     ) -> None:
         self._files = MappingProxyType(dict(files))
+        self._red_flags = red_flags
         self._entries = MappingProxyType(dict(entries))
         # Ordered sets: looked up by word or id, and listed in file order.
         self._synonyms = MappingProxyType(dict.fromkeys(synonyms))
@@ -454,6 +465,8 @@ class _Locations(Mapping[tuple[str, ...], Where]):
                 return VOCABULARY_FILE, ("synonyms", name)
             if kind == "source" and name in self._sources:
                 return SOURCES_FILE, ("sources", name)
+            if kind == "red_flag" and name.isdecimal() and int(name) < self._red_flags:
+                return RED_FLAGS_FILE, ("red_flags", int(name), "id")
         elif len(key) == 3:
             kind, entry_id, part = key
             place = self._entries.get(entry_id) if isinstance(entry_id, str) else None
@@ -490,7 +503,10 @@ class _Locations(Mapping[tuple[str, ...], Where]):
             yield ("synonym", word)
         for source_id in self._sources:
             yield ("source", source_id)
+        for number in range(self._red_flags):
+            yield ("red_flag", str(number))
 
     def __len__(self) -> int:
         questions = sum(place[2] for place in self._entries.values())
-        return 4 * len(self._entries) + questions + len(self._synonyms) + len(self._sources)
+        named = len(self._synonyms) + len(self._sources) + self._red_flags
+        return 4 * len(self._entries) + questions + named

@@ -4,10 +4,11 @@ It runs before any matching, with two screens; either one is enough:
 
 * patterns: a pattern matches when all of its words appear close together in the message,
   after the same normalisation as matching, so typos and slang are caught: "cramp ... 10
-  minutes" in one breath is a long cramp, but not across a paragraph. Everyday phrases the
+  minutes" in one breath (up to three sentences) is a long cramp, but not across a
+  paragraph. Everyday phrases the
   moderators list as harmless ("so confused which gel to buy", "writer's cramp") are left
   out first, and a sign that is plainly denied right before it ("no chest pain") is not one.
-* meaning: every sentence, and every two neighbouring sentences, of the message is
+* meaning: every sentence, and every run of up to three sentences, of the message is
   compared with the moderators' example descriptions of each sign ("a cramp in my chest
   that spreads to my arm"). A close one counts when it is closer to the sign than to any
   question runbot answers, so "calf cramp on a hot day" stays a cramp question.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,16 +38,15 @@ __all__ = ["RedFlagScreen", "ScreenLimits", "Screening"]
 # A pattern's words must fall within this many words more than the pattern has.
 WINDOW_SLACK = 10
 # Words that deny what follows them ("no chest pain", "not dizzy", "without any swelling").
+# "never" is not one: "never felt chest pain like this" describes a first time.
 _NEGATIONS = frozenset(
     stem(word)
     for word in [
         "no",
         "not",
         "without",
-        "never",
-        "nor",
-        "zero",
         "nothing",
+        "zero",
         "dont",
         "didnt",
         "isnt",
@@ -53,31 +54,13 @@ _NEGATIONS = frozenset(
         "arent",
     ]
 )
-_NEGATION_FILLER = frozenset(
-    stem(word)
-    for word in [
-        "any",
-        "real",
-        "sign",
-        "signs",
-        "of",
-        "a",
-        "the",
-        "much",
-        "like",
-        "scary",
-        "serious",
-        "feel",
-        "feeling",
-        "felt",
-        "having",
-        "getting",
-    ]
-)
+# Only determiners may stand between a denial and what it denies: "no real chest pain",
+# but "didn't feel the chest pain until I stopped" affirms it.
+_DETERMINERS = frozenset(stem(word) for word in ["any", "a", "real", "sign", "signs", "of", "much"])
 # "no chest pain or dizziness": the denial reaches the next item of a short list.
 _LIST_WORDS = frozenset(["or", "nor"])
-_LIST_REACH = 3
-# A message has at most this many sentences screened (a 4,096-character post).
+_LIST_ITEM_WORDS = 3
+# At most this many sentences are compared by meaning (patterns read every sentence).
 _MAX_SENTENCES = 80
 # Sentences read together as one description.
 _BREATH = 3
@@ -94,7 +77,8 @@ class ScreenLimits:
     certain: float = 0.88
     # Closer than this, and closer to the sign than to any question runbot answers...
     similar: float = 0.55
-    contrast: float = 0.20  # ...by this much.
+    contrast: float = 0.20  # ...by this much,
+    off_topic_contrast: float = 0.10  # and by this much more when it names an off-topic subject.
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +101,9 @@ class _Pattern:
     # ("chest pain: [sore chest]") must not stop "pain in my chest" from matching.
     forms: tuple[frozenset[str], ...]
     flag: RedFlag
-    # A number stays with the words around it ("for 15 minutes"): "16 minutes for mile 25.
-    # Cramps hit" is not "cramp for 25 minutes". Each is (word before or "", number, word
-    # after or ""); a word or two may come between ("for like 15 min").
-    quantities: tuple[tuple[str, str, str], ...]
+    # A number stays with its unit ("15 minutes", "15 long minutes"): "16 minutes for mile
+    # 25. Cramps hit" is not "cramp 25 minutes". Each is (number, the word after it).
+    quantities: tuple[tuple[str, str], ...]
 
     def quantities_in(self, sequence: Sequence[str]) -> bool:
         return all(_quantity_in(quantity, sequence) for quantity in self.quantities)
@@ -154,13 +137,7 @@ class RedFlagScreen:
                 forms.discard(frozenset())
                 tokens = normalized.every_token
                 quantities = tuple(
-                    (
-                        tokens[at - 1] if at > 0 else "",
-                        token,
-                        tokens[at + 1] if at + 1 < len(tokens) else "",
-                    )
-                    for at, token in enumerate(tokens)
-                    if _is_number(token)
+                    (number, unit) for number, unit in pairwise(tokens) if _is_number(number)
                 )
                 if forms:
                     self._patterns.append(_Pattern(tuple(forms), flag, quantities))
@@ -184,7 +161,7 @@ class RedFlagScreen:
         # One breath: up to three sentences that follow each other ("I drank litres of
         # water. Now I have a headache and feel sick."). Words further apart describe other
         # things: "a gel every 40 minutes" is not the length of a cramp a paragraph on.
-        parts = sentences(text)[:_MAX_SENTENCES] or [text]
+        parts = sentences(text) or [text]
         said = [self._normalizer.normalize(self._without_harmless(part)) for part in parts]
         spans = [
             (start, start + size)
@@ -195,7 +172,7 @@ class RedFlagScreen:
         for start, end in spans:
             for flag in self._by_pattern(_joined(said[start:end])):
                 flags.setdefault(flag.id, flag)
-        breaths = [" ".join(parts[start:end]) for start, end in spans]
+        breaths = [" ".join(parts[start:end]) for start, end in spans if end <= _MAX_SENTENCES]
         for flag in self._by_meaning(breaths):
             flags.setdefault(flag.id, flag)
         ordered = sorted(flags.values(), key=lambda flag: flag.level != "emergency")
@@ -243,7 +220,7 @@ class RedFlagScreen:
         limits = self.limits
         found: dict[str, RedFlag] = {}
         # The closest window to each sign that is not certain: (similarity, vector, flag).
-        unsure: dict[str, tuple[float, npt.NDArray[np.float32], RedFlag]] = {}
+        unsure: dict[str, tuple[float, float, npt.NDArray[np.float32], RedFlag]] = {}
         for window, row, vector in zip(windows, to_signs, vectors, strict=True):
             closest = int(np.argmax(row))
             similarity = float(row[closest])
@@ -253,19 +230,23 @@ class RedFlagScreen:
             if similarity >= limits.certain:
                 found.setdefault(flag.id, flag)
                 continue
-            # A subject runbot knows is not its business ("how to breathe properly") is
-            # what the runner is asking about: only a near-certain likeness counts then.
+            # A window naming a subject runbot has no advice on ("how to breathe
+            # properly") is more likely asking about that subject: it must stand further
+            # from runbot's answers to count.
+            contrast = limits.contrast
             if self._normalizer.normalize(window).off_topic:
-                continue
+                contrast += limits.off_topic_contrast
             if flag.id not in unsure or similarity > unsure[flag.id][0]:
-                unsure[flag.id] = (similarity, vector, flag)
+                unsure[flag.id] = (similarity, contrast, vector, flag)
         candidates = [c for flag_id, c in unsure.items() if flag_id not in found]
         candidates.sort(key=lambda candidate: -candidate[0])
         candidates = candidates[:_CONTRASTED]
         if candidates:
-            to_answers = self._answers.closest(np.stack([c[1] for c in candidates]))
-            for (similarity, _, flag), answers in zip(candidates, to_answers, strict=True):
-                if similarity - float(answers) >= limits.contrast:
+            to_answers = self._answers.closest(np.stack([c[2] for c in candidates]))
+            for (similarity, contrast, _, flag), answers in zip(
+                candidates, to_answers, strict=True
+            ):
+                if similarity - float(answers) >= contrast:
                     found.setdefault(flag.id, flag)
         return list(found.values())
 
@@ -283,15 +264,20 @@ def _joined(parts: Sequence[Normalized]) -> Normalized:
 
 
 def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
-    """Whether `sequence` holds all of `words` close together, not right after a denial.
+    """Whether `sequence` holds all of `words` close together, none of them denied.
 
-    Close together: within len(words) + WINDOW_SLACK positions.
+    Close together: within len(words) + WINDOW_SLACK positions. A denied occurrence ("no
+    pain at first, then chest pain") is left out, and the others may still match.
     """
-    found = sorted((position, word) for position, word in enumerate(sequence) if word in words)
+    found = [
+        (position, word)
+        for position, word in enumerate(sequence)
+        if word in words and not _denied(sequence, position, words)
+    ]
     width = len(words) + WINDOW_SLACK
     start = 0
     counts: dict[str, int] = {}
-    for end, (position, word) in enumerate(found):
+    for position, word in found:
         counts[word] = counts.get(word, 0) + 1
         while position - found[start][0] >= width:
             gone = found[start][1]
@@ -299,25 +285,18 @@ def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
             if not counts[gone]:
                 del counts[gone]
             start += 1
-        # "calves are achy, not swollen": a denial before any of the words denies the sign.
-        window = found[start : end + 1]
-        if len(counts) == len(words) and not any(_denied(sequence, at) for at, _ in window):
+        if len(counts) == len(words):
             return True
     return False
 
 
-_NUMBER_WORDS = frozenset(
-    ["one", "two", "three", "four", "five", "ten", "fifteen", "twenty", "thirty", "forty"]
-)
+_NUMBER_WORDS = frozenset(["ten", "fifteen", "twenty", "thirty", "forty", "sixty"])
 
 
-def _quantity_in(quantity: tuple[str, str, str], sequence: Sequence[str]) -> bool:
-    before, number, after = quantity
+def _quantity_in(quantity: tuple[str, str], sequence: Sequence[str]) -> bool:
+    number, unit = quantity
     return any(
-        (not before or before in sequence[max(0, at - 2) : at])
-        and (not after or after in sequence[at + 1 : at + 3])
-        for at, word in enumerate(sequence)
-        if word == number
+        unit in sequence[at + 1 : at + 3] for at, word in enumerate(sequence) if word == number
     )
 
 
@@ -325,14 +304,20 @@ def _is_number(token: str) -> bool:
     return token.isdigit() or token in _NUMBER_WORDS
 
 
-def _denied(sequence: Sequence[str], position: int) -> bool:
-    """Whether the words right before `position` deny it: "no chest pain", "not any pain"."""
+def _denied(sequence: Sequence[str], position: int, own: frozenset[str]) -> bool:
+    """Whether the words right before `position` deny it: "no chest pain", "not any pain".
+
+    A denial that is itself one of the pattern's words (`own`: "didn't know where I
+    was") denies nothing. A denial reaches over one earlier item of a list: "no chest
+    pain or dizziness".
+    """
     before = position - 1
-    while before >= 0 and sequence[before] in _NEGATION_FILLER:
+    while before >= 0 and sequence[before] in _DETERMINERS:
         before -= 1
     if before >= 0 and sequence[before] in _LIST_WORDS:
-        item_start = before - _LIST_REACH
-        return any(_denied(sequence, start) for start in range(max(0, item_start), before)) or (
-            before > 0 and sequence[before - 1] in _NEGATIONS
-        )
-    return before >= 0 and sequence[before] in _NEGATIONS
+        # Back over the earlier item (a few words) to the denial in front of it.
+        for start in range(before - 1, max(-1, before - 1 - _LIST_ITEM_WORDS), -1):
+            if sequence[start] in _NEGATIONS and sequence[start] not in own:
+                return True
+        return False
+    return before >= 0 and sequence[before] in _NEGATIONS and sequence[before] not in own

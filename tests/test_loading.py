@@ -181,7 +181,9 @@ def test_where_finds_every_kind_of_key_and_defaults_for_others(small_knowledge: 
     assert knowledge.where("question", "stretch-a-cramp", "0") == (easing, 6, 9)
     assert knowledge.where("synonym", "side stitch") == ("vocabulary.yaml", 3, 3)
     assert knowledge.where("source", "miller-2022") == ("sources.yaml", 6, 3)
+    assert knowledge.where("red_flag", "0") == ("red_flags.yaml", 6, 5)
     for unknown in [
+        ("red_flag", "1"),
         ("question", "side-stitch", "2"),
         ("question", "side-stitch", "01"),
         ("entry", "side-stitch", "title"),
@@ -190,7 +192,7 @@ def test_where_finds_every_kind_of_key_and_defaults_for_others(small_knowledge: 
     ]:
         assert knowledge.where(*unknown) == ("entries", 1, 1)
     keys = list(knowledge.locations)
-    assert len(keys) == len(knowledge.locations) == 2 * 4 + 4 + 2 + 2
+    assert len(keys) == len(knowledge.locations) == 2 * 4 + 4 + 2 + 2 + 1
     assert keys[:5] == [
         ("entry", "stretch-a-cramp"),
         ("entry", "stretch-a-cramp", "source"),

@@ -76,3 +76,42 @@ def test_the_meaning_screen_catches_what_no_pattern_names(
     patterns_only = Brain(brain.knowledge, semantic=False)
     assert not patterns_only.screen.screen(message)
     assert flag in flags(brain, message)
+
+
+def test_every_shipped_pattern_and_example_screens_as_its_own_sign(brain: Brain) -> None:
+    missed = [
+        (flag.id, text)
+        for flag in brain.knowledge.red_flags.red_flags
+        for text in (*flag.patterns, *flag.examples)
+        if flag.id not in flags(brain, text)
+    ]
+    assert not missed
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my friend didn't recognise me at the finish",
+        "after the race I could not think straight",
+        "no pain at first then chest pain hit at mile 10",
+        "no pain in my legs but chest pain now",
+        "I've never felt chest pain like this before",
+        "I didn't feel the chest pain until I stopped running",
+        "not sure if it's chest pain",
+        "no idea why my pee is brown",
+        "calf cramped up and it's been 20 minutes",
+        "a 30-minute cramp in my calf",
+        "on the treadmill everything went dark and I hit the floor",
+        "or " * 60 + "dizzy",
+    ],
+)
+def test_a_denial_only_denies_what_it_stands_before(brain: Brain, message: str) -> None:
+    assert brain.screen.screen(message)
+
+
+def test_asking_how_to_sweat_less_is_no_heatstroke(brain: Brain) -> None:
+    assert not brain.screen.screen("how do I stop sweating so much on runs")
+
+
+def test_red_flags_late_in_a_long_post_are_still_read(brain: Brain) -> None:
+    assert brain.screen.screen("ok\n" * 120 + "I passed out after the race")

@@ -152,3 +152,16 @@ def test_a_question_written_twice_in_one_entry_is_noted(tidy: Path) -> None:
         "entries/easing.yaml:23:9: note: question 'Side stitch  help' appears twice in "
         "'side-stitch' (first on line 22): remove one"
     ]
+
+
+def test_a_red_flag_pattern_the_screen_cannot_catch_is_warned_about(knowledge_copy: Path) -> None:
+    red_flags = knowledge_copy / "red_flags.yaml"
+    text = red_flags.read_text(encoding="utf-8")
+    # A harmless phrase that swallows a pattern leaves a hole in the screen.
+    red_flags.write_text(text.replace("harmless:\n", "harmless:\n  - heart attack\n"), "utf-8")
+
+    warnings = lint(Brain(load_knowledge(knowledge_copy)))
+
+    assert any(
+        "'heart attack' of red flag 'chest-pain' does not trip it" in w.message for w in warnings
+    )
