@@ -13,7 +13,7 @@ from bot.service import RunbotService
 GOLDEN = [
     ("how do i get rid of a charley horse", "stretch-a-cramp"),
     ("my hammy cramped up, should i rub it?", "massage-a-cramp"),
-    ("what is a side stich and what do i do", "side-stitch-prevention"),
+    ("what is a side stich and what do i do", "side-stitch"),
     ("how do i work out my sweat rate", "measure-sweat-rate"),
     ("who exactly is this anna weber", "about-the-author"),
     ("is tonic water good for cramps", "cramp-remedies-to-avoid"),
