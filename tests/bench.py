@@ -33,7 +33,7 @@ from bot.settings import PROJECT_ROOT
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
-# Questions for the latency figures: the tuning sets (the held-out sets stay unread).
+# Questions for the latency figures: the tuning sets. (The naive baseline is measured on the held-out sets.)
 SHORT_QUESTIONS = ("tuning-1.yaml", "tuning-2.yaml", "tuning-3.yaml", "tuning-4.yaml")
 LONG_QUESTIONS = ("real-tuning.yaml", "real-tuning-2.yaml")
 COMMON_WORDS = [
