@@ -73,14 +73,10 @@ class HumanRequests:
 
         def work(db: sqlite3.Connection) -> tuple[RequestOutcome, HumanRequest | None]:
             db.execute("DELETE FROM human_requests WHERE asked_at < ?", (cutoff,))
-            row = db.execute(
-                "SELECT question, asker_hash FROM questions WHERE reply_id = ?", (reply_id,)
-            ).fetchone()
-            if row is None or row[0] is None:
-                return RequestOutcome.UNKNOWN, None
-            if row[1] != asker_hash:
-                return RequestOutcome.NOT_YOURS, None
-            request = HumanRequest(secrets.token_hex(6), platform, row[0], origin, address)
+            outcome, question = _askable(db, reply_id, asker_hash)
+            if question is None:
+                return outcome, None
+            request = HumanRequest(secrets.token_hex(6), platform, question, origin, address)
             added = db.execute(
                 "INSERT OR IGNORE INTO human_requests (id, platform, asker_hash, question,"
                 " origin, address, asked_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
@@ -89,6 +85,30 @@ class HumanRequests:
             if not added:
                 return RequestOutcome.ALREADY_PENDING, None
             return RequestOutcome.SENT, request
+
+        return self._log.call(work)
+
+    def preview(
+        self, reply_id: str, platform: str, asker: str
+    ) -> tuple[RequestOutcome, str | None]:
+        """What `request` would do now, without doing it: its outcome and, when it would be
+        sent, the question's text (to show the runner exactly what the moderators would see
+        before they agree). `request` checks again: this is only a preview."""
+        asker_hash = self._log.voter_hash(platform, asker)
+        cutoff = time.time() - self._log.retention_days * _DAY
+
+        def work(db: sqlite3.Connection) -> tuple[RequestOutcome, str | None]:
+            outcome, question = _askable(db, reply_id, asker_hash)
+            if question is None:
+                return outcome, None
+            waiting = db.execute(
+                "SELECT 1 FROM human_requests WHERE platform = ? AND asker_hash = ?"
+                " AND status = 'pending' AND asked_at >= ?",
+                (platform, asker_hash, cutoff),
+            ).fetchone()
+            if waiting is not None:
+                return RequestOutcome.ALREADY_PENDING, None
+            return RequestOutcome.SENT, question
 
         return self._log.call(work)
 
@@ -131,3 +151,17 @@ class HumanRequests:
             return HumanRequest(request_id, row[0], row[1], row[2], row[3])
 
         return self._log.call(work)
+
+
+def _askable(
+    db: sqlite3.Connection, reply_id: str, asker_hash: str
+) -> tuple[RequestOutcome, str | None]:
+    """The question `reply_id` answered, if it is kept and this person asked it."""
+    row = db.execute(
+        "SELECT question, asker_hash FROM questions WHERE reply_id = ?", (reply_id,)
+    ).fetchone()
+    if row is None or row[0] is None:
+        return RequestOutcome.UNKNOWN, None
+    if row[1] != asker_hash:
+        return RequestOutcome.NOT_YOURS, None
+    return RequestOutcome.SENT, str(row[0])
