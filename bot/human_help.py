@@ -62,7 +62,7 @@ class HumanRequests:
 
     def __init__(self, question_log: SqliteQuestionLog) -> None:
         self._log = question_log
-        self._log.call(lambda db: db.executescript(_SCHEMA))
+        self._log.call(_create_tables)
 
     def request(
         self, reply_id: str, platform: str, asker: str, origin: str, address: str
@@ -151,6 +151,14 @@ class HumanRequests:
             return HumanRequest(request_id, row[0], row[1], row[2], row[3])
 
         return self._log.call(work)
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    # One statement at a time: executescript would commit the writer's transaction first,
+    # and the question log would count its whole batch as lost.
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _askable(

@@ -52,3 +52,15 @@ def test_the_preview_refuses_what_asking_would_refuse(question_log: SqliteQuesti
     assert requests.preview("nope", "discord", RUNNER) == (RequestOutcome.UNKNOWN, None)
     requests.request("r1", "discord", RUNNER, "a direct message", "{}")
     assert requests.preview("r2", "discord", RUNNER) == (RequestOutcome.ALREADY_PENDING, None)
+
+
+def test_keeping_requests_in_the_question_log_loses_none_of_its_rows(
+    question_log: SqliteQuestionLog,
+) -> None:
+    asked(question_log, "r1", "how do i fix shin splints", Status.FALLBACK)
+    HumanRequests(question_log)
+    asked(question_log, "r2", "what shoes should i buy", Status.FALLBACK)
+    question_log.flush()
+
+    assert question_log.lost == 0
+    assert HumanRequests(question_log).preview("r2", "discord", RUNNER)[0] is RequestOutcome.SENT
