@@ -18,8 +18,11 @@ MANAGE_GUILD = 1 << 5
 COMMAND = 2
 COMPONENT = 3
 AUTOCOMPLETE = 4
+MODAL_SUBMIT = 5
 BUTTON = 2
 STRING_SELECT = 3
+TEXT_INPUT = 4
+LABEL = 18
 
 
 class Interactions:
@@ -99,6 +102,28 @@ class Interactions:
     def choose(self, message: dict[str, Any], custom_id: str, *values: str) -> dict[str, Any]:
         data = {"custom_id": custom_id, "component_type": STRING_SELECT, "values": list(values)}
         return self._component(message, data)
+
+    def submit(
+        self, message: dict[str, Any], custom_id: str, typed: dict[str, str]
+    ) -> dict[str, Any]:
+        """A form (modal) opened from a button on `message`, submitted with what was typed
+        in each text input (by custom_id), each inside a label as Discord sends them."""
+        interaction = self._component(message, {"custom_id": custom_id})
+        interaction["type"] = MODAL_SUBMIT
+        interaction["data"]["components"] = [
+            {
+                "type": LABEL,
+                "id": 2 * number - 1,
+                "component": {
+                    "type": TEXT_INPUT,
+                    "id": 2 * number,
+                    "custom_id": key,
+                    "value": value,
+                },
+            }
+            for number, (key, value) in enumerate(typed.items(), start=1)
+        ]
+        return interaction
 
     def _component(self, message: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         interaction = self._base(MEMBER_ID, [], None)

@@ -25,8 +25,10 @@ EPHEMERAL = 64
 # Interaction callback types (Discord API: "Interaction Callback Type").
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
+DEFERRED_UPDATE_MESSAGE = 6
 UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
+MODAL = 9
 
 
 def fixture(name: str) -> Any:
@@ -81,6 +83,7 @@ class DiscordStandIn:
         self.close_codes: list[int | None] = []
         self.disconnected = asyncio.Event()
         self.messages: dict[str, dict[str, Any]] = {}
+        self.dm_channels: dict[str, str] = {}  # by recipient id
         self._rules = _Rules()
         self._held: dict[str, asyncio.Event] = {}
         self._changed = asyncio.Condition()
@@ -156,6 +159,16 @@ class DiscordStandIn:
             await self._changed.wait_for(lambda: len(found()) >= nth)
         return found()[nth - 1]
 
+    async def wait_for_first(self, *paths: str) -> Call:
+        """The first request to any of `paths` (waiting for one)."""
+
+        def found() -> list[Call]:
+            return [c for c in self.calls if c.path in paths]
+
+        async with asyncio.timeout(10), self._changed:
+            await self._changed.wait_for(lambda: bool(found()))
+        return found()[0]
+
     def calls_to(self, path: str) -> list[Call]:
         return [call for call in self.calls if call.path == path]
 
@@ -230,6 +243,7 @@ class DiscordStandIn:
             ),
             ("PATCH", "/webhooks/*/*/messages/@original"): lambda c: self._message(c.body),
             ("POST", "/channels/*/messages"): lambda c: self._message(c.body),
+            ("POST", "/users/@me/channels"): self._direct_message_channel,
             ("PUT", "/applications/*/commands"): self._commands,
             ("PUT", "/applications/*/guilds/*/commands"): self._commands,
         }
@@ -279,6 +293,13 @@ class DiscordStandIn:
         }
         self.messages[message["id"]] = message
         return copy.deepcopy(message)
+
+    def _direct_message_channel(self, call: Call) -> dict[str, Any]:
+        """A DM channel with the recipient (Discord answers with the same one every time)."""
+        recipient = str(call.body["recipient_id"])
+        user = {"id": recipient, "username": "someone", "discriminator": "0", "avatar": None}
+        channel_id = self.dm_channels.setdefault(recipient, self.new_id())
+        return {"id": channel_id, "type": 1, "last_message_id": None, "recipients": [user]}
 
     def _commands(self, call: Call) -> list[dict[str, Any]]:
         parts = call.path.split("/")
