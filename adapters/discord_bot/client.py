@@ -17,12 +17,14 @@ from discord import app_commands
 
 from adapters.discord_bot import wording
 from adapters.discord_bot.commands import add_commands
+from adapters.discord_bot.human_replies import answer_form
 from adapters.discord_bot.limits import MESSAGE_CONTENT, fit
 from adapters.discord_bot.moderation import warn_about_moderator_role
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.reload_question import reload_question_view
 from adapters.discord_bot.render import reload_embed
 from adapters.discord_bot.views import DYNAMIC_ITEMS, is_ours
+from bot.human_help import HumanRequests
 from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
 from bot.settings import Settings
@@ -54,6 +56,14 @@ class RunbotClient(discord.Client):
         self._told_at_start = False
         add_commands(self.tree)
 
+    @property
+    def human_requests(self) -> HumanRequests | None:
+        """Runners' requests to the moderators, if asking one is on (RUNBOT_ASK_A_HUMAN, with
+        a moderators' channel and the question log's database); None when it is off."""
+        if self.settings.discord_moderator_channel_id is None:
+            return None
+        return self.service.human_requests if self.settings.runbot_ask_a_human else None
+
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*DYNAMIC_ITEMS)
 
@@ -83,10 +93,16 @@ class RunbotClient(discord.Client):
                 log.warning("could not tell the moderators' channel %s", channel_id, exc_info=True)
 
     async def on_interaction(self, interaction: discord.Interaction[RunbotClient]) -> None:
-        """Answer a runbot component no DynamicItem handles, e.g. one from an older runbot.
+        """Handle a moderator's reply form (runbot keeps no form in memory), and answer a
+        runbot component no DynamicItem handles, e.g. one from an older runbot.
 
         discord.py ignores such a click silently and Discord shows "This interaction failed".
         """
+        if interaction.type is discord.InteractionType.modal_submit:
+            if not await answer_form(interaction):
+                log.info("a form runbot does not know was submitted")
+                await send_notice(interaction, wording.FORM_OUT_OF_DATE)
+            return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         custom_id = str(interaction.data.get("custom_id", ""))

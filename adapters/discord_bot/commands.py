@@ -110,6 +110,7 @@ async def help_command(interaction: Interaction) -> None:
     embed = help_embed(
         keeps_questions=interaction.client.service.keeps_questions,
         retention_days=_settings(interaction).runbot_retention_days,
+        ask_human=interaction.client.human_requests is not None,
     )
     await interaction.response.send_message(embed=embed, ephemeral=True)
 

@@ -28,6 +28,9 @@ __all__ = [
     "STATUS_COLOURS",
     "gaps_embed",
     "help_embed",
+    "human_consent_embed",
+    "human_reply_embed",
+    "human_request_embed",
     "reload_embed",
     "reply_embed",
     "sources_embed",
@@ -42,6 +45,8 @@ STATUS_COLOURS: dict[Status, discord.Colour] = {
     Status.URGENT: discord.Colour.red(),
 }
 
+# Asking a moderator: neither an answer's colour nor a warning's.
+_HUMAN_COLOUR = discord.Colour.gold()
 
 # Ten groups fit in one embed whatever runners typed: 10 x (120 + 450) + title + footer < 6000.
 _GAP_NAME = 120
@@ -112,21 +117,62 @@ def sources_embed(sources: SourceList) -> discord.Embed:
     )
 
 
-def help_embed(*, keeps_questions: bool, retention_days: int) -> discord.Embed:
-    """What runbot is, how to use it, and what it keeps about your questions and why."""
+def help_embed(
+    *, keeps_questions: bool, retention_days: int, ask_human: bool = False
+) -> discord.Embed:
+    """What runbot is, how to use it, and what it keeps about your questions and why;
+    `ask_human`: what asking a moderator shares (RUNBOT_ASK_A_HUMAN)."""
     kept = (
         wording.HELP_KEEPS_QUESTIONS.format(days=messages.period(retention_days))
         if keeps_questions
         else wording.HELP_KEEPS_NOTHING
     )
+    fields = [
+        _Field(wording.HELP_USAGE_FIELD, wording.HELP_USAGE),
+        _Field(wording.HELP_KEPT_FIELD, kept),
+    ]
+    if ask_human:
+        offer = messages.human_on_offer(wording.HUMAN_EITHER_ORIGIN, retention_days)
+        fields.append(_Field(wording.HELP_ASK_FIELD, offer))
     return _embed(
         colour=discord.Colour.blurple(),
         title=wording.HELP_TITLE,
         description=wording.HELP_ABOUT,
-        fields=[
-            _Field(wording.HELP_USAGE_FIELD, wording.HELP_USAGE),
-            _Field(wording.HELP_KEPT_FIELD, kept),
-        ],
+        fields=fields,
+    )
+
+
+def human_consent_embed(question: str, origin: str, where_reply: str, days: int) -> discord.Embed:
+    """Before a runner agrees: what asking a moderator shares, shown exactly as posted."""
+    seen = f"**{human_request_heading(origin)}**\n{_as_typed(question)}"
+    return _embed(
+        colour=_HUMAN_COLOUR,
+        title=wording.HUMAN_CONSENT_TITLE,
+        description=f"{messages.human_consent(f'{origin} on Discord', days)}\n\n{where_reply}",
+        fields=[_Field(wording.HUMAN_WHAT_THEY_SEE, seen)],
+    )
+
+
+def human_request_embed(question: str, origin: str) -> discord.Embed:
+    """The moderators' view of a request: the question and the kind of channel, never who."""
+    return _embed(
+        colour=_HUMAN_COLOUR,
+        title=human_request_heading(origin),
+        description=_as_typed(question),
+        footer=wording.HUMAN_HOW_TO_REPLY,
+    )
+
+
+def human_request_heading(origin: str) -> str:
+    return messages.human_request_heading("Discord", origin)
+
+
+def human_reply_embed(question: str, answer: str) -> discord.Embed:
+    """A moderator's reply, for the runner: labelled as from a moderator, not the article."""
+    heading = _as_typed(messages.human_reply_heading(question))
+    return _embed(
+        colour=_HUMAN_COLOUR,
+        description=f"**{heading}**\n\n{answer}\n\n*{messages.HUMAN_REPLY_LABEL}*",
     )
 
 
@@ -193,6 +239,11 @@ def _gap_field(number: int, gap: Gap) -> _Field:
         lines.append(f"Also asked as: {'; '.join(others)}")
     name = fit(f"{number}. {first}", _GAP_NAME)
     return _Field(name, fit("\n".join(lines), _GAP_VALUE))
+
+
+def _as_typed(text: str) -> str:
+    """A runner's text shown as typed: markdown escaped (no masked links to moderators)."""
+    return discord.utils.escape_markdown(text.strip())
 
 
 def _quoted(example: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self
 import discord
 
 from adapters.discord_bot import wording
+from adapters.discord_bot.human import HUMAN_ITEMS, AskModeratorButton, offer
 from adapters.discord_bot.limits import (
     BUTTON_LABEL,
     BUTTONS_PER_ROW,
@@ -36,6 +38,7 @@ from bot import messages
 from bot.metrics import METRICS
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.service import RunbotService, TopicMenu
+from bot.votes import VoteOutcome
 
 if TYPE_CHECKING:
     from adapters.discord_bot.client import RunbotClient
@@ -62,15 +65,19 @@ _REPLY_ID = r"[A-Za-z0-9_-]+"
 async def send_reply(interaction: Interaction, reply: Reply, *, ephemeral: bool) -> None:
     """Answer the interaction with one reply: its embed and, unless urgent, its buttons."""
     embed = reply_embed(reply)
-    view = reply_view(reply)
+    view = reply_view(reply, ask_human=interaction.client.human_requests is not None)
     if view is None:
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
     else:
         await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
 
 
-def reply_view(reply: Reply) -> discord.ui.View | None:
-    """Feedback buttons for an answer, and buttons for its suggestions; none when urgent."""
+def reply_view(reply: Reply, *, ask_human: bool = False) -> discord.ui.View | None:
+    """Feedback buttons for an answer, and buttons for its suggestions; none when urgent.
+
+    `ask_human`: a fallback offers to ask the moderators (RUNBOT_ASK_A_HUMAN), on a row of
+    its own below the suggestions.
+    """
     if reply.status is Status.URGENT:
         return None
     items: list[discord.ui.Item[Any]] = []
@@ -79,11 +86,17 @@ def reply_view(reply: Reply) -> discord.ui.View | None:
         items += [FeedbackButton(reply.reply_id, helpful=True, row=0)]
         items += [FeedbackButton(reply.reply_id, helpful=False, row=0)]
         first_row = 1
+    ask = ask_human and reply.status is Status.FALLBACK and not reply.small_talk
+    ask = ask and bool(reply.reply_id)
     choices = [s for s in _distinct(reply.suggestions) if _usable_id(s.id)]
-    room = (COMPONENT_ROWS - first_row) * BUTTONS_PER_ROW
-    for number, suggestion in enumerate(choices[:room]):
+    room = (COMPONENT_ROWS - first_row - int(ask)) * BUTTONS_PER_ROW
+    shown = choices[:room]
+    for number, suggestion in enumerate(shown):
         row = first_row + number // BUTTONS_PER_ROW
         items.append(EntryButton(suggestion.id, suggestion.title, row=row))
+    if ask:
+        below = first_row + math.ceil(len(shown) / BUTTONS_PER_ROW)
+        items.append(AskModeratorButton(reply.reply_id, row=below))
     return _layout(items)
 
 
@@ -188,7 +201,11 @@ class FeedbackButton(
             log.exception("recording feedback failed")
             await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
             return
-        await send_notice(interaction, messages.vote_thanks(outcome, self.helpful))
+        thanks = messages.vote_thanks(outcome, self.helpful)
+        if not self.helpful and outcome in (VoteOutcome.COUNTED, VoteOutcome.CHANGED):
+            await offer(interaction, self.reply_id, thanks=thanks)  # only if it can be asked
+        else:
+            await send_notice(interaction, thanks)
 
 
 class EntryPicker(
@@ -245,6 +262,7 @@ DYNAMIC_ITEMS = (
     TeachButton,
     ChooseToTeachButton,
     UndoTeachButton,
+    *HUMAN_ITEMS,
 )
 
 

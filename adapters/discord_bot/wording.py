@@ -45,6 +45,7 @@ GAPS_FOOTER = "Most asked first."
 HELPFUL = "Helpful"
 NOT_HELPFUL = "Not helpful"
 OUT_OF_DATE = "That menu is out of date: use /topics again."
+FORM_OUT_OF_DATE = "That form is out of date: nothing was sent."
 ENTRY_GONE = (
     "That question is no longer in runbot's knowledge (it was updated). Please ask again with /ask."
 )
@@ -70,3 +71,41 @@ TAUGHT = 'Taught "{question}" to `{entry}` ({where}).'
 UNTAUGHT = 'Took "{question}" back out of `{entry}` ({where}).'
 NOT_TAUGHT = "Not taught"
 NOT_UNDONE = "Not undone"
+
+# Ask a moderator (RUNBOT_ASK_A_HUMAN); the words both platforms share are in bot.messages.
+ASK_MODERATOR = "Ask a moderator"
+HUMAN_CONSENT_TITLE = "Ask runbot's moderators?"
+HUMAN_WHAT_THEY_SEE = "What the moderators will see"
+HUMAN_FROM_A_SERVER = "a server channel"
+HUMAN_FROM_A_DM = "a direct message"
+HUMAN_EITHER_ORIGIN = "a server channel or a direct message on Discord"
+HUMAN_REPLY_IN_CHANNEL = "Their reply will come in this channel, mentioning you."
+HUMAN_REPLY_IN_DM = "Their reply will come here, in this direct message."
+HUMAN_REPLY_BY_DM = (
+    "You asked privately, so their reply will come to you by direct message (if you accept "
+    "direct messages from this server's members)."
+)
+HUMAN_SENT_BY_DM = (
+    "Sent to runbot's moderators. When one of them replies, I'll send you the reply by "
+    "direct message."
+)
+HUMAN_NOT_POSTED = (
+    "Sorry, runbot could not reach its moderators just now, so nothing was sent. "
+    "Please try again later."
+)
+HUMAN_HOW_TO_REPLY = (
+    "Press Reply to answer: runbot sends your reply to the runner, as from a moderator "
+    "(without your name). Or press Ignore: the runner is not told."
+)
+HUMAN_REPLY = "Reply"
+HUMAN_FORM_TITLE = "Reply to the runner"
+HUMAN_FORM_LABEL = "Your reply (sent without your name)"
+HUMAN_FORM_PLACEHOLDER = "runbot adds that it is from a moderator, not from the article."
+HUMAN_REPLY_SENT_FIELD = "Reply sent"
+HUMAN_EMPTY_REPLY = "Nothing was sent: the reply was empty."
+HUMAN_NOT_DELIVERED = (
+    "Could not deliver the reply: runbot may not post in the runner's channel, or the runner "
+    "does not accept direct messages. The question is closed."
+)
+HUMAN_MODERATORS_ONLY = "Sorry, only runbot's moderators can answer or ignore runners' questions."
+HELP_ASK_FIELD = "Asking a moderator"

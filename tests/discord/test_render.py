@@ -6,8 +6,15 @@ from typing import Any
 
 import pytest
 
+from adapters.discord_bot import wording
 from adapters.discord_bot.limits import discord_length, fit
-from adapters.discord_bot.render import reply_embed, topics_embed
+from adapters.discord_bot.render import (
+    human_consent_embed,
+    human_reply_embed,
+    human_request_embed,
+    reply_embed,
+    topics_embed,
+)
 from adapters.discord_bot.views import reply_view, topics_view
 from bot.reply import Attribution, Reply, Status, Suggestion
 from bot.service import TopicMenu
@@ -127,6 +134,38 @@ async def test_reply_buttons_stay_within_discord_limits(text: str, status: Statu
 async def test_urgent_and_fallback_replies_have_no_buttons() -> None:
     assert reply_view(hostile_reply("chest pain", Status.URGENT)) is None
     assert reply_view(Reply(Status.FALLBACK, "I don't have advice on that yet.")) is None
+
+
+@pytest.mark.parametrize("suggestions", [0, 3, 40])
+async def test_a_fallback_offers_to_ask_a_moderator_on_a_row_below_its_suggestions(
+    suggestions: int,
+) -> None:
+    reply = hostile_reply("I don't have advice on that yet.", Status.FALLBACK, suggestions)
+
+    view = reply_view(reply, ask_human=True)
+
+    assert view is not None
+    components = view.to_components()
+    assert_components_within_limits(components)
+    assert [item["custom_id"] for item in components[-1]["components"]] == [
+        "runbot:askmod:0123456789abcdef"
+    ]
+    off = reply_view(reply, ask_human=False)
+    shown = [] if off is None else [i for row in off.to_components() for i in row["components"]]
+    assert not any(item["custom_id"].startswith("runbot:askmod:") for item in shown)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_ask_a_moderator_embeds_stay_within_discord_limits(text: str) -> None:
+    question = text[:2000]  # what the question log keeps of a question
+    embeds = [
+        human_consent_embed(question, "a server channel", wording.HUMAN_REPLY_BY_DM, 30),
+        human_request_embed(question, "a direct message"),
+        human_reply_embed(question, text[:2000]),  # a moderator's reply: at most 2000
+    ]
+
+    for embed in embeds:
+        assert_embed_within_limits(dict(embed.to_dict()))
 
 
 async def test_suggestions_whose_ids_cannot_travel_in_a_custom_id_get_no_button() -> None:

@@ -22,11 +22,12 @@ SALT = "operator-salt-for-tests"
 
 @contextlib.asynccontextmanager
 async def runbot_with_log(
-    standin: DiscordStandIn, settings: Settings, database: Path
+    standin: DiscordStandIn, settings: Settings, database: Path, *, ask_a_human: bool = False
 ) -> AsyncIterator[tuple[Interactions, RunbotService]]:
     """runbot serving Discord with a question log in `database`; stopped (and the log closed)
     at the end, as a restart would."""
-    service = RunbotService(KNOWLEDGE, question_log=SqliteQuestionLog(database, salt=SALT))
+    question_log = SqliteQuestionLog(database, salt=SALT)
+    service = RunbotService(KNOWLEDGE, question_log=question_log, ask_a_human=ask_a_human)
     standin.identified.clear()
     task = asyncio.create_task(serve(service, settings))
     try:
