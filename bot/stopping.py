@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Iterator
 
 __all__ = ["raise_interrupt_on_sigterm", "stop_on_signals"]
@@ -38,8 +39,9 @@ def stop_on_signals(grace_seconds: float) -> Iterator[asyncio.Event]:
         stop.set()
 
     installed = []
-    for received in _SIGNALS:
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
+    # Windows' event loops take no signal handlers: there Ctrl-C interrupts as usual.
+    for received in _SIGNALS if sys.platform != "win32" else ():
+        with contextlib.suppress(RuntimeError):  # a loop that is closing
             loop.add_signal_handler(received, stopping, received)
             installed.append(received)
     try:
