@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Focus", "find_focus", "sentences"]
 
@@ -82,6 +83,7 @@ def sentences(text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=256)  # one message is read by the ranker, the decision and its parts
 def find_focus(text: str) -> Focus:
     """The sentences of `text`, marked asking or not; a short message is all question."""
     parts = sentences(text)

@@ -106,7 +106,9 @@ class Ranker:
     def _vector(self, text: str) -> npt.NDArray[np.float32]:
         if self._embedder is None:
             return np.zeros(DIMENSIONS, dtype=np.float32)
-        vector: npt.NDArray[np.float32] = self._embedder.embed([self.normalizer.corrected(text)])[0]
+        vector: npt.NDArray[np.float32] = self._embedder.embed(
+            [self.normalizer.corrected(text)], remember=False
+        )[0]
         return vector
 
     def _signals(self, question: Normalized, text: str, lenient: bool = False) -> _Signals:

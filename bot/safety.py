@@ -215,7 +215,9 @@ class RedFlagScreen:
     def _by_meaning(self, windows: list[str]) -> list[RedFlag]:
         if self._embedder is None or not self._example_flags:
             return []
-        vectors = self._embedder.embed([self._normalizer.corrected(w) for w in windows])
+        vectors = self._embedder.embed(
+            [self._normalizer.corrected(w) for w in windows], remember=False
+        )
         to_signs: npt.NDArray[np.float32] = vectors @ self._example_vectors.T
         limits = self.limits
         found: dict[str, RedFlag] = {}

@@ -30,8 +30,8 @@ __all__ = ["DIMENSIONS", "EmbeddingModelError", "SentenceEmbedder", "shared_embe
 DIMENSIONS = 256
 _WEIGHTS = Path("weights", "l2_supercat_256.safetensors")
 _TOKENIZER = Path("tokenizers", "l2_supercat_tokenizer_config.json")
-# Vectors of texts seen before (every example question, recent questions): a reload of
-# unchanged knowledge embeds nothing, and a runner's repeated question costs a lookup.
+# Vectors of the knowledge's texts (example questions, red-flag examples): a reload of
+# unchanged knowledge embeds nothing.
 _CACHE_SIZE = 200_000
 _CHUNK = 2048
 
@@ -75,8 +75,12 @@ class SentenceEmbedder:
         tokenizer.no_truncation()
         return cls(weights, tokenizer)
 
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """One unit-length row per text (a zero row for a text with no word pieces)."""
+    def embed(self, texts: Sequence[str], remember: bool = True) -> npt.NDArray[np.float32]:
+        """One unit-length row per text (a zero row for a text with no word pieces).
+
+        `remember=False` for runners' messages: only the knowledge's texts are worth
+        keeping, and a post's hundreds of sentence windows would crowd them out.
+        """
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         missing: dict[str, list[int]] = {}
         with self._lock:
@@ -95,7 +99,8 @@ class SentenceEmbedder:
             self.computed += len(fresh)
             for text, vector in zip(fresh, computed, strict=True):
                 vectors[missing[text]] = vector
-                self._cache[text] = vector
+                if remember:
+                    self._cache[text] = vector
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         return vectors
