@@ -75,9 +75,7 @@ class Brain:
     def answer(self, text: str) -> Reply:
         """The reply a runner gets for `text`."""
         text = _printable(text)
-        # Screened first, whatever its length, but a pasted megabyte is not a message:
-        # twice the longest one a platform delivers is read.
-        screening = self.screen.screen(text[: 2 * MAX_QUESTION_CHARS])
+        screening = self.screen.screen(text)
         if screening:
             return self.urgent_reply(screening)
         if len(text) > MAX_QUESTION_CHARS:

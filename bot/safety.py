@@ -62,6 +62,8 @@ _LIST_WORDS = frozenset(["or", "nor"])
 _LIST_ITEM_WORDS = 3
 # At most this many sentences are compared by meaning (patterns read every sentence).
 _MAX_SENTENCES = 80
+# The longest stretch of one window compared by meaning (twice a platform message).
+_WINDOW_CHARS = 8192
 # Sentences read together as one description.
 _BREATH = 3
 # At most this many signs a message is close to are weighed against runbot's answers
@@ -215,8 +217,10 @@ class RedFlagScreen:
     def _by_meaning(self, windows: list[str]) -> list[RedFlag]:
         if self._embedder is None or not self._example_flags:
             return []
+        # A window is compared by its first few thousand characters: a pasted megabyte in
+        # one "sentence" would otherwise gather a vector per word piece, a GB at once.
         vectors = self._embedder.embed(
-            [self._normalizer.corrected(w) for w in windows], remember=False
+            [self._normalizer.corrected(w[:_WINDOW_CHARS]) for w in windows], remember=False
         )
         to_signs: npt.NDArray[np.float32] = vectors @ self._example_vectors.T
         limits = self.limits
