@@ -19,6 +19,7 @@ from bot.ranking import Ranker, RankingWeights
 from bot.reply import Attribution, Reply, Status, Suggestion
 from bot.safety import RedFlagScreen, Screening, ScreenLimits
 from bot.semantic import shared_embedder
+from bot.story_model import shared_story_embedder
 
 __all__ = ["Brain", "Thresholds"]
 
@@ -47,8 +48,10 @@ class Brain:
         ranking: RankingWeights | None = None,
         screen_limits: ScreenLimits | None = None,
         semantic: bool = True,
+        read_posts: bool = True,
     ) -> None:
-        """`semantic=False` leaves out the meaning signals (for comparisons in `make bench`)."""
+        """`semantic=False` leaves out the meaning signals (for comparisons in `make bench`);
+        `read_posts=False` reads long posts with the static vectors, not the post reader."""
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         examples = list(_examples(knowledge))
@@ -64,11 +67,16 @@ class Brain:
         )
         self.index = MatchIndex(examples, self.normalizer, weights, neutral=sign_words)
         embedder = shared_embedder() if semantic else None
-        self.ranker = Ranker(self.index, embedder, self.normalizer, ranking)
+        story = shared_story_embedder if read_posts else None
+        self.ranker = Ranker(self.index, embedder, self.normalizer, ranking, story)
         self.screen = RedFlagScreen(
             knowledge.red_flags, self.normalizer, embedder, self.ranker.semantic, screen_limits
         )
         self._subjects = _subjects(knowledge)
+        self._subject_words = tuple(
+            frozenset(self.normalizer.normalize(phrase).tokens)
+            for phrase in knowledge.vocabulary.subject
+        )
 
     # --- the one public question -> reply path ---------------------------------------------
 
@@ -107,13 +115,30 @@ class Brain:
             return self._clarify_reply(max(clarifying, key=_confidence))
         return self._fallback_reply(whole.confidence)
 
+    def prepare(self) -> None:
+        """Load what the first long post would otherwise wait for (about a second)."""
+        self.ranker.prepare()
+
     def decide(self, text: str) -> Decision:
         """Rank entries for `text` and decide: answer, ask which, or fall back."""
-        ranked = self.ranker.rank(text)
         focus = find_focus(text)
+        if focus.is_long and not self.on_subject(text):
+            return Decision(Status.FALLBACK, ())
+        ranked = self.ranker.rank(text)
         limits = self.thresholds.for_story() if focus.is_long else self.thresholds
         off_topic = bool(self.normalizer.normalize(focus.question).off_topic)
         return decide(ranked, limits, self.same_subject, off_topic)
+
+    def on_subject(self, text: str) -> bool:
+        """Whether `text` names something runbot has advice on (vocabulary `subject`).
+
+        A forum post about a training plan or shin pain shares many words with the
+        entries (run, race, calf, stretch); only a subject word says it is about cramps.
+        """
+        if not self._subject_words:
+            return True
+        tokens = set(self.normalizer.normalize(text).tokens)
+        return any(phrase <= tokens for phrase in self._subject_words if phrase)
 
     def same_subject(self, first: str, second: str) -> bool:
         """Whether two entries answer one subject (one topic, or one lists the other)."""

@@ -33,7 +33,7 @@ class Thresholds:
     # A long post (a story around its question) scores lower: most of its words are the
     # story's. Its own, lower, boundaries:
     story_answer: float = 0.20
-    story_margin: float = 0.10
+    story_margin: float = 0.08
     story_coverage: float = 0.05
 
     def for_story(self) -> Thresholds:
@@ -91,8 +91,9 @@ def decide(
     ]
     if best.score >= limits.answer and lead >= limits.margin:
         return Decision(Status.ANSWERED, (best, *close))
-    choices = [c for c in close if not same_subject(best.entry_id, c.entry_id)]
-    if choices:
-        return Decision(Status.CLARIFY, (best, *choices[:2]))
+    # Worth asking only when something else is close; then the closest are all offered,
+    # the best one's neighbours too (they may be what the runner asks).
+    if any(not same_subject(best.entry_id, c.entry_id) for c in close):
+        return Decision(Status.CLARIFY, (best, *close[:2]))
     # One plausible subject, not quite sure enough to answer: runbot doesn't know.
     return Decision(Status.FALLBACK, plausible)

@@ -137,6 +137,13 @@ class VocabularyFile(_Model):
         default_factory=list,
         description="Words naming subjects runbot has no advice on (shin splints, knee...).",
     )
+    subject: list[Phrase] = Field(
+        default_factory=list,
+        description=(
+            "Words that name what runbot has advice on (cramp, stitch, electrolytes...): a "
+            "long post that uses none of them is about something else and is not answered."
+        ),
+    )
 
 
 # --- red_flags.yaml -------------------------------------------------------------------------

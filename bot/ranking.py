@@ -7,16 +7,19 @@ Two signals score every entry:
   ("stitch", "quinine") is strong evidence, and words runbot knows nothing about count
   against a match, so a question mostly about something else is not answered.
 * semantic (bot.semantic): cosine similarity of sentence vectors with the closest
-  example. It connects words the vocabulary lacks ("treatment", "relieve", "foam roll")
-  and reads a long post as a whole.
+  example. It connects words the vocabulary lacks ("treatment", "relieve", "foam roll").
 
 A long message is read twice. Its asking sentences (bot.focus) are scored strictly; the
 whole message is scored leniently, its unknown words not counted against an entry, so the
-story can help choose an entry but never sinks one.
+story can help choose an entry but never sinks one. Its meaning is read by a small
+transformer (bot.story_model), which follows a story better than averaged word vectors,
+and weighs more than its words, most of which are the story's.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,12 +28,17 @@ import numpy as np
 from bot.focus import find_focus
 from bot.matcher import LexicalScores, MatchIndex
 from bot.normalize import Normalized, Normalizer
-from bot.semantic import DIMENSIONS, SemanticIndex, SentenceEmbedder
+from bot.semantic import DIMENSIONS, CachedEmbedder, SemanticIndex, SentenceEmbedder
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Ranked", "Ranker", "RankingWeights"]
+__all__ = ["STORY_EXAMPLE_LIMIT", "Ranked", "Ranker", "RankingWeights"]
+
+# The post reader embeds every example once (about 1.3 ms each on 2 cores, cached by
+# text). Past this many examples that would hold up a reload for seconds, so long posts
+# are read with the static vectors instead.
+STORY_EXAMPLE_LIMIT = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,10 @@ class RankingWeights:
     semantic_floor: float = 0.45
     story: float = 0.8  # how much the lenient reading of the whole message may count
     refine_limit: int = 12  # entries re-scored with rapidfuzz
+    # A long message read by the post reader: the lexical share, and the similarity of
+    # unrelated texts for that model.
+    story_lexical: float = 0.4
+    story_semantic_floor: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +79,13 @@ class Ranker:
         embedder: SentenceEmbedder | None,
         normalizer: Normalizer,
         weights: RankingWeights | None = None,
+        story: Callable[[], CachedEmbedder] | None = None,
     ) -> None:
-        """Without an `embedder`, rank on the lexical signal alone (for comparisons)."""
+        """Without an `embedder`, rank on the lexical signal alone (for comparisons).
+
+        `story` gives the post reader; it is asked for on the first long message (or
+        by `prepare`), so a one-line question never loads it.
+        """
         self.lexical = lexical
         self.normalizer = normalizer
         self.weights = weights or RankingWeights()
@@ -76,15 +93,29 @@ class Ranker:
         texts = [normalizer.corrected(text) for text in lexical.example_text]
         vectors = embedder.embed(texts) if embedder else np.zeros((0, DIMENSIONS), np.float32)
         self.semantic = SemanticIndex(vectors, lexical.starts)
+        self._words = _Reader(embedder, self.semantic, self.weights.semantic_floor, normalizer)
+        few_enough = len(lexical.example_text) <= STORY_EXAMPLE_LIMIT
+        self._story = story if embedder is not None and few_enough else None
+        self._story_reader: _Reader | None = None
+        self._story_lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Load the post reader and embed the examples with it now, not on a first post."""
+        self._post_reader()
 
     def rank(self, text: str, limit: int = 4) -> list[Ranked]:
         """The best `limit` entries for the message `text`, best first."""
         focus = find_focus(text)
-        signals = self._signals(self.normalizer.normalize(focus.question), focus.question)
-        if focus.is_long:  # the whole message, its unknown words not held against it
-            whole = self._signals(self.normalizer.normalize(text), text, lenient=True)
-            signals.take_larger(whole, self.weights.story)
+        reader = self._post_reader() if focus.is_long else None
         share = self.weights.lexical if self._embedder is not None else 1.0
+        if reader is None:
+            reader = self._words
+        else:
+            share = self.weights.story_lexical
+        signals = self._signals(self.normalizer.normalize(focus.question), focus.question, reader)
+        if focus.is_long:  # the whole message, its unknown words not held against it
+            whole = self._signals(self.normalizer.normalize(text), text, reader, lenient=True)
+            signals.take_larger(whole, self.weights.story)
         score = share * signals.lexical + (1 - share) * signals.semantic
         count = min(limit, len(score))
         if not count:
@@ -103,19 +134,25 @@ class Ranker:
         ranked.sort(key=lambda r: (-r.score, r.entry_id))
         return ranked
 
-    def _vector(self, text: str) -> npt.NDArray[np.float32]:
-        if self._embedder is None:
-            return np.zeros(DIMENSIONS, dtype=np.float32)
-        vector: npt.NDArray[np.float32] = self._embedder.embed(
-            [self.normalizer.corrected(text)], remember=False
-        )[0]
-        return vector
+    def _post_reader(self) -> _Reader | None:
+        if self._story is None:
+            return None
+        with self._story_lock:
+            if self._story_reader is None:
+                embedder = self._story()
+                vectors = embedder.embed(self.lexical.example_text)
+                index = SemanticIndex(vectors, self.lexical.starts)
+                floor = self.weights.story_semantic_floor
+                self._story_reader = _Reader(embedder, index, floor)
+            return self._story_reader
 
-    def _signals(self, question: Normalized, text: str, lenient: bool = False) -> _Signals:
+    def _signals(
+        self, question: Normalized, text: str, reader: _Reader, lenient: bool = False
+    ) -> _Signals:
         scores = self.lexical.lexical(question, lenient=lenient)
         lexical = self._refined(scores)
         coverage = scores.coverage if scores is not None else np.zeros(len(lexical))
-        return _Signals(lexical, self._semantic(self._vector(text)), coverage)
+        return _Signals(lexical, reader.scores(text), coverage)
 
     def _refined(self, scores: LexicalScores | None) -> npt.NDArray[np.float64]:
         """Lexical scores, the best few with rapidfuzz's word-order signal mixed in."""
@@ -128,10 +165,28 @@ class Ranker:
                 refined[entry] = self.lexical.refine(scores, entry)
         return refined
 
-    def _semantic(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-        floor = self.weights.semantic_floor
-        similarity = self.semantic.similarities(vector).astype(np.float64)
-        rescaled: npt.NDArray[np.float64] = np.clip((similarity - floor) / (1 - floor), 0, 1)
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """One way of reading meaning: a model, the examples' vectors, and its floor."""
+
+    embedder: CachedEmbedder | None
+    index: SemanticIndex
+    floor: float
+    # The static vectors read spelling-corrected text; the post reader reads it as typed.
+    normalizer: Normalizer | None = None
+
+    def scores(self, text: str) -> npt.NDArray[np.float64]:
+        """Each entry's similarity to `text` above the floor, rescaled to 0..1."""
+        vector = np.zeros(0, dtype=np.float32)  # no model: the index is empty, all score 0
+        if self.embedder is not None:
+            if self.normalizer is not None:
+                text = self.normalizer.corrected(text)
+            vector = self.embedder.embed([text], remember=False)[0]
+        similarity = self.index.similarities(vector).astype(np.float64)
+        rescaled: npt.NDArray[np.float64] = np.clip(
+            (similarity - self.floor) / (1 - self.floor), 0, 1
+        )
         return rescaled
 
 
