@@ -9,6 +9,7 @@ import logging
 import os
 import shlex
 import sys
+import threading
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -273,6 +274,7 @@ def _serve_platforms(settings: Settings, knowledge_dir: Path, platforms: list[st
     # The endpoint starts first: it answers 503 while the knowledge loads and platforms connect.
     with health_endpoint(settings, platforms):
         service = _serving_service(settings, knowledge_dir)
+        threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
         try:
             asyncio.run(_serve(service, settings, platforms))
         finally:

@@ -31,6 +31,7 @@ def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
         *_off_topic_synonyms(brain),
         *_uncited_sources(brain),
         *_red_flags_that_miss_themselves(brain),
+        *_entries_off_subject(brain),
     ]
     return sorted(warnings)
 
@@ -43,6 +44,21 @@ def _note(where: tuple[str, int, int], message: str) -> Problem:
     """Worth a look, but not a warning: `kb check --strict` passes. A repeated example
     weighs twice in matching, and the shipped knowledge's tuning relies on two repeats."""
     return Problem(where[0], where[1], where[2], message, "note")
+
+
+def _entries_off_subject(brain: Brain) -> list[Problem]:
+    """Entries a long post can never reach: none of their questions names a subject word."""
+    knowledge = brain.knowledge
+    return [
+        _warning(
+            knowledge.where("entry", entry.id),
+            f"none of the questions of '{entry.id}' uses a word from the `subject` list in "
+            "vocabulary.yaml, so a long post asking this is never answered; add the word "
+            "this entry is about to that list",
+        )
+        for entry in knowledge.entries.values()
+        if not any(brain.on_subject(text) for text in (entry.title, *entry.questions))
+    ]
 
 
 def _too_few_questions(brain: Brain) -> list[Problem]:

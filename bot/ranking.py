@@ -18,6 +18,7 @@ and weighs more than its words, most of which are the story's.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,12 +29,20 @@ import numpy as np
 from bot.focus import find_focus
 from bot.matcher import LexicalScores, MatchIndex
 from bot.normalize import Normalized, Normalizer
-from bot.semantic import DIMENSIONS, CachedEmbedder, SemanticIndex, SentenceEmbedder
+from bot.semantic import (
+    DIMENSIONS,
+    CachedEmbedder,
+    EmbeddingModelError,
+    SemanticIndex,
+    SentenceEmbedder,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = ["STORY_EXAMPLE_LIMIT", "Ranked", "Ranker", "RankingWeights"]
+
+log = logging.getLogger(__name__)
 
 # The post reader embeds every example once (about 1.3 ms each on 2 cores, cached by
 # text). Past this many examples that would hold up a reload for seconds, so long posts
@@ -103,6 +112,11 @@ class Ranker:
         """Load the post reader and embed the examples with it now, not on a first post."""
         self._post_reader()
 
+    @property
+    def reads_posts(self) -> bool:
+        """Whether the post reader is loaded and has embedded this knowledge's examples."""
+        return self._story_reader is not None
+
     def rank(self, text: str, limit: int = 4) -> list[Ranked]:
         """The best `limit` entries for the message `text`, best first."""
         focus = find_focus(text)
@@ -138,8 +152,14 @@ class Ranker:
         if self._story is None:
             return None
         with self._story_lock:
-            if self._story_reader is None:
-                embedder = self._story()
+            if self._story_reader is None and self._story is not None:
+                try:
+                    embedder = self._story()
+                except EmbeddingModelError as error:
+                    # Answering goes on: long posts are read with the static vectors.
+                    log.warning("long posts are read without the post reader: %s", error)
+                    self._story = None
+                    return None
                 vectors = embedder.embed(self.lexical.example_text)
                 index = SemanticIndex(vectors, self.lexical.starts)
                 floor = self.weights.story_semantic_floor

@@ -198,6 +198,10 @@ class RunbotService:
     def brain(self) -> Brain:
         return self._brain
 
+    def warm_up(self) -> None:
+        """Load what a first long post would wait for (a second); a serving bot's thread."""
+        self._brain.prepare()
+
     def answer(self, question: Question) -> Reply:
         """Answer one question and record its outcome."""
         started = time.perf_counter()
@@ -417,6 +421,8 @@ class RunbotService:
         try:
             with collector_paused():  # building allocates millions of objects, few cycles
                 brain = Brain(load_knowledge(self.directory))
+                if self._brain.ranker.reads_posts:  # so no runner's post waits for it
+                    brain.prepare()
         except KnowledgeError as error:
             problems = error.problems
             log.warning(

@@ -50,9 +50,12 @@ class StoryEmbedder(CachedEmbedder):
     @classmethod
     def from_package(cls) -> StoryEmbedder:
         """Load the model from the installed package and bot/data (never downloads)."""
-        import onnxruntime
         from tokenizers import Tokenizer
 
+        try:
+            import onnxruntime
+        except ImportError as error:
+            raise EmbeddingModelError(f"onnxruntime is not installed ({error})") from error
         spec = util.find_spec(_MODEL_PACKAGE)
         if spec is None or spec.origin is None:
             raise EmbeddingModelError(
@@ -71,9 +74,12 @@ class StoryEmbedder(CachedEmbedder):
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(model), options, providers=["CPUExecutionProvider"]
-        )
+        try:
+            session = onnxruntime.InferenceSession(
+                str(model), options, providers=["CPUExecutionProvider"]
+            )
+        except RuntimeError as error:  # onnxruntime's own errors subclass it
+            raise EmbeddingModelError(f"{model} cannot be run: {error}") from error
         tokenizer = Tokenizer.from_str(
             resources.files("bot").joinpath("data", _TOKENIZER).read_text(encoding="utf-8")
         )

@@ -165,3 +165,20 @@ def test_a_red_flag_pattern_the_screen_cannot_catch_is_warned_about(knowledge_co
     assert any(
         "'heart attack' of red flag 'chest-pain' does not trip it" in w.message for w in warnings
     )
+
+
+def test_an_entry_no_long_post_can_reach_warns(tidy: Path) -> None:
+    vocabulary = tidy / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + "subject: [cramp]\n")
+
+    warnings = warnings_for(tidy)
+
+    assert len(warnings) == 1
+    assert (
+        "none of the questions of 'side-stitch' uses a word from the `subject` list"
+        in (warnings[0])
+    )
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8").replace("[cramp]", "[cramp, stitch]")
+    )
+    assert warnings_for(tidy) == []

