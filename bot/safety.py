@@ -107,8 +107,30 @@ class _Pattern:
     # 25. Cramps hit" is not "cramp 25 minutes". Each is (number, the word after it).
     quantities: tuple[tuple[str, str], ...]
 
-    def quantities_in(self, sequence: Sequence[str]) -> bool:
-        return all(_quantity_in(quantity, sequence) for quantity in self.quantities)
+    def quantities_in(self, sequence: Sequence[str], not_lasting: _NotLasting) -> bool:
+        return all(_quantity_in(q, sequence, not_lasting) for q in self.quantities)
+
+
+@dataclass(frozen=True, slots=True)
+class _NotLasting:
+    """Words that make "20 minutes" something other than how long a cramp lasted.
+
+    "every 30 minutes", "runs of 25 minutes" and "a 25 minute run" say how often or how
+    long the running went on; "cramped for 20 minutes" and "lasted 20 minutes" still count.
+    """
+
+    before: frozenset[str]  # right before the number: every, each, per
+    activities: frozenset[str]  # a run, jog, walk... named right before or after it
+
+    @classmethod
+    def normalized(cls, normalizer: Normalizer) -> _NotLasting:
+        def tokens(*plain: str) -> frozenset[str]:
+            return frozenset(t for word in plain for t in normalizer.normalize(word).every_token)
+
+        return cls(
+            tokens("every", "each", "per"),
+            tokens("run", "runs", "jog", "walk", "race", "session", "workout", "interval"),
+        )
 
 
 class RedFlagScreen:
@@ -131,6 +153,7 @@ class RedFlagScreen:
         for phrase in sorted((tuple(words(p)) for p in red_flags.harmless), key=len, reverse=True):
             if phrase:
                 self._harmless.setdefault(phrase[0], []).append(phrase)
+        self._not_lasting = _NotLasting.normalized(normalizer)
         self._patterns: list[_Pattern] = []
         for flag in red_flags.red_flags:
             for pattern in flag.patterns:
@@ -208,7 +231,7 @@ class RedFlagScreen:
                 if (
                     form <= present
                     and any(_affirmed(form, s) for s in sequences)
-                    and pattern.quantities_in(question.every_token)
+                    and pattern.quantities_in(question.every_token, self._not_lasting)
                 ):
                     found[pattern.flag.id] = pattern.flag
                     break
@@ -299,11 +322,20 @@ def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
 _NUMBER_WORDS = frozenset(["ten", "fifteen", "twenty", "thirty", "forty", "sixty"])
 
 
-def _quantity_in(quantity: tuple[str, str], sequence: Sequence[str]) -> bool:
+def _quantity_in(
+    quantity: tuple[str, str], sequence: Sequence[str], not_lasting: _NotLasting
+) -> bool:
     number, unit = quantity
-    return any(
-        unit in sequence[at + 1 : at + 3] for at, word in enumerate(sequence) if word == number
-    )
+    for at, word in enumerate(sequence):
+        if word != number or unit not in sequence[at + 1 : at + 3]:
+            continue
+        end = sequence.index(unit, at + 1)
+        before = sequence[at - 1] if at else ""
+        of_a_run = before == "of" and at > 1 and sequence[at - 2] in not_lasting.activities
+        a_run = end + 1 < len(sequence) and sequence[end + 1] in not_lasting.activities
+        if before not in not_lasting.before and not of_a_run and not a_run:
+            return True
+    return False
 
 
 def _is_number(token: str) -> bool:

@@ -21,6 +21,8 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("i felt really out of it and didn't know what mile i was at", "confusion"),
         ("calf has been swollen and warm since the flight home from the race", "dvt"),
         ("hamstring cramp for 20 minutes now and it wont let go", "long-cramp"),
+        ("the cramp lasted 15 minutes each time", "long-cramp"),
+        ("every 10 minutes the cramp comes back and then lasts 15 minutes", "long-cramp"),
         # across sentences, in one breath
         ("I drank litres of water in the race. Now a headache and nausea.", "hyponatraemia"),
     ],
@@ -40,6 +42,10 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my heart rate monitor chest strap rubs",
         # a number and its unit belong together: this is a split time, not the cramp's length
         "My splits went from 9 minutes to 16 minutes for mile 25. Cramps hit at mile 18.",
+        # how often, or how long the run was: not how long a cramp lasted
+        "she sprays it every 30 minutes on her long runs and hasn't cramped since",
+        "the first runs of 25 minutes were hard and my calf cramped near the end",
+        "did a 25 minute run and my calf cramped a bit",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
