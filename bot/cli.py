@@ -274,11 +274,14 @@ def _serve_platforms(settings: Settings, knowledge_dir: Path, platforms: list[st
     # The endpoint starts first: it answers 503 while the knowledge loads and platforms connect.
     with health_endpoint(settings, platforms):
         service = _serving_service(settings, knowledge_dir)
-        threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
+        warm_up = threading.Thread(target=service.warm_up, name="warm-up", daemon=True)
+        warm_up.start()
         try:
             asyncio.run(_serve(service, settings, platforms))
         finally:
             service.close()  # what the question log still holds is written
+            # onnxruntime aborts the process if it is still running when Python exits.
+            warm_up.join()
     return 0
 
 

@@ -200,7 +200,10 @@ class RunbotService:
 
     def warm_up(self) -> None:
         """Load what a first long post would wait for (a second); a serving bot's thread."""
-        self._brain.prepare()
+        try:
+            self._brain.prepare()
+        except Exception:  # the first long post will try again; answering goes on
+            log.exception("could not prepare the post reader ahead of the first long post")
 
     def answer(self, question: Question) -> Reply:
         """Answer one question and record its outcome."""
