@@ -53,6 +53,12 @@ EVAL_SETS = (
         description="real posts from public running forums; calibrated the matcher",
     ),
     EvalSet(
+        "red-flags",
+        ("red-flags-tuning.yaml",),
+        held_out=False,
+        description="warning signs put casually, and harmless lookalikes; tuned the screen",
+    ),
+    EvalSet(
         "written-holdout",
         ("written-holdout-2.yaml",),
         held_out=True,

@@ -48,6 +48,7 @@ _NEGATIONS = frozenset(
         "nothing",
         "zero",
         "dont",
+        "doesnt",
         "didnt",
         "isnt",
         "wasnt",

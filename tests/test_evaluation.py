@@ -36,7 +36,7 @@ def test_written_tuning_set_is_big_enough_and_mixed(written: EvalReport) -> None
 
 
 def test_written_tuning_set_figures(written: EvalReport) -> None:
-    assert written.accuracy >= 0.82, "\n".join(map(str, written.misses))
+    assert written.accuracy >= 0.84, "\n".join(map(str, written.misses))
     assert written.wrong_answer_rate <= 0.04
     assert written.rejection >= 0.95
     assert written.red_flag_recall == 1.0
@@ -72,33 +72,41 @@ def real(brain: Brain) -> EvalReport:
 
 def test_real_tuning_set_figures(real: EvalReport) -> None:
     assert real.in_scope + real.out_of_scope + real.red_flags >= 150
-    assert real.accuracy >= 0.43, "\n".join(map(str, real.misses))
+    assert real.accuracy >= 0.52, "\n".join(map(str, real.misses))
     assert real.wrong_answer_rate <= 0.03
     assert real.rejection >= 0.90
     assert real.red_flag_recall >= 0.95
     assert real.false_alarm_rate <= 0.03
 
 
-# The held-out sets were measured once, on 2026-12-01 (see the README). These floors sit a
-# few points under those figures so that a regression shows; they are not the targets.
+def test_red_flag_tuning_set_figures(brain: Brain) -> None:
+    report = report_for(brain, "red-flags")
+    assert report.red_flags >= 140
+    assert report.red_flag_recall >= 0.95, "\n".join(map(str, report.misses))
+    assert report.false_alarm_rate <= 0.06
+
+
+# The held-out sets were measured once, on 2026-12-01, and again after the post reader on
+# 2026-12-02 (see the README). These floors sit a few points under those figures so that a
+# regression shows; they are not the targets.
 def test_written_held_out_set_does_not_regress(brain: Brain) -> None:
     # Plain figures only: an assertion message must never show a held-out question.
     figures = _figures(report_for(brain, "written-holdout"))
-    assert figures["correct"] >= 0.62
+    assert figures["correct"] >= 0.66
     assert figures["wrong"] <= 0.08
     assert figures["held back"] >= 0.88
-    assert figures["red flags"] >= 0.75
-    assert figures["alarms"] <= 0.02
+    assert figures["red flags"] >= 0.82
+    assert figures["alarms"] <= 0.03
 
 
 def test_real_held_out_set_does_not_regress(brain: Brain) -> None:
     figures = _figures(report_for(brain, "real-holdout"))
     assert figures["cases"] >= 100
-    assert figures["correct"] >= 0.43
+    assert figures["correct"] >= 0.41
     assert figures["wrong"] <= 0.06
-    assert figures["held back"] >= 0.83
+    assert figures["held back"] >= 0.76
     assert figures["red flags"] >= 0.82
-    assert figures["alarms"] <= 0.05
+    assert figures["alarms"] <= 0.07
 
 
 def _figures(report: EvalReport) -> dict[str, float]:
