@@ -35,7 +35,14 @@ T = TypeVar("T")
 _GAP_QUESTIONS_READ = 50_000
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
-EVAL_SET_NAMES = ("written", "real", "written-holdout", "real-holdout")
+EVAL_SET_NAMES = (
+    "written",
+    "real",
+    "red-flags",
+    "written-holdout",
+    "written-holdout-2",
+    "real-holdout",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -523,11 +530,11 @@ def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
         return f"{share:6.1%} {f'({part}/{whole})':>10}"
 
     columns = ["correct", "wrong", "did you mean", "fallback", "held back", "red flags", "alarms"]
-    print(f"{'set':<16} {'cases':>5} " + " ".join(f"{name:>17}" for name in columns))
+    print(f"{'set':<17} {'cases':>5} " + " ".join(f"{name:>17}" for name in columns))
     for eval_set in EVAL_SETS:
         paths = eval_set.paths(EVAL_DIR)
         if not all(path.is_file() for path in paths):
-            print(f"{eval_set.name:<16} (missing: {', '.join(p.name for p in paths)})")
+            print(f"{eval_set.name:<17} (missing: {', '.join(p.name for p in paths)})")
             continue
         cases = [case for path in paths for case in read_cases(path)]
         r: EvalReport = evaluate(brain, cases, terminal_progress)
@@ -541,7 +548,7 @@ def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
             cell(r.red_flag_recall, r.red_flags_caught, r.red_flags),
             cell(r.false_alarm_rate, r.false_alarms, answerable),
         ]
-        print(f"{eval_set.name:<16} {len(cases):>5} " + " ".join(cells))
+        print(f"{eval_set.name:<17} {len(cases):>5} " + " ".join(cells))
     print(
         "\ncorrect, did you mean, fallback: of in-scope questions; wrong, alarms: of questions "
         "that are not red flags; held back: out-of-scope questions not answered."

@@ -48,7 +48,7 @@ EVAL_SETS = (
     ),
     EvalSet(
         "real",
-        ("real-tuning.yaml", "real-tuning-2.yaml"),
+        ("real-tuning.yaml", "real-tuning-2.yaml", "real-tuning-3.yaml"),
         held_out=False,
         description="real posts from public running forums; calibrated the matcher",
     ),
@@ -60,15 +60,21 @@ EVAL_SETS = (
     ),
     EvalSet(
         "written-holdout",
+        ("written-holdout-3.yaml",),
+        held_out=True,
+        description="written independently, never tuned on, measured once",
+    ),
+    EvalSet(
+        "written-holdout-2",
         ("written-holdout-2.yaml",),
         held_out=True,
-        description="written independently, never tuned on",
+        description="written independently, never tuned on, measured three times",
     ),
     EvalSet(
         "real-holdout",
         ("real-holdout-2.yaml",),
         held_out=True,
-        description="real posts, never tuned on",
+        description="real posts, never tuned on, measured three times",
     ),
 )
 

@@ -71,12 +71,12 @@ def real(brain: Brain) -> EvalReport:
 
 
 def test_real_tuning_set_figures(real: EvalReport) -> None:
-    assert real.in_scope + real.out_of_scope + real.red_flags >= 150
-    assert real.accuracy >= 0.52, "\n".join(map(str, real.misses))
-    assert real.wrong_answer_rate <= 0.03
-    assert real.rejection >= 0.90
-    assert real.red_flag_recall >= 0.95
-    assert real.false_alarm_rate <= 0.03
+    assert real.in_scope + real.out_of_scope + real.red_flags >= 300
+    assert real.accuracy >= 0.47, "\n".join(map(str, real.misses))
+    assert real.wrong_answer_rate <= 0.08
+    assert real.rejection >= 0.80
+    assert real.red_flag_recall >= 0.90
+    assert real.false_alarm_rate <= 0.06
 
 
 def test_red_flag_tuning_set_figures(brain: Brain) -> None:
@@ -92,6 +92,16 @@ def test_red_flag_tuning_set_figures(brain: Brain) -> None:
 def test_written_held_out_set_does_not_regress(brain: Brain) -> None:
     # Plain figures only: an assertion message must never show a held-out question.
     figures = _figures(report_for(brain, "written-holdout"))
+    assert figures["cases"] >= 300
+    assert figures["correct"] >= 0.62
+    assert figures["wrong"] <= 0.09
+    assert figures["held back"] >= 0.88
+    assert figures["red flags"] >= 0.85
+    assert figures["alarms"] <= 0.04
+
+
+def test_second_written_held_out_set_does_not_regress(brain: Brain) -> None:
+    figures = _figures(report_for(brain, "written-holdout-2"))
     assert figures["correct"] >= 0.66
     assert figures["wrong"] <= 0.08
     assert figures["held back"] >= 0.88
@@ -105,7 +115,7 @@ def test_real_held_out_set_does_not_regress(brain: Brain) -> None:
     assert figures["correct"] >= 0.41
     assert figures["wrong"] <= 0.06
     assert figures["held back"] >= 0.76
-    assert figures["red flags"] >= 0.82
+    assert figures["red flags"] >= 0.86
     assert figures["alarms"] <= 0.07
 
 
@@ -118,3 +128,9 @@ def _figures(report: EvalReport) -> dict[str, float]:
         "red flags": report.red_flag_recall,
         "alarms": report.false_alarm_rate,
     }
+
+
+def test_the_command_offers_every_set() -> None:
+    from bot.cli import EVAL_SET_NAMES
+
+    assert set(EVAL_SET_NAMES) == set(SETS)
