@@ -234,13 +234,21 @@ def _open_log(settings: Settings) -> QuestionLogStore:
 def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
     """The service a running bot uses: with the question log, if it is enabled."""
     question_log, problem = _question_log(settings)
-    return RunbotService(
+    service = RunbotService(
         knowledge_dir,
         question_log=question_log,
         served_record=settings.runbot_served_record,
         question_log_problem=problem,
         ask_a_human=settings.runbot_ask_a_human,
     )
+    # Several workers: each says what it serves, so that a deploy can be checked.
+    logging.getLogger(__name__).info(
+        "serving knowledge version %s (%d entries from %s)",
+        service.knowledge_version,
+        len(service.brain.knowledge.entries),
+        knowledge_dir,
+    )
+    return service
 
 
 def _run(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:

@@ -128,11 +128,15 @@ class HumanRequests:
             ).fetchone()
             if row is None:
                 return None
-            db.execute(
+            # Pending still: another worker may have closed it since (PostgreSQL makes this
+            # wait for that worker's commit, then finds it closed).
+            closed = db.execute(
                 "UPDATE human_requests SET status = ?, question = NULL, address = NULL"
-                " WHERE id = ?",
+                " WHERE id = ? AND status = 'pending'",
                 (status, request_id),
-            )
+            ).rowcount
+            if not closed:
+                return None
             return HumanRequest(request_id, row[0], row[1], row[2], row[3])
 
         return self._log.call(work)

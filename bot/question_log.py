@@ -104,6 +104,7 @@ class QuestionLogStore:
         self._lost = 0
         self._closing_by: float | None = None
         self._last_purge = 0.0
+        self._after_commit: list[Callable[[], None]] = []  # the writer thread's only
         self._reader, self._writer = self._open()
         self._thread = threading.Thread(target=self._write_forever, name="question-log")
         self._thread.daemon = True
@@ -224,14 +225,17 @@ class QuestionLogStore:
                 if error.transient:
                     raise  # the whole batch waits and tries again
                 db.execute("ROLLBACK TO SAVEPOINT work")
-                done.set_exception(QuestionLogUnusableError(str(error)))
+                failure: Exception = QuestionLogUnusableError(str(error))
+                self._after_commit.append(lambda: done.set_exception(failure))
                 return
-            except Exception as error:  # a bug in `work`: its caller hears of it
+            except Exception as bug:  # a bug in `work`: its caller hears of it
                 db.execute("ROLLBACK TO SAVEPOINT work")
-                done.set_exception(error)
+                raised: Exception = bug  # `bug` is gone after the except block
+                self._after_commit.append(lambda: done.set_exception(raised))
                 return
             db.execute("RELEASE SAVEPOINT work")
-            done.set_result(result)
+            # Only once committed: another worker may act on it at once.
+            self._after_commit.append(lambda: done.set_result(result))
 
         self._put(write)
         try:
@@ -270,7 +274,7 @@ class QuestionLogStore:
         query = (
             f"SELECT * FROM ({branch.format(repr('fallback'))}"
             f" UNION ALL {branch.format(repr('clarify'))}"
-            f" UNION ALL {branch.format(repr('answered'))} AND confidence < ?)"
+            f" UNION ALL {branch.format(repr('answered'))} AND confidence < ?) AS gaps"
             " ORDER BY asked_at DESC LIMIT ?"
         )
         rows = self._read(query, (since, since, since, low_confidence, limit))
@@ -295,9 +299,12 @@ class QuestionLogStore:
     def vote_on(self, reply_id: str, platform: str, voter: str | None) -> tuple[bool, bool | None]:
         """(whether `reply_id` is a logged answer, this person's vote on it or None).
 
-        Does not wait for queued writes: callers know this run's votes themselves.
+        Waits for queued writes only when the log is shared (several workers vote in it):
+        otherwise callers know this run's votes themselves.
         Raises bot.db.DatabaseError if the database cannot be read just now.
         """
+        if self.shared:
+            self.flush()
         with self._read_lock:
             answered = self._reader.execute(
                 "SELECT 1 FROM questions WHERE reply_id = ? AND status = 'answered'", (reply_id,)
@@ -406,6 +413,7 @@ class QuestionLogStore:
 
     def _commit(self, batch: list[_Write]) -> None:
         db = self._writer
+        self._after_commit.clear()
         db.begin()
         try:
             for write in batch:
@@ -415,6 +423,9 @@ class QuestionLogStore:
                 db.rollback()
             raise
         db.commit()
+        for deliver in self._after_commit:
+            deliver()
+        self._after_commit.clear()
 
     def _purge(self, db: Connection, in_transaction: bool = False) -> int:
         now = self._clock()

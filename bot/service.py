@@ -179,9 +179,7 @@ class RunbotService:
         version = knowledge_version(directory)  # before loading: an edit during it reloads
         self._brain = Brain(load_knowledge(directory))
         self.knowledge_version = version
-        entries = len(self._brain.knowledge.entries)
-        METRICS.knowledge_loaded(entries, version)
-        log.info("serving knowledge version %s (%d entries from %s)", version, entries, directory)
+        METRICS.knowledge_loaded(len(self._brain.knowledge.entries), version)
         self._served_record = served_record
         if served_record is not None:
             self._compare_with_the_last_run(served_record)

@@ -75,7 +75,8 @@ class VoteBook:
             previous = counted_here = self._votes.get(key)
             answered_here = reply_id in self._answers
             shared = self._log is not None and self._log.shared
-            if previous is None and (not answered_here or shared):
+            # Shared: this run's memory may be out of date (they voted through another worker).
+            if shared or (previous is None and not answered_here):
                 if self._log is None:
                     return VoteOutcome.UNKNOWN
                 try:
