@@ -53,7 +53,17 @@ class PostgresConnection:
         # Our SQL has no literal '?' or '%': the placeholders translate one for one.
         query = sql.replace("?", "%s")
         if not self._in_transaction and (self._connection.broken or self._connection.closed):
-            self._connection = self._open()  # a read after the server came back
+            self._connection = self._open()  # the server came back
+        try:
+            return self._connection.execute(query, tuple(parameters))
+        except psycopg.OperationalError as error:
+            if self._in_transaction or not self._connection.broken:
+                raise _database_error(error) from None
+        except psycopg.Error as error:
+            raise _database_error(error) from None
+        # Outside a transaction (a read, or BEGIN) on a connection found broken just now
+        # (the server restarted): once more on a new one.
+        self._connection = self._open()
         try:
             return self._connection.execute(query, tuple(parameters))
         except psycopg.Error as error:

@@ -20,6 +20,7 @@ from bot.migrations import SCHEMA_VERSION
 from bot.question_log import QuestionLogStore, QuestionLogUnusableError
 from bot.reply import Question, Reply, Status
 from bot.votes import VoteBook, VoteOutcome
+from tests.postgres import PostgresServer
 from tests.test_question_log import DAY, Clock
 
 SALT = "the-operators-salt"
@@ -236,3 +237,21 @@ def test_the_password_of_a_url_is_never_shown() -> None:
 def test_an_unreachable_server_is_unusable_with_the_reason(tmp_path: Path) -> None:
     with pytest.raises(QuestionLogUnusableError, match=r"connect|No such file"):
         QuestionLogStore(database_for(f"postgresql://runbot@/runbot?host={tmp_path}"))
+
+
+def test_a_lost_postgresql_connection_is_opened_again_and_nothing_is_lost(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    name = postgres_url.split("?")[0].rsplit("/", 1)[-1]
+    with QuestionLogStore(database_for(postgres_url), salt=SALT) as question_log:
+        question_log.record(Question("before", "cli"), fallback("r1"))
+        question_log.flush()
+        with psycopg.connect(postgres_server.url(), autocommit=True) as admin:
+            admin.execute(  # as a server restart or a network cut does to runbot's connections
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+        question_log.record(Question("after", "cli"), fallback("r2"))
+
+        assert [row.question for row in question_log.recent(days=1)] == ["before", "after"]
+        assert question_log.lost == 0
