@@ -116,6 +116,27 @@ MIGRATIONS = (
             *_COMMON_INDEXES,
         ),
     ),
+    Migration(
+        2,
+        "gap questions offered to the teach buttons",
+        # Kept so that a button pressed on another worker, or after a restart, still works.
+        sqlite=(
+            """CREATE TABLE IF NOT EXISTS teach_offers (
+                token TEXT PRIMARY KEY,
+                question TEXT NOT NULL,
+                offered_at REAL NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS teach_offers_offered_at ON teach_offers (offered_at)",
+        ),
+        postgresql=(
+            """CREATE TABLE IF NOT EXISTS teach_offers (
+                token TEXT PRIMARY KEY,
+                question TEXT NOT NULL,
+                offered_at DOUBLE PRECISION NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS teach_offers_offered_at ON teach_offers (offered_at)",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

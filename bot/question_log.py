@@ -209,6 +209,34 @@ class QuestionLogStore:
 
         self._put(write)
 
+    def remember_offer(self, token: str, question: str) -> None:
+        """Queue a gap question offered to the moderators' teach buttons under `token`."""
+        row = (token, question[:2000], self._clock())
+
+        def write(db: Connection) -> None:
+            db.execute(
+                "INSERT INTO teach_offers (token, question, offered_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (token) DO UPDATE SET offered_at = excluded.offered_at",
+                row,
+            )
+
+        self._put(write)
+
+    def offered(self, token: str) -> str | None:
+        """The gap question offered under `token` (by any worker sharing the log); None if
+        unknown or the database cannot be read just now. Blocking: call it off the loop."""
+        if self.shared:
+            self.flush()
+        try:
+            with self._read_lock:
+                row = self._reader.execute(
+                    "SELECT question FROM teach_offers WHERE token = ?", (token,)
+                ).fetchone()
+        except DatabaseError as error:
+            log.warning("could not look up a teach button's question: %s", error)
+            return None
+        return None if row is None else str(row[0])
+
     def call(self, work: Callable[[Connection], T], timeout: float = _READS_WAIT_S) -> T:
         """Run `work` in the writer's transaction, after every write queued before it, and
         return what it returns (for other modules' tables in this database, e.g. requests
@@ -436,6 +464,7 @@ class QuestionLogStore:
             cursor = db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
             db.execute("DELETE FROM votes WHERE voted_at < ?", (cutoff,))
             db.execute("DELETE FROM human_requests WHERE asked_at < ?", (cutoff,))
+            db.execute("DELETE FROM teach_offers WHERE offered_at < ?", (cutoff,))
         except BaseException:
             if not in_transaction:
                 with contextlib.suppress(DatabaseError):

@@ -313,20 +313,35 @@ class RunbotService:
     def offer_to_teach(self, question: str) -> str:
         """A short token for a gap's question, for buttons that teach it (see `offered`).
 
-        The same question always gets the same token; tokens are forgotten on a restart.
+        The same question always gets the same token. Tokens are kept in the question log
+        too (when there is one), so that a button works on every worker and after a restart.
         """
         token = hashlib.sha256(question.encode()).hexdigest()[:10]
+        self._remember_offer(token, question)
+        if isinstance(self._question_log, QuestionLogStore):
+            self._question_log.remember_offer(token, question)
+        return token
+
+    def offered(self, token: str) -> str | None:
+        """The question a teach button's token stands for; None once forgotten.
+
+        May read the question log (a button offered by another worker): call it off the
+        event loop.
+        """
+        with self._lock:
+            question = self._offers.get(token)
+        if question is None and isinstance(self._question_log, QuestionLogStore):
+            question = self._question_log.offered(token)
+            if question is not None:
+                self._remember_offer(token, question)
+        return question
+
+    def _remember_offer(self, token: str, question: str) -> None:
         with self._lock:
             self._offers.pop(token, None)
             self._offers[token] = question
             while len(self._offers) > _OFFERS_KEPT:
                 del self._offers[next(iter(self._offers))]
-        return token
-
-    def offered(self, token: str) -> str | None:
-        """The question a teach button's token stands for; None once forgotten."""
-        with self._lock:
-            return self._offers.get(token)
 
     def entries_for(self, question: str, limit: int = 8) -> tuple[Suggestion, ...]:
         """The entries a moderator may teach `question` to, nearest first."""

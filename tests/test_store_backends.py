@@ -134,8 +134,9 @@ def test_the_schema_is_created_once_and_recorded_with_its_version(
     open_log().close()
     open_log().close()  # a second start applies nothing again
 
-    assert f"({SCHEMA_VERSION}, 'questions, votes and requests" in everything_stored(target)
-    assert everything_stored(target).count("questions, votes and requests") == 1
+    stored = everything_stored(target)
+    assert stored.count("(1, 'questions, votes and requests to ask a human'") == 1
+    assert stored.count(f"({SCHEMA_VERSION}, 'gap questions offered to the teach buttons'") == 1
 
 
 def test_a_database_from_a_newer_runbot_is_refused_with_a_reason(
@@ -255,3 +256,37 @@ def test_a_lost_postgresql_connection_is_opened_again_and_nothing_is_lost(
 
         assert [row.question for row in question_log.recent(days=1)] == ["before", "after"]
         assert question_log.lost == 0
+
+
+def test_a_teach_button_offered_by_one_worker_works_on_another(
+    open_log: Opener, target: str
+) -> None:
+    from bot.service import RunbotService
+    from tests.conftest import KNOWLEDGE_DIR
+
+    first, second = open_log(salt=SALT), open_log(salt=SALT)
+    offering = RunbotService(KNOWLEDGE_DIR, question_log=first)
+    token = offering.offer_to_teach("can i run with shin splints")
+    first.flush()
+
+    # Another worker (PostgreSQL), or the same database after a restart (SQLite).
+    pressed = RunbotService(KNOWLEDGE_DIR, question_log=second)
+    assert pressed.offered(token) == "can i run with shin splints"
+    assert pressed.offered("0123456789") is None
+
+
+def test_a_database_at_an_older_version_gets_only_the_newer_migrations(
+    open_log: Opener, target: str
+) -> None:
+    question_log = open_log()
+    question_log.record(Question("kept through the migration", "cli"), fallback("r1"))
+    question_log.call(lambda db: db.execute("DROP TABLE teach_offers"))
+    question_log.call(lambda db: db.execute("DELETE FROM schema_version WHERE version > 1"))
+    question_log.close()
+
+    migrated = open_log()
+    assert [row.question for row in migrated.recent(days=1)] == ["kept through the migration"]
+    migrated.remember_offer("abc", "a question")
+    migrated.flush()
+    assert migrated.offered("abc") == "a question"
+    assert everything_stored(target).count("gap questions offered to the teach buttons") == 1
