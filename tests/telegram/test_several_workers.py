@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import subprocess
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,7 +14,9 @@ from typing import Any
 
 import aiohttp
 import psycopg
+import pytest
 
+from bot.cli import main
 from bot.knowledge_version import knowledge_version
 from tests.telegram.conftest import KNOWLEDGE, TOKEN
 from tests.telegram.process import RUNBOT, START_SECONDS, RunbotProcess, runbot_environment
@@ -106,16 +107,18 @@ async def healthz(port: int) -> dict[str, Any]:
         return body
 
 
-def runbot(database: str, *command: str) -> str:
-    environment = {"PATH": "", "RUNBOT_DB": database, "RUNBOT_KNOWLEDGE_DIR": str(KNOWLEDGE)}
-    finished = subprocess.run(
-        [str(RUNBOT), *command], env=environment, capture_output=True, text=True, check=True
-    )
-    return finished.stdout
+def runbot(capsys: pytest.CaptureFixture[str], *command: str) -> str:
+    """What `runbot COMMAND` prints (run in this process: the reports need no platform)."""
+    capsys.readouterr()
+    assert main(list(command)) == 0
+    return capsys.readouterr().out
 
 
 async def test_two_workers_answer_each_update_once_and_share_the_reports(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path,
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -163,12 +166,15 @@ async def test_two_workers_answer_each_update_once_and_share_the_reports(
     assert versions == [version, version]
     assert logs.count(f"serving knowledge version {version}") == 2
 
-    gaps = json.loads(runbot(postgres_url, "kb", "gaps", "--format", "json"))
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    monkeypatch.setenv("RUNBOT_DB", postgres_url)
+    monkeypatch.setenv("RUNBOT_KNOWLEDGE_DIR", str(KNOWLEDGE))
+    gaps = json.loads(runbot(capsys, "kb", "gaps", "--format", "json"))
     assert sum(gap["count"] for gap in gaps) == len(UNANSWERED)
     assert {example for gap in gaps for example in gap["examples"]} == set(UNANSWERED)
     stats = {
         line.split()[0]: [int(figure) for figure in line.split()[1:]]
-        for line in runbot(postgres_url, "kb", "stats").splitlines()[1:]
+        for line in runbot(capsys, "kb", "stats").splitlines()[1:]
     }
     assert stats["side-stitch"] == [2, 1, 0]  # answered twice, one helpful vote
     assert stats["stretch-a-cramp"] == [1, 0, 0]
