@@ -9,11 +9,10 @@ for each run of the bot, so whoever holds the database cannot hash a list of ids
 who asked what. Questions that describe a red flag are logged without their text. Rows
 older than the retention period are purged automatically.
 
-Writes never hold up a reply: they go through a queue to one writer thread, which commits
-them in small transactions and, while the database cannot be written (SQLite locked by
-another program, PostgreSQL out of reach), keeps them and tries again. `flush()` waits until
-they are written; `close()` writes what is left (within a bound) and says how many were
-lost. Reads for reports first wait for the queue, so they see what was recorded before them.
+Writes never hold up a reply: they go through a queue to one writer thread (bot.write_queue)
+that keeps them while the database cannot be written. `flush()` waits until they are
+written; `close()` writes what is left (within a bound) and says how many were lost. Reads
+for reports first wait for the queue, so they see what was recorded before them.
 """
 
 from __future__ import annotations
@@ -21,12 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import queue
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -35,6 +32,7 @@ from bot.db import Connection, Database, DatabaseError, database_for
 from bot.db_sqlite import SqliteDatabase
 from bot.migrations import migrate
 from bot.reply import Question, Reply, Status
+from bot.write_queue import WriteQueue
 
 __all__ = [
     "EntryCounts",
@@ -49,12 +47,8 @@ log = logging.getLogger(__name__)
 
 _DAY = 86_400.0
 _PURGE_EVERY = 3_600.0
-_BATCH = 500  # writes per transaction
-_MOST_WAITING = 50_000  # writes kept while the database is locked; more are counted lost
 _READS_WAIT_S = 5.0  # how long a report waits for the writes recorded before it
 _CLOSE_WAIT_S = 5.0  # how long closing keeps trying to write what is left
-
-_Write = Callable[[Connection], None]
 T = TypeVar("T")
 
 
@@ -98,17 +92,9 @@ class QuestionLogStore:
         self._clock = clock
         self._salt = salt or secrets.token_hex(16)
         self._read_lock = threading.Lock()
-        self._queue: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
-        self._waiting = 0  # writes queued or being written
-        self._idle = threading.Condition()
-        self._lost = 0
-        self._closing_by: float | None = None
         self._last_purge = 0.0
-        self._after_commit: list[Callable[[], None]] = []  # the writer thread's only
-        self._reader, self._writer = self._open()
-        self._thread = threading.Thread(target=self._write_forever, name="question-log")
-        self._thread.daemon = True
-        self._thread.start()
+        self._reader, writer = self._open()
+        self._writes = WriteQueue(writer, after_batch=self._purge_hourly)
 
     @property
     def shared(self) -> bool:
@@ -140,17 +126,9 @@ class QuestionLogStore:
 
     def close(self, wait: float = _CLOSE_WAIT_S) -> None:
         """Write what is still queued (trying for at most `wait` seconds), then close."""
-        if self._closing_by is not None:
-            return
-        self._closing_by = time.monotonic() + wait
-        self._queue.put(None)
-        self._thread.join(wait + 1)
-        if self._lost:
-            log.error("the question log lost %d row(s) it could not write", self._lost)
+        self._writes.close(wait)
         with self._read_lock:
             self._reader.close()
-        if not self._thread.is_alive():
-            self._writer.close()
 
     def __enter__(self) -> Self:
         return self
@@ -161,12 +139,11 @@ class QuestionLogStore:
     @property
     def lost(self) -> int:
         """Rows that could not be written (the database failed, or stayed locked too long)."""
-        return self._lost
+        return self._writes.lost
 
     def flush(self, timeout: float = _READS_WAIT_S) -> bool:
         """Wait until everything recorded so far is written; False if that took too long."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._waiting == 0, timeout)
+        return self._writes.flush(timeout)
 
     # --- writing (queued) --------------------------------------------------------------------
 
@@ -193,7 +170,7 @@ class QuestionLogStore:
                 row,
             )
 
-        self._put(write)
+        self._writes.put(write)
 
     def record_vote(self, reply_id: str, platform: str, voter: str | None, helpful: bool) -> None:
         """Queue one person's vote on an answer (replacing their earlier vote on it)."""
@@ -207,7 +184,7 @@ class QuestionLogStore:
                 row,
             )
 
-        self._put(write)
+        self._writes.put(write)
 
     def remember_offer(self, token: str, question: str) -> None:
         """Queue a gap question offered to the moderators' teach buttons under `token`."""
@@ -220,7 +197,7 @@ class QuestionLogStore:
                 row,
             )
 
-        self._put(write)
+        self._writes.put(write)
 
     def offered(self, token: str) -> str | None:
         """The gap question offered under `token` (by any worker sharing the log); None if
@@ -241,35 +218,10 @@ class QuestionLogStore:
         """Run `work` in the writer's transaction, after every write queued before it, and
         return what it returns (for other modules' tables in this database, e.g. requests
         to ask a human). Raises QuestionLogUnusableError if it could not run in time."""
-        done: Future[T] = Future()
-
-        def write(db: Connection) -> None:
-            # A savepoint, so that only this one fails and the batch goes on (PostgreSQL
-            # would otherwise refuse the rest of the transaction).
-            db.execute("SAVEPOINT work")
-            try:
-                result = work(db)
-            except DatabaseError as error:
-                if error.transient:
-                    raise  # the whole batch waits and tries again
-                db.execute("ROLLBACK TO SAVEPOINT work")
-                failure: Exception = QuestionLogUnusableError(str(error))
-                self._after_commit.append(lambda: done.set_exception(failure))
-                return
-            except Exception as bug:  # a bug in `work`: its caller hears of it
-                db.execute("ROLLBACK TO SAVEPOINT work")
-                raised: Exception = bug  # `bug` is gone after the except block
-                self._after_commit.append(lambda: done.set_exception(raised))
-                return
-            db.execute("RELEASE SAVEPOINT work")
-            # Only once committed: another worker may act on it at once.
-            self._after_commit.append(lambda: done.set_result(result))
-
-        self._put(write)
         try:
-            return done.result(timeout)
-        except TimeoutError:
-            raise QuestionLogUnusableError("the database is busy; try again") from None
+            return self._writes.call(work, timeout)
+        except DatabaseError as error:
+            raise QuestionLogUnusableError(str(error)) from None
 
     def purge(self) -> int:
         """Delete rows older than the retention period now; returns how many questions went.
@@ -277,7 +229,7 @@ class QuestionLogStore:
         (The writer thread also purges by itself, hourly.)
         """
         purged: list[int] = []
-        self._put(lambda db: purged.append(self._purge(db, in_transaction=True)))
+        self._writes.put(lambda db: purged.append(self._purge(db, in_transaction=True)))
         self.flush()
         return purged[0] if purged else 0
 
@@ -370,90 +322,9 @@ class QuestionLogStore:
         material = f"{self._salt}:{platform}:{who}".encode()
         return hashlib.sha256(material).hexdigest()[:24]
 
-    def _put(self, write: _Write) -> None:
-        with self._idle:
-            if self._closing_by is not None or self._waiting >= _MOST_WAITING:
-                self._lose(1, "the question log is closed or too far behind")
-                return
-            self._waiting += 1
-        self._queue.put(write)
-
-    def _lose(self, count: int, why: str) -> None:
-        if self._lost == 0:
-            log.error("the question log is losing rows: %s", why)
-        self._lost += count
-
-    def _write_forever(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            closing = False
-            while len(batch) < _BATCH:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    closing = True
-                    break
-                batch.append(more)
-            self._write(batch)
-            with self._idle:
-                self._waiting -= len(batch)
-                self._idle.notify_all()
-            if closing:
-                return
-
-    def _write(self, batch: list[_Write]) -> None:
-        """Commit `batch` in one transaction, waiting out a lock or an outage."""
-        delay = 0.05
-        said_waiting = False
-        while True:
-            try:
-                self._commit(batch)
-            except DatabaseError as error:
-                if not error.transient:
-                    self._lose(len(batch), str(error))
-                    return
-                if self._closing_by is not None and time.monotonic() > self._closing_by:
-                    why = f"the database stayed unusable while runbot stopped ({error})"
-                    self._lose(len(batch), why)
-                    return
-                if not said_waiting:
-                    log.warning(
-                        "the question log's database cannot be written just now (%s); "
-                        "keeping %d row(s) until it can",
-                        error,
-                        len(batch),
-                    )
-                    said_waiting = True
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
-                continue
-            if said_waiting:
-                log.info("the question log's database can be written again; rows written")
-            break
+    def _purge_hourly(self, db: Connection) -> None:
         if self._clock() - self._last_purge > _PURGE_EVERY:
-            with contextlib.suppress(DatabaseError):
-                self._purge(self._writer)
-
-    def _commit(self, batch: list[_Write]) -> None:
-        db = self._writer
-        self._after_commit.clear()
-        db.begin()
-        try:
-            for write in batch:
-                write(db)
-        except BaseException:
-            with contextlib.suppress(DatabaseError):
-                db.rollback()
-            raise
-        db.commit()
-        for deliver in self._after_commit:
-            deliver()
-        self._after_commit.clear()
+            self._purge(db)
 
     def _purge(self, db: Connection, in_transaction: bool = False) -> int:
         now = self._clock()
