@@ -91,6 +91,8 @@ class PostgresConnection:
 
 
 def _database_error(error: psycopg.Error) -> DatabaseError:
-    # OperationalError: the server cannot be reached or went away; worth trying again.
-    lost = isinstance(error, psycopg.OperationalError)
-    return DatabaseError(str(error).strip().splitlines()[0] if str(error) else repr(error), lost)
+    # Worth trying again: the server cannot be reached or went away (OperationalError), or
+    # two workers' transactions deadlocked and one was rolled back (TransactionRollback).
+    transient = isinstance(error, psycopg.OperationalError | psycopg.errors.TransactionRollback)
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    return DatabaseError(reason, transient)
