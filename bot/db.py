@@ -8,16 +8,17 @@ locked by another program, a PostgreSQL connection lost).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 __all__ = ["Connection", "Cursor", "Database", "DatabaseError", "Dialect", "database_for"]
 
 Dialect = Literal["sqlite", "postgresql"]
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 _SQLITE_SCHEME = "sqlite:///"
+_PASSWORD = re.compile(r"^([a-z]+://[^:/@?#]*:)[^@/?#]*@")
 
 
 class DatabaseError(Exception):
@@ -84,10 +85,5 @@ def database_for(target: str | Path) -> Database:
 
 def without_password(url: str) -> str:
     """`url` as it may be shown or logged: the password replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+    # A pattern, not urlsplit: a mistyped URL (a port that is no number) must not raise here.
+    return _PASSWORD.sub(r"\1***@", url)

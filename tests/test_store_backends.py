@@ -233,6 +233,11 @@ def test_the_password_of_a_url_is_never_shown() -> None:
     database = database_for("postgresql://runbot:hunter2@db.internal:5432/runbot")
     assert database.where == "postgresql://runbot:***@db.internal:5432/runbot"
     assert database.shared
+    mistyped = database_for("postgresql://runbot:hunter2@db.internal:port/runbot")
+    assert mistyped.where == "postgresql://runbot:***@db.internal:port/runbot"
+    with pytest.raises(QuestionLogUnusableError) as refused:
+        QuestionLogStore(mistyped)
+    assert "hunter2" not in str(refused.value)
 
 
 def test_an_unreachable_server_is_unusable_with_the_reason(tmp_path: Path) -> None:
