@@ -83,7 +83,6 @@ def temporary_postgres() -> Iterator[PostgresServer]:
     data = folder / "data"
     if os.geteuid() == 0:
         os.chown(folder, pwd.getpwnam("postgres").pw_uid, -1)
-    run = {"check": True, "capture_output": True, "text": True}
     try:
         subprocess.run(
             _as_server_user(
@@ -92,7 +91,9 @@ def temporary_postgres() -> Iterator[PostgresServer]:
                     *("--no-sync", "--encoding=UTF8", "--no-instructions"),
                 ]
             ),
-            **run,  # type: ignore[call-overload]
+            check=True,
+            capture_output=True,
+            text=True,
         )
         options = f"-c listen_addresses='' -k {folder} -c fsync=off -c full_page_writes=off"
         subprocess.run(
@@ -102,7 +103,9 @@ def temporary_postgres() -> Iterator[PostgresServer]:
                     *("-o", options, "-w", "start"),
                 ]
             ),
-            **run,  # type: ignore[call-overload]
+            check=True,
+            capture_output=True,
+            text=True,
         )
         try:
             yield PostgresServer(folder)
