@@ -87,7 +87,7 @@ class ConsoleChat:
         return numbered
 
 
-def greeting(question_log: Path | None) -> str:
+def greeting(question_log: Path | str | None) -> str:
     """The chat's first words; they say once whether and where questions are kept."""
     hello = "runbot: ask me about running cramps. /help for help, quit (or Ctrl-D) to leave."
     if question_log is None:
@@ -125,7 +125,7 @@ def run_chat(
     read: Callable[[str], str] = input,
     out: TextIO = sys.stdout,
     *,
-    question_log: Path | None = None,
+    question_log: Path | str | None = None,
     width: Callable[[], int] | None = None,
 ) -> None:
     """Chat on the terminal until quit or end of input.

@@ -16,10 +16,11 @@ from typing import Any, TextIO, TypeVar
 
 from bot import messages
 from bot.answering import Brain
+from bot.db import database_for
 from bot.loading import load_knowledge
 from bot.logs import configure_logging
 from bot.problems import KnowledgeError, Problem, problem_report
-from bot.question_log import QuestionLogUnusableError, SqliteQuestionLog
+from bot.question_log import QuestionLogStore, QuestionLogUnusableError, open_question_log
 from bot.reply import Question, reply_json
 from bot.service import QuestionLog, RunbotService
 from bot.settings import PROJECT_ROOT, Settings, read_settings
@@ -68,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     except QuestionLogUnusableError as error:  # kb gaps / kb stats: the log is the point
-        print(f"runbot cannot use the question log {settings.runbot_db}: {error}", file=sys.stderr)
+        where = database_for(settings.runbot_db).where  # never a URL's password
+        print(f"runbot cannot use the question log {where}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -206,16 +208,23 @@ def _question_log(settings: Settings) -> tuple[QuestionLog | None, str | None]:
     if not settings.runbot_question_log:
         return None, None
     try:
-        return _open_log(settings), None
+        question_log = _open_log(settings)
     except QuestionLogUnusableError as error:  # answer anyway: the log is for reports
-        problem = messages.question_log_unusable(str(settings.runbot_db), str(error))
+        where = database_for(settings.runbot_db).where  # never a URL's password
+        problem = messages.question_log_unusable(where, str(error))
         logging.getLogger(__name__).error(problem)
         return None, problem
+    if question_log.shared and settings.runbot_asker_salt is None:
+        logging.getLogger(__name__).warning(
+            "RUNBOT_DB is shared by several workers but RUNBOT_ASKER_SALT is not set: each "
+            "worker hashes runners differently, so a vote through one is unknown to another"
+        )
+    return question_log, None
 
 
-def _open_log(settings: Settings) -> SqliteQuestionLog:
+def _open_log(settings: Settings) -> QuestionLogStore:
     salt = settings.runbot_asker_salt
-    return SqliteQuestionLog(
+    return open_question_log(
         settings.runbot_db,
         settings.runbot_retention_days,
         salt=salt.get_secret_value() if salt else None,
@@ -225,13 +234,21 @@ def _open_log(settings: Settings) -> SqliteQuestionLog:
 def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
     """The service a running bot uses: with the question log, if it is enabled."""
     question_log, problem = _question_log(settings)
-    return RunbotService(
+    service = RunbotService(
         knowledge_dir,
         question_log=question_log,
         served_record=settings.runbot_served_record,
         question_log_problem=problem,
         ask_a_human=settings.runbot_ask_a_human,
     )
+    # Several workers: each says what it serves, so that a deploy can be checked.
+    logging.getLogger(__name__).info(
+        "serving knowledge version %s (%d entries from %s)",
+        service.knowledge_version,
+        len(service.brain.knowledge.entries),
+        knowledge_dir,
+    )
+    return service
 
 
 def _run(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
@@ -351,14 +368,20 @@ def _health(options: argparse.Namespace, settings: Settings, knowledge_dir: Path
 def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from adapters.console import run_chat
     from bot.logs import quiet_for_chat
+    from bot.stopping import raise_interrupt_on_sigterm
     from bot.watch import watch_knowledge_in_thread
 
-    service = _serving_service(settings, knowledge_dir)
-    kept_in = settings.runbot_db.resolve() if service.keeps_questions else None
     # The chat keeps the main thread, so Ctrl-C and Ctrl-D reach it at once.
-    from bot.stopping import raise_interrupt_on_sigterm
-
     with quiet_for_chat():
+        service = _serving_service(settings, knowledge_dir)
+        database = database_for(settings.runbot_db)
+        kept_in = (
+            None
+            if not service.keeps_questions
+            else Path(database.where).resolve()
+            if database.dialect == "sqlite"
+            else database.where
+        )
         stop = watch_knowledge_in_thread(service) if settings.runbot_watch_knowledge else None
         try:
             with raise_interrupt_on_sigterm():

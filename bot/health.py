@@ -35,6 +35,7 @@ class Health:
 
     knowledge_loaded: bool
     platforms: tuple[tuple[str, bool], ...]  # (platform, connected), in start-up order
+    knowledge_version: str | None = None  # the same on every worker serving the same files
 
     @property
     def ok(self) -> bool:
@@ -45,6 +46,7 @@ class Health:
             {
                 "status": "ok" if self.ok else "unavailable",
                 "knowledge_loaded": self.knowledge_loaded,
+                "knowledge_version": self.knowledge_version,
                 "platforms": {name: "connected" if up else "down" for name, up in self.platforms},
             }
         )
@@ -77,7 +79,7 @@ class HealthServer:
     def health(self) -> Health:
         metrics = self._metrics
         platforms = tuple((name, metrics.is_connected(name)) for name in self._platforms)
-        return Health(metrics.has_knowledge, platforms)
+        return Health(metrics.has_knowledge, platforms, metrics.knowledge_version)
 
     def metrics_text(self) -> bytes:
         return generate_latest(self._metrics.registry)

@@ -1,7 +1,8 @@
 """Ask a human: a runner's question runbot could not answer goes, with their consent, to the
 moderators, and a moderator's reply goes back to the chat where they asked.
 
-Requests are kept in the question log's database, so they survive a restart. Moderators see
+Requests are kept in the question log's database (its tables: bot.migrations), so they
+survive a restart and any worker can close them. Moderators see
 only the question's text and the kind of chat it came from. Where to deliver the reply (an
 adapter's opaque address: a chat id, a channel id) is kept only while the request is
 pending, and forgotten with the question's text once a moderator answers or ignores it, or
@@ -11,31 +12,15 @@ after the retention period. A runner has at most one pending request per platfor
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.question_log import SqliteQuestionLog
+from bot.db import Connection
+from bot.question_log import QuestionLogStore
 
 __all__ = ["HumanRequest", "HumanRequests", "RequestOutcome"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS human_requests (
-    id TEXT PRIMARY KEY,
-    platform TEXT NOT NULL,
-    asker_hash TEXT NOT NULL,
-    question TEXT,
-    origin TEXT NOT NULL,
-    address TEXT,
-    posted TEXT,
-    asked_at REAL NOT NULL,
-    status TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS human_requests_one_pending
-    ON human_requests (platform, asker_hash) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS human_requests_posted ON human_requests (platform, posted);
-"""
 _DAY = 86_400.0
 
 
@@ -60,9 +45,8 @@ class HumanRequest:
 class HumanRequests:
     """Pending requests to the moderators, in the question log's database."""
 
-    def __init__(self, question_log: SqliteQuestionLog) -> None:
+    def __init__(self, question_log: QuestionLogStore) -> None:
         self._log = question_log
-        self._log.call(_create_tables)
 
     def request(
         self, reply_id: str, platform: str, asker: str, origin: str, address: str
@@ -71,15 +55,16 @@ class HumanRequests:
         asker_hash = self._log.voter_hash(platform, asker)
         cutoff = time.time() - self._log.retention_days * _DAY
 
-        def work(db: sqlite3.Connection) -> tuple[RequestOutcome, HumanRequest | None]:
+        def work(db: Connection) -> tuple[RequestOutcome, HumanRequest | None]:
             db.execute("DELETE FROM human_requests WHERE asked_at < ?", (cutoff,))
             outcome, question = _askable(db, reply_id, asker_hash)
             if question is None:
                 return outcome, None
             request = HumanRequest(secrets.token_hex(6), platform, question, origin, address)
             added = db.execute(
-                "INSERT OR IGNORE INTO human_requests (id, platform, asker_hash, question,"
-                " origin, address, asked_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
+                "INSERT INTO human_requests (id, platform, asker_hash, question, origin,"
+                " address, asked_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')"
+                " ON CONFLICT DO NOTHING",
                 (request.id, platform, asker_hash, request.question, origin, address, time.time()),
             ).rowcount
             if not added:
@@ -97,7 +82,7 @@ class HumanRequests:
         asker_hash = self._log.voter_hash(platform, asker)
         cutoff = time.time() - self._log.retention_days * _DAY
 
-        def work(db: sqlite3.Connection) -> tuple[RequestOutcome, str | None]:
+        def work(db: Connection) -> tuple[RequestOutcome, str | None]:
             outcome, question = _askable(db, reply_id, asker_hash)
             if question is None:
                 return outcome, None
@@ -135,7 +120,7 @@ class HumanRequests:
         """Mark a pending request answered or ignored; returns it (once) to deliver the
         reply, and forgets its text and address."""
 
-        def work(db: sqlite3.Connection) -> HumanRequest | None:
+        def work(db: Connection) -> HumanRequest | None:
             row = db.execute(
                 "SELECT platform, question, origin, address FROM human_requests"
                 " WHERE id = ? AND status = 'pending'",
@@ -143,27 +128,21 @@ class HumanRequests:
             ).fetchone()
             if row is None:
                 return None
-            db.execute(
+            # Pending still: another worker may have closed it since (PostgreSQL makes this
+            # wait for that worker's commit, then finds it closed).
+            closed = db.execute(
                 "UPDATE human_requests SET status = ?, question = NULL, address = NULL"
-                " WHERE id = ?",
+                " WHERE id = ? AND status = 'pending'",
                 (status, request_id),
-            )
+            ).rowcount
+            if not closed:
+                return None
             return HumanRequest(request_id, row[0], row[1], row[2], row[3])
 
         return self._log.call(work)
 
 
-def _create_tables(db: sqlite3.Connection) -> None:
-    # One statement at a time: executescript would commit the writer's transaction first,
-    # and the question log would count its whole batch as lost.
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _askable(
-    db: sqlite3.Connection, reply_id: str, asker_hash: str
-) -> tuple[RequestOutcome, str | None]:
+def _askable(db: Connection, reply_id: str, asker_hash: str) -> tuple[RequestOutcome, str | None]:
     """The question `reply_id` answered, if it is kept and this person asked it."""
     row = db.execute(
         "SELECT question, asker_hash FROM questions WHERE reply_id = ?", (reply_id,)

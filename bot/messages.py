@@ -149,8 +149,8 @@ def question_log_unusable(path: str, reason: str) -> str:
     """Said once in the log and to the moderators' chats when the question log can't be used."""
     return (
         f"The question log ({path}) cannot be used: {reason}. runbot answers as usual, but "
-        "keeps no questions or votes (the gap report is empty) until the file is fixed or "
-        "moved away and runbot is restarted."
+        "keeps no questions or votes (the gap report is empty) until the database is fixed "
+        "(a file: or moved away) and runbot is restarted."
     )
 
 

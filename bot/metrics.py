@@ -85,6 +85,7 @@ class Metrics:
         self._lock = threading.Lock()
         self._connections: dict[str, bool] = {}
         self._knowledge_loaded = False
+        self._knowledge_version: str | None = None
         # Series that exist from the start read 0 instead of being absent (Prometheus' advice).
         for platform in SERVING_PLATFORMS:
             for outcome in OUTCOMES:
@@ -111,10 +112,12 @@ class Metrics:
     def count_vote(self, helpful: bool) -> None:
         self._votes.labels("helpful" if helpful else "not_helpful").inc()
 
-    def knowledge_loaded(self, entries: int) -> None:
-        """The service has knowledge to answer from (called on start-up and every reload)."""
+    def knowledge_loaded(self, entries: int, version: str | None = None) -> None:
+        """The service has knowledge to answer from (called on start-up and every reload);
+        `version`: its content hash (bot.knowledge_version)."""
         with self._lock:
             self._knowledge_loaded = True
+            self._knowledge_version = version
         self._entries.set(entries)
 
     def set_connected(self, platform: str, connected: bool) -> None:
@@ -130,6 +133,11 @@ class Metrics:
     def has_knowledge(self) -> bool:
         with self._lock:
             return self._knowledge_loaded
+
+    @property
+    def knowledge_version(self) -> str | None:
+        with self._lock:
+            return self._knowledge_version
 
 
 METRICS = Metrics()

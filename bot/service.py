@@ -23,11 +23,12 @@ from bot.answering import Brain
 from bot.gaps import LOW_CONFIDENCE, Gap, find_gaps
 from bot.human_help import HumanRequests
 from bot.knowledge import Source
+from bot.knowledge_version import knowledge_version
 from bot.loading import load_knowledge
 from bot.logs import RELOAD_EVENT
 from bot.metrics import METRICS
 from bot.problems import KnowledgeError, Problem, problem_report
-from bot.question_log import LoggedQuestion, SqliteQuestionLog
+from bot.question_log import LoggedQuestion, QuestionLogStore
 from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.served import read_served_record, write_served_record
@@ -175,8 +176,10 @@ class RunbotService:
         they are kept in the question log's database, so without one there are none.
         """
         self.directory = directory
+        version = knowledge_version(directory)  # before loading: an edit during it reloads
         self._brain = Brain(load_knowledge(directory))
-        METRICS.knowledge_loaded(len(self._brain.knowledge.entries))
+        self.knowledge_version = version
+        METRICS.knowledge_loaded(len(self._brain.knowledge.entries), version)
         self._served_record = served_record
         if served_record is not None:
             self._compare_with_the_last_run(served_record)
@@ -185,7 +188,7 @@ class RunbotService:
         self.question_log_problem = question_log_problem
         self._votes = VoteBook(question_log)
         self.human_requests: HumanRequests | None = None
-        if ask_a_human and isinstance(question_log, SqliteQuestionLog):
+        if ask_a_human and isinstance(question_log, QuestionLogStore):
             self.human_requests = HumanRequests(question_log)
         self._counts: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -310,20 +313,35 @@ class RunbotService:
     def offer_to_teach(self, question: str) -> str:
         """A short token for a gap's question, for buttons that teach it (see `offered`).
 
-        The same question always gets the same token; tokens are forgotten on a restart.
+        The same question always gets the same token. Tokens are kept in the question log
+        too (when there is one), so that a button works on every worker and after a restart.
         """
         token = hashlib.sha256(question.encode()).hexdigest()[:10]
+        self._remember_offer(token, question)
+        if isinstance(self._question_log, QuestionLogStore):
+            self._question_log.remember_offer(token, question)
+        return token
+
+    def offered(self, token: str) -> str | None:
+        """The question a teach button's token stands for; None once forgotten.
+
+        May read the question log (a button offered by another worker): call it off the
+        event loop.
+        """
+        with self._lock:
+            question = self._offers.get(token)
+        if question is None and isinstance(self._question_log, QuestionLogStore):
+            question = self._question_log.offered(token)
+            if question is not None:
+                self._remember_offer(token, question)
+        return question
+
+    def _remember_offer(self, token: str, question: str) -> None:
         with self._lock:
             self._offers.pop(token, None)
             self._offers[token] = question
             while len(self._offers) > _OFFERS_KEPT:
                 del self._offers[next(iter(self._offers))]
-        return token
-
-    def offered(self, token: str) -> str | None:
-        """The question a teach button's token stands for; None once forgotten."""
-        with self._lock:
-            return self._offers.get(token)
 
     def entries_for(self, question: str, limit: int = 8) -> tuple[Suggestion, ...]:
         """The entries a moderator may teach `question` to, nearest first."""
@@ -422,6 +440,7 @@ class RunbotService:
     def _load_again_locked(self, confirm: str | None) -> ReloadResult:
         started = time.perf_counter()
         try:
+            version = knowledge_version(self.directory)
             with collector_paused():  # building allocates millions of objects, few cycles
                 brain = Brain(load_knowledge(self.directory))
                 if self._brain.ranker.reads_posts:  # so no runner's post waits for it
@@ -439,11 +458,13 @@ class RunbotService:
             )
             problems = (Problem(str(self.directory), 1, 1, f"could not load: {error!r}"),)
         else:
-            return self._swap_in(brain, confirm, started)
+            return self._swap_in(brain, version, confirm, started)
         elapsed = time.perf_counter() - started
         return ReloadResult(False, problems, len(self._brain.knowledge.entries), elapsed)
 
-    def _swap_in(self, brain: Brain, confirm: str | None, started: float) -> ReloadResult:
+    def _swap_in(
+        self, brain: Brain, version: str, confirm: str | None, started: float
+    ) -> ReloadResult:
         served = Inventory.of(self._brain.knowledge)
         removals = removed(served, Inventory.of(brain.knowledge))
         elapsed = time.perf_counter() - started
@@ -461,17 +482,28 @@ class RunbotService:
             entries = len(self._brain.knowledge.entries)
             return ReloadResult(False, (), entries, elapsed, removals, Confirmation.NEEDED)
         self._brain = brain  # one reference swap: questions in flight keep the old brain
+        self.knowledge_version = version
         count = len(brain.knowledge.entries)
-        METRICS.knowledge_loaded(count)
+        METRICS.knowledge_loaded(count, version)
         if self._served_record is not None:
             write_served_record(self._served_record, brain.knowledge)
         if removals:
             log.warning("a moderator confirmed removing %s", removals.summary, extra=_RELOAD)
             log.info(
-                "knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD
+                "knowledge reloaded: %d entries in %.0f ms, version %s",
+                count,
+                elapsed * 1000,
+                version,
+                extra=_RELOAD,
             )
             return ReloadResult(True, (), count, elapsed, removals, Confirmation.CONFIRMED)
-        log.info("knowledge reloaded: %d entries in %.0f ms", count, elapsed * 1000, extra=_RELOAD)
+        log.info(
+            "knowledge reloaded: %d entries in %.0f ms, version %s",
+            count,
+            elapsed * 1000,
+            version,
+            extra=_RELOAD,
+        )
         return ReloadResult(True, (), count, elapsed)
 
     def _compare_with_the_last_run(self, served_record: Path) -> None:

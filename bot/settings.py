@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -47,8 +47,9 @@ class Settings(BaseSettings):
     runbot_log_format: Literal["text", "json"] = Field(default="text", description="text or json")
     runbot_log_file: Path | None = None
     runbot_watch_knowledge: bool = Field(default=True, description=_BOOL)
-    # Relative: the folder runbot runs in (never inside an installed package).
-    runbot_db: Path = Path("runbot.db")
+    # An SQLite file (relative: the folder runbot runs in, never inside an installed
+    # package), or a postgresql:// URL that several workers share (bot.db).
+    runbot_db: str | Path = "runbot.db"
     runbot_served_record: Path = Path("runbot-served.json")
     runbot_question_log: bool = Field(default=True, description=_BOOL)
     runbot_retention_days: int = Field(
@@ -87,8 +88,18 @@ class Settings(BaseSettings):
         default_factory=list, description="numeric Discord user ids, comma-separated"
     )
     discord_moderator_channel_id: int | None = Field(default=None, description=_CHAT_ID)
+    # Several processes split the shards: each one names its own, out of the same count.
+    discord_shard_count: int | None = Field(
+        default=None, ge=1, description="a whole number of shards, 1 or more"
+    )
+    discord_shard_ids: IdList = Field(
+        default_factory=list,
+        description="shard numbers from 0 to DISCORD_SHARD_COUNT - 1, comma-separated, e.g. 0,1",
+    )
 
-    @field_validator("telegram_moderator_ids", "discord_moderator_ids", mode="before")
+    @field_validator(
+        "telegram_moderator_ids", "discord_moderator_ids", "discord_shard_ids", mode="before"
+    )
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
@@ -104,6 +115,15 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_case(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _shards_within_the_count(self) -> Settings:
+        if self.discord_shard_ids and self.discord_shard_count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (all workers' total)")
+        count = self.discord_shard_count or 0
+        if any(shard >= count for shard in self.discord_shard_ids):
+            raise ValueError(f"DISCORD_SHARD_IDS: each shard number must be below {count}")
+        return self
 
     @property
     def platforms(self) -> list[str]:
@@ -126,7 +146,9 @@ def read_settings() -> Settings:
 
 def _explain(problem: ErrorDetails) -> str:
     """One line for one invalid setting: its name, what was given, what is expected."""
-    name = str(problem["loc"][0]) if problem["loc"] else "?"
+    if not problem["loc"]:  # a check of several settings together says it all itself
+        return f"{str(problem['msg']).removeprefix('Value error, ')} (see .env.example)"
+    name = str(problem["loc"][0])
     field = Settings.model_fields.get(name)
     expected = field.description if field is not None and field.description else problem["msg"]
     given = problem.get("input")

@@ -2,7 +2,8 @@
 
 The book decides what a vote is (counted, the same again, changed, or on an answer runbot
 does not know) from this run's votes and, for answers from before, the question log; so
-the reply to a voter can say the truth.
+the reply to a voter can say the truth. When the log is shared with other workers, a vote
+this run has not seen is always looked up there: the runner may have voted through another.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import sqlite3
 import threading
 from collections import OrderedDict
 from enum import StrEnum
 from typing import Protocol
+
+from bot.db import DatabaseError
 
 __all__ = ["VoteBook", "VoteLog", "VoteOutcome"]
 
@@ -33,7 +35,10 @@ class VoteOutcome(StrEnum):
 
 
 class VoteLog(Protocol):
-    """Where votes are kept (bot.question_log.SqliteQuestionLog)."""
+    """Where votes are kept (bot.question_log.QuestionLogStore)."""
+
+    @property
+    def shared(self) -> bool: ...
 
     def record_vote(
         self, reply_id: str, platform: str, voter: str | None, helpful: bool
@@ -68,15 +73,19 @@ class VoteBook:
         key = (reply_id, self._voter_key(platform, voter))
         with self._lock:
             previous = counted_here = self._votes.get(key)
-            if previous is None and reply_id not in self._answers:
+            answered_here = reply_id in self._answers
+            shared = self._log is not None and self._log.shared
+            # Shared: this run's memory may be out of date (they voted through another worker).
+            if shared or (previous is None and not answered_here):
                 if self._log is None:
                     return VoteOutcome.UNKNOWN
                 try:
                     known, previous = self._log.vote_on(reply_id, platform, voter)
-                except sqlite3.Error as error:
+                except DatabaseError as error:
                     log.warning("could not look up a vote in the question log: %s", error)
                     return VoteOutcome.FAILED
-                if not known:
+                # This run's own answer may still wait in the log's queue.
+                if not known and not answered_here:
                     return VoteOutcome.UNKNOWN
             if previous is None:
                 outcome = VoteOutcome.COUNTED

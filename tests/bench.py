@@ -18,7 +18,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -27,6 +27,8 @@ from rapidfuzz import fuzz, process
 from bot.answering import Brain
 from bot.evaluation import EvalCase, load_cases
 from bot.loading import load_knowledge
+from bot.question_log import QuestionLogStore, SqliteQuestionLog, open_question_log
+from bot.reply import Question, Reply, Status
 from bot.semantic import shared_embedder
 from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT
@@ -252,6 +254,55 @@ def baseline_quality() -> str:
     return "\n".join(lines)
 
 
+# --- the question log on each backend ------------------------------------------------------
+
+LOG_WRITES = 20_000
+
+
+def log_write_rate(question_log: QuestionLogStore) -> float:
+    """Questions recorded per second, counted until they are all committed."""
+    reply = Reply(Status.FALLBACK, "text", confidence=0.2)
+    started = time.perf_counter()
+    for number in range(LOG_WRITES):
+        question = Question(f"bench question {number}", "bench", asker=str(number % 500))
+        question_log.record(question, replace(reply, reply_id=f"bench-{number}"))
+    question_log.flush(timeout=300)
+    return LOG_WRITES / (time.perf_counter() - started)
+
+
+def question_log_figures(questions: Sequence[str]) -> str:
+    """Log writes per second, and reply latency with the log on each backend."""
+    from tests.postgres import missing_postgres, temporary_postgres
+
+    def service_latency(question_log: QuestionLogStore | None) -> tuple[float, float]:
+        service = RunbotService(KNOWLEDGE_DIR, question_log=question_log)
+        return latencies(lambda q: service.answer(Question(q, "bench", asker="7")), questions)
+
+    lines = [
+        f"Question log: {LOG_WRITES:,} questions recorded, per second until all are committed;",
+        "reply latency of RunbotService.answer with the log on (the writes queued, not waited on):",
+        f"  {'backend':<12} {'writes/s':>10} {'p50 µs':>10} {'p99 µs':>10}",
+    ]
+    p50, p99 = service_latency(None)
+    lines.append(f"  {'no log':<12} {'':>10} {p50:>10.1f} {p99:>10.1f}")
+    with tempfile.TemporaryDirectory() as temporary:
+        with SqliteQuestionLog(Path(temporary) / "bench.db") as sqlite_log:
+            rate = log_write_rate(sqlite_log)
+            p50, p99 = service_latency(sqlite_log)
+        lines.append(f"  {'SQLite':<12} {rate:>10,.0f} {p50:>10.1f} {p99:>10.1f}")
+    reason = missing_postgres()
+    if reason is not None:
+        lines.append(f"  PostgreSQL: not measured ({reason})")
+        return "\n".join(lines)
+    with temporary_postgres() as server:
+        with open_question_log(server.new_database()) as postgres_log:
+            rate = log_write_rate(postgres_log)
+            p50, p99 = service_latency(postgres_log)
+        lines.append(f"  {'PostgreSQL':<12} {rate:>10,.0f} {p50:>10.1f} {p99:>10.1f}")
+    lines.append("  (PostgreSQL: a local server on a unix socket, fsync off, as the tests run it)")
+    return "\n".join(lines)
+
+
 def cases(name: str) -> list[EvalCase]:
     return load_cases(EVAL_DIR / name)
 
@@ -295,6 +346,7 @@ def main() -> None:
         f"\nEmbedding model in memory: {model.weights_bytes / 2**20:.1f} MiB; "
         f"this process's peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
+    print("\n" + question_log_figures(short))
     python_ms, runbot_ms = startup_ms()
     print(
         f"\nStart-up: python -c pass {python_ms:.0f} ms; runbot ask {runbot_ms:.0f} ms; "

@@ -14,6 +14,7 @@ from bot.answering import Brain
 from bot.loading import load_knowledge
 from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT
+from tests.postgres import PostgresServer, missing_postgres, temporary_postgres
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 # Loggers whose levels the `runbot` command (bot.logs) sets, process-wide.
@@ -127,3 +128,19 @@ def logging_levels_restored() -> Iterator[None]:
     yield
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One temporary PostgreSQL server for the whole session (tests/postgres.py)."""
+    reason = missing_postgres()
+    if reason is not None:
+        pytest.skip(reason)
+    with temporary_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A new, empty database on the session's server, as RUNBOT_DB names it."""
+    return postgres_server.new_database()

@@ -40,6 +40,7 @@ def test_healthz_is_503_until_the_knowledge_is_loaded_and_every_platform_connect
     assert json.loads(body) == {
         "status": "unavailable",
         "knowledge_loaded": False,
+        "knowledge_version": None,
         "platforms": {"telegram": "down", "discord": "down"},
     }
 

@@ -77,6 +77,34 @@ def test_a_wrong_setting_is_one_line_naming_it_and_what_is_expected(
     assert one_line_error(capsys) == expected
 
 
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (
+            {"DISCORD_SHARD_IDS": "0,1"},
+            "runbot: DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (all workers' total) "
+            "(see .env.example)",
+        ),
+        (
+            {"DISCORD_SHARD_IDS": "2", "DISCORD_SHARD_COUNT": "2"},
+            "runbot: DISCORD_SHARD_IDS: each shard number must be below 2 (see .env.example)",
+        ),
+    ],
+)
+def test_shards_that_do_not_add_up_are_one_line_too(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    settings: dict[str, str],
+    expected: str,
+) -> None:
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+    assert main(["ask", "hi"]) == 2
+
+    assert one_line_error(capsys) == expected
+
+
 def test_a_wrong_setting_in_the_env_file_is_reported_the_same_way(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -39,10 +39,19 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 
-class RunbotClient(discord.Client):
-    """runbot on Discord: slash commands and their buttons, answered by the service."""
+class RunbotClient(discord.AutoShardedClient):
+    """runbot on Discord: slash commands and their buttons, answered by the service.
+
+    Sharded as Discord recommends; DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS let several
+    processes split the shards (any shard's interactions are answered alike: the state they
+    need is in the question log's database).
+    """
 
     def __init__(self, service: RunbotService, settings: Settings, **options: Any) -> None:
+        if settings.discord_shard_count is not None:
+            options["shard_count"] = settings.discord_shard_count
+        if settings.discord_shard_ids:
+            options["shard_ids"] = list(settings.discord_shard_ids)
         # Slash commands need no privileged intents; the guilds intent caches roles, which
         # the moderator check reads.
         super().__init__(

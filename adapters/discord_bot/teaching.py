@@ -138,7 +138,7 @@ class ChooseToTeachButton(
         if not is_moderator(interaction.user, client.settings):
             await send_notice(interaction, wording.NOT_A_MODERATOR)
             return
-        question = client.service.offered(self.token)
+        question = await asyncio.to_thread(client.service.offered, self.token)
         if question is None:
             await send_notice(interaction, wording.TEACH_GONE)
             return
@@ -158,7 +158,7 @@ async def _teach(
         await send_notice(interaction, wording.NOT_A_MODERATOR)
         return
     service = client.service
-    question = service.offered(token)
+    question = await asyncio.to_thread(service.offered, token)
     if question is None:
         await send_notice(interaction, wording.TEACH_GONE)
         return

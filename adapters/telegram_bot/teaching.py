@@ -40,7 +40,7 @@ def gap_rows(gaps: Sequence[Gap], tokens: Sequence[str]) -> list[list[InlineKeyb
 
 async def choose_entry(query: CallbackQuery, service: RunbotService, token: str) -> None:
     """Offer the entries nearest to a gap's question, one button each."""
-    question = service.offered(token)
+    question = await asyncio.to_thread(service.offered, token)
     if question is None or query.message is None:
         await query.answer(TEACH_GONE)
         return
@@ -60,7 +60,7 @@ async def teach_pressed(
     query: CallbackQuery, service: RunbotService, press: TeachGap | UndoTeach
 ) -> None:
     """Teach (or take back) a gap's question, then say how it went, with an Undo button."""
-    question = service.offered(press.token)
+    question = await asyncio.to_thread(service.offered, press.token)
     if question is None or query.message is None:
         await query.answer(TEACH_GONE)
         return

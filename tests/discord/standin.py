@@ -209,6 +209,8 @@ class DiscordStandIn:
                 "session_id": "standin-session",
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": self.app_id, "flags": 0},
+                # As Discord: the shard it identified as (a sharded client always says).
+                "shard": (self.identify or {}).get("shard", [0, 1]),
             },
         )
         await self.dispatch("GUILD_CREATE", self.guild)
@@ -236,6 +238,16 @@ class DiscordStandIn:
         route = (call.method, _shape(call.path))
         handlers: dict[tuple[str, str], Callable[[Call], Any]] = {
             ("GET", "/users/@me"): lambda _: self.bot_user,
+            ("GET", "/gateway/bot"): lambda _: {
+                "url": self.gateway_url,
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            },
             ("GET", "/oauth2/applications/@me"): lambda _: self.application,
             ("POST", "/interactions/*/*/callback"): self._callback,
             ("POST", "/webhooks/*/*"): lambda c: self._message(
@@ -323,4 +335,5 @@ def _shape(path: str) -> str:
     """The route with its ids replaced by *, e.g. /interactions/*/*/callback."""
     known = {"users", "@me", "oauth2", "applications", "interactions", "callback"}
     known |= {"webhooks", "messages", "@original", "channels", "guilds", "commands"}
+    known |= {"gateway", "bot"}
     return "/".join(part if part in known or not part else "*" for part in path.split("/"))

@@ -59,5 +59,10 @@ async def test_healthz_and_metrics_follow_a_telegram_session(
 
     assert await health(endpoint.port) == (
         503,
-        {"status": "unavailable", "knowledge_loaded": True, "platforms": {"telegram": "down"}},
+        {
+            "status": "unavailable",
+            "knowledge_loaded": True,
+            "knowledge_version": bot.service.knowledge_version,
+            "platforms": {"telegram": "down"},
+        },
     )
