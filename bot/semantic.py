@@ -112,7 +112,7 @@ class SentenceEmbedder(CachedEmbedder):
 
     dimensions = DIMENSIONS
 
-    def __init__(self, weights: npt.NDArray[np.float32], tokenizer: Tokenizer) -> None:
+    def __init__(self, weights: npt.NDArray[np.float16 | np.float32], tokenizer: Tokenizer) -> None:
         super().__init__()
         self._weights = weights
         self._tokenizer = tokenizer
@@ -132,7 +132,9 @@ class SentenceEmbedder(CachedEmbedder):
             raise EmbeddingModelError("the wordllama package is not installed (make installs it)")
         folder = Path(spec.origin).parent
         try:
-            weights = load_file(folder / _WEIGHTS)["embedding.weight"].astype(np.float32)
+            # Kept as stored (float16): half the memory, and no 20 ms conversion at start-up;
+            # the rows a text uses are widened to float32 before summing (exactly).
+            weights = load_file(folder / _WEIGHTS)["embedding.weight"]
             tokenizer = Tokenizer.from_file(str(folder / _TOKENIZER))
         except (OSError, KeyError) as error:
             raise EmbeddingModelError(
@@ -162,7 +164,8 @@ class SentenceEmbedder(CachedEmbedder):
         if filled.any():
             # Each text's word pieces are contiguous in `ids`: sum each run at once.
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-            sums[filled] = np.add.reduceat(self._weights[ids], starts, axis=0)
+            pieces_vectors = self._weights[ids].astype(np.float32, copy=False)
+            sums[filled] = np.add.reduceat(pieces_vectors, starts, axis=0)
         return sums
 
 
