@@ -60,7 +60,7 @@ def exact_lexical(
         profile = index._profile.get(token)
         if profile is None or token in question.off_topic:
             continue
-        entries, share = profile
+        entries, share, _ = profile
         weight = index._idf[token]
         covered[entries] += weight * np.minimum(1.0, share * weights.coverage)
         expected[entries] += weight * share
