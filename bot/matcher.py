@@ -106,21 +106,24 @@ class MatchIndex:
                 by_entry[entry_id].append((text, tokens))
         # Examples are stored entry by entry, so each entry owns one contiguous slice.
         self.entry_ids = tuple(by_entry)
-        self.example_text: list[str] = []
-        self.example_normalized: list[str] = []
+        example_text: list[str] = []
+        example_normalized: list[str] = []
         token_numbers: dict[str, int] = {}
         pair_example: list[int] = []
         pair_token: list[int] = []
         starts = [0]
         for found in by_entry.values():
             for text, tokens in found:
-                number = len(self.example_text)
-                self.example_text.append(text)
-                self.example_normalized.append(" ".join(sorted(tokens)))
+                number = len(example_text)
+                example_text.append(text)
+                example_normalized.append(" ".join(sorted(tokens)))
                 for token in tokens:
                     pair_example.append(number)
                     pair_token.append(token_numbers.setdefault(token, len(token_numbers)))
-            starts.append(len(self.example_text))
+            starts.append(len(example_text))
+        # Tuples: of strings only, the cycle collector stops walking them after one look.
+        self.example_text = tuple(example_text)
+        self.example_normalized = tuple(example_normalized)
         # Words the examples use are never neutral: they mean what the examples mean.
         used = {token for text in self.example_normalized for token in text.split()}
         self._neutral = neutral - used
