@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from bot.cli import console
 
-from bot.cli import main
-
-sys.exit(main())
+console()

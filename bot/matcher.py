@@ -106,21 +106,24 @@ class MatchIndex:
                 by_entry[entry_id].append((text, tokens))
         # Examples are stored entry by entry, so each entry owns one contiguous slice.
         self.entry_ids = tuple(by_entry)
-        self.example_text: list[str] = []
-        self.example_normalized: list[str] = []
+        example_text: list[str] = []
+        example_normalized: list[str] = []
         token_numbers: dict[str, int] = {}
         pair_example: list[int] = []
         pair_token: list[int] = []
         starts = [0]
         for found in by_entry.values():
             for text, tokens in found:
-                number = len(self.example_text)
-                self.example_text.append(text)
-                self.example_normalized.append(" ".join(sorted(tokens)))
+                number = len(example_text)
+                example_text.append(text)
+                example_normalized.append(" ".join(sorted(tokens)))
                 for token in tokens:
                     pair_example.append(number)
                     pair_token.append(token_numbers.setdefault(token, len(token_numbers)))
-            starts.append(len(self.example_text))
+            starts.append(len(example_text))
+        # Tuples: of strings only, the cycle collector stops walking them after one look.
+        self.example_text = tuple(example_text)
+        self.example_normalized = tuple(example_normalized)
         # Words the examples use are never neutral: they mean what the examples mean.
         used = {token for text in self.example_normalized for token in text.split()}
         self._neutral = neutral - used
@@ -166,8 +169,15 @@ class MatchIndex:
         )
         entries_by_token = _group(tokens, profile_token, profile_entry.astype(np.int32))
         shares_by_token = _group(tokens, profile_token, share)
+        # Per token: the entries using it, its share of their examples, and how central it
+        # is to each (the share that counts as covering the question, at most 1).
         self._profile = {
-            token: (entries_by_token[token], shares_by_token[token]) for token in tokens
+            token: (
+                entries_by_token[token],
+                shares_by_token[token],
+                np.minimum(1.0, shares_by_token[token] * self.weights.coverage),
+            )
+            for token in tokens
         }
 
     def __len__(self) -> int:
@@ -188,22 +198,28 @@ class MatchIndex:
         tokens = set(question.tokens) - self._neutral
         if not tokens or not len(self):
             return None
-        matched = np.zeros(len(self), dtype=np.float64)
-        overlapping = False
-        for token in tokens:
-            postings = self._postings.get(token)
-            if postings is not None and token not in question.off_topic:
-                matched[postings] += self._idf[token]
-                overlapping = True
-        if not overlapping:
+        scored = [t for t in tokens if t in self._postings and t not in question.off_topic]
+        if not scored:
             return None
         if lenient:
             tokens = {t for t in tokens if t in self._idf or t in question.off_topic}
         query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
-        example_recall = matched / query_mass
         beta = self.weights.lenient_recall_bias if lenient else self.weights.recall_bias
-        example_f = self._f_beta(matched / self._example_mass, example_recall, beta)
-        entry_recall, entry_f = self._entry_scores(tokens, question.off_topic, query_mass, beta)
+        # One scatter for all the question's postings (np.bincount), instead of one per token.
+        idf = np.asarray([self._idf[token] for token in scored])
+        postings = [self._postings[token] for token in scored]
+        matched = np.bincount(
+            np.concatenate(postings),
+            weights=np.repeat(idf, [len(found) for found in postings]),
+            minlength=len(self),
+        )
+        # Token by token, as before this scatter, so the sums (and the answers) are the same
+        # to the last bit; the F-scores are written as before too, for the same reason.
+        example_recall = matched / query_mass
+        example_f = _f_beta(matched / self._example_mass, example_recall, beta)
+        if lenient:  # the same tokens, but the filtered set's order: sums are order-sensitive
+            scored = [t for t in tokens if t in self._postings and t not in question.off_topic]
+        entry_recall, entry_f = self._entry_scores(scored, query_mass, beta)
         # Each entry's best example (entries own contiguous slices), blended with the
         # whole-entry signal.
         starts = self.starts[:-1]
@@ -247,38 +263,44 @@ class MatchIndex:
         candidates.sort(key=lambda candidate: (-candidate.score, candidate.entry_id))
         return candidates[:limit]
 
-    def _f_beta(
-        self, precision: npt.NDArray[np.float64], recall: npt.NDArray[np.float64], beta: float
-    ) -> npt.NDArray[np.float64]:
-        beta2 = beta**2
-        denominator = beta2 * precision + recall
-        scores: npt.NDArray[np.float64] = np.divide(
-            (1 + beta2) * precision * recall,
-            denominator,
-            out=np.zeros_like(denominator),
-            where=denominator > 0,
-        )
-        return scores
-
     def _entry_scores(
-        self, tokens: set[str], off_topic: frozenset[str], query_mass: float, beta: float
+        self, scored: list[str], query_mass: float, beta: float
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Per entry as a whole: how much of the question it covers, and its F-score."""
-        covered = np.zeros(len(self.entry_ids), dtype=np.float64)
-        expected = np.zeros(len(self.entry_ids), dtype=np.float64)
-        for token in tokens:
-            profile = self._profile.get(token)
-            if profile is None or token in off_topic:
-                continue
-            entries, share = profile
-            weight = self._idf[token]
-            covered[entries] += weight * np.minimum(1.0, share * self.weights.coverage)
-            expected[entries] += weight * share
+        profiles = [self._profile[token] for token in scored]
+        idf = np.repeat([self._idf[token] for token in scored], [len(p[0]) for p in profiles])
+        entries = np.concatenate([entries for entries, _, _ in profiles])
+        count = len(self.entry_ids)
+        covered = np.bincount(
+            entries,
+            weights=idf * np.concatenate([central for _, _, central in profiles]),
+            minlength=count,
+        )
+        expected = np.bincount(
+            entries,
+            weights=idf * np.concatenate([share for _, share, _ in profiles]),
+            minlength=count,
+        )
         recall = covered / query_mass
         precision = np.divide(
             expected, self._entry_mass, out=np.zeros_like(expected), where=self._entry_mass > 0
         )
-        return recall, self._f_beta(precision, recall, beta)
+        return recall, _f_beta(precision, recall, beta)
+
+
+def _f_beta(
+    precision: npt.NDArray[np.float64], recall: npt.NDArray[np.float64], beta: float
+) -> npt.NDArray[np.float64]:
+    """(1 + b^2) P R / (b^2 P + R), 0 where both are 0; in place, as few passes as it takes."""
+    beta2 = beta**2
+    denominator = beta2 * precision
+    denominator += recall
+    numerator = (1 + beta2) * precision
+    numerator *= recall
+    scores: npt.NDArray[np.float64] = np.divide(
+        numerator, denominator, out=numerator, where=denominator > 0
+    )
+    return scores
 
 
 def _group(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.votes import VoteOutcome
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # bot.votes brings sqlite3, which `runbot ask` never needs
+    from bot.votes import VoteOutcome
 
 __all__ = [
     "ALSO_ASKED_INTRO",
@@ -79,6 +82,8 @@ VOTE_FAILED = "Sorry, I couldn't record your vote just now. Please try again in 
 
 def vote_thanks(outcome: VoteOutcome, helpful: bool) -> str:
     """What to tell a runner about their vote."""
+    from bot.votes import VoteOutcome
+
     if outcome is VoteOutcome.COUNTED:
         return VOTE_COUNTED_HELPFUL if helpful else VOTE_COUNTED_NOT_HELPFUL
     if outcome is VoteOutcome.SAME_AGAIN:

@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.english import is_english_word
 from bot.knowledge import VocabularyFile
+from bot.spelling import SpellingIndex
 
 __all__ = ["Normalized", "Normalizer", "phrase_key", "stem", "words"]
 
@@ -127,7 +126,7 @@ class Normalizer:
         self._known = frozenset(known)
         filler_surface = {word for phrase in vocabulary.filler for word in words(phrase)}
         # Never "correct" a word into a filler word: that would just make it vanish.
-        self._correction_targets = sorted(
+        self.spelling = SpellingIndex(
             word
             for word in known
             if len(word) >= _MIN_CORRECTABLE - 1 and word not in filler_surface
@@ -166,14 +165,9 @@ class Normalizer:
         # One edit (a swap counts as one) in short words, two in long ones; and the word
         # must keep its first letter, which people rarely mistype.
         allowed_edits = 1 if len(word) < 8 else 2
-        match = process.extractOne(
-            word,
-            self._correction_targets,
-            scorer=DamerauLevenshtein.distance,
-            score_cutoff=allowed_edits,
-        )
-        if match is not None and str(match[0])[0] == word[0]:
-            return str(match[0])
+        match = self.spelling.nearest(word, allowed_edits)
+        if match is not None and match[0] == word[0]:
+            return match
         return word
 
     def _replace_phrases(self, stems: Sequence[str]) -> list[str]:

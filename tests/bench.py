@@ -9,12 +9,15 @@ so runs are comparable.
 
 from __future__ import annotations
 
+import itertools
+import json
 import random
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -78,11 +81,14 @@ class Figures:
 HEADER = f"{'scenario':<34} {'examples':>9} {'build ms':>10} {'p50 µs':>10} {'p99 µs':>10} {'peak MiB':>9}"
 
 
-def latencies(answer: Callable[[str], object], questions: Sequence[str]) -> tuple[float, float]:
+def latencies(
+    answer: Callable[[str], object], questions: Sequence[str], count: int = 300
+) -> tuple[float, float]:
+    """p50 and p99 in µs over at least `count` timings."""
     for question in questions[:20]:  # warm caches, as a running bot's would be
         answer(question)
     timings = []
-    for _ in range(-(-300 // len(questions))):  # at least 300 timings
+    for _ in range(-(-count // len(questions))):
         for question in questions:
             started = time.perf_counter_ns()
             answer(question)
@@ -180,21 +186,22 @@ def write_synthetic(directory: Path, entries: int, seed: int = 7) -> list[str]:
 # --- start-up and reload ------------------------------------------------------------------
 
 
+STARTUP_RUNS = 15
+
+
 def startup_ms() -> tuple[float, float]:
-    """Median wall time of `python -c pass` and of `runbot ask QUESTION` (5 runs each)."""
+    """Median wall time of `python -c pass` and of `runbot ask "calf cramp"` (15 runs each)."""
     runbot = Path(sys.executable).with_name("runbot")
 
     def median_ms(command: list[str]) -> float:
         runs = []
-        for _ in range(5):
+        for _ in range(STARTUP_RUNS):
             started = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True)
             runs.append((time.perf_counter() - started) * 1000)
         return statistics.median(runs)
 
-    return median_ms([sys.executable, "-c", "pass"]), median_ms(
-        [str(runbot), "ask", "how do i stop a calf cramp"]
-    )
+    return median_ms([sys.executable, "-c", "pass"]), median_ms([str(runbot), "ask", "calf cramp"])
 
 
 def reload_ms(directory: Path) -> tuple[float, float]:
@@ -206,6 +213,72 @@ def reload_ms(directory: Path) -> tuple[float, float]:
         assert result.ok, result.problems
         runs.append(result.seconds * 1000)
     return statistics.median(runs), runs[0]
+
+
+@dataclass(frozen=True)
+class ReloadUnderLoad:
+    alone_per_s: float
+    during_per_s: float
+    slowest_ms: float
+    reload_s: float
+
+
+def reload_under_load(directory: Path, questions: Sequence[str]) -> ReloadUnderLoad:
+    """Answers a second on one thread, alone and while another thread reloads."""
+    service = RunbotService(directory)
+    stop = threading.Event()
+    answered: list[tuple[float, float]] = []  # (started, finished) per answer
+
+    def answer_until_stopped() -> None:
+        for number in itertools.count():
+            if stop.is_set():
+                return
+            started = time.perf_counter()
+            service.answer(Question(questions[number % len(questions)], platform="bench"))
+            answered.append((started, time.perf_counter()))
+
+    answering = threading.Thread(target=answer_until_stopped)
+    answering.start()
+    time.sleep(3.0)
+    reload_started = time.perf_counter()
+    result = service.reload()
+    reload_ended = time.perf_counter()
+    time.sleep(0.5)  # the replaced knowledge is freed after the swap
+    stop.set()
+    answering.join()
+    assert result.ok, result.problems
+    alone = [a for a in answered if a[1] < reload_started]
+    during = [a for a in answered if reload_started <= a[0] and a[1] <= reload_ended]
+    around = [a for a in answered if a[1] >= reload_started]
+    return ReloadUnderLoad(
+        alone_per_s=len(alone) / (alone[-1][1] - alone[0][0]),
+        during_per_s=len(during) / (reload_ended - reload_started),
+        slowest_ms=max(end - start for start, end in around) * 1000,
+        reload_s=reload_ended - reload_started,
+    )
+
+
+def scale_rows(sizes: Sequence[tuple[int, int]]) -> list[str]:
+    """runbot at each (entries, timings) size, each in a fresh process (tests/bench_scale.py)."""
+    rows = [
+        f"{'entries':>9} {'examples':>10} {'build s':>8} {'ms/entry':>9} {'KiB/entry':>10} "
+        f"{'RSS MiB':>8} {'p50 ms':>7} {'p99 ms':>7} {'correct µs':>11}"
+    ]
+    for entries, timings in sizes:
+        run = subprocess.run(
+            [sys.executable, "-m", "tests.bench_scale", str(entries), str(timings)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+        )
+        f = json.loads(run.stdout.strip().splitlines()[-1])
+        rows.append(
+            f"{f['entries']:>9,} {f['examples']:>10,} {f['build_s']:>8.1f} "
+            f"{f['build_ms_per_entry']:>9.2f} {f['kib_per_entry']:>10.1f} {f['rss_mib']:>8.0f} "
+            f"{f['p50_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['correct_us']:>11.0f}"
+        )
+    return rows
 
 
 def baseline_quality() -> str:
@@ -337,9 +410,22 @@ def main() -> None:
                     ).row()
                 )
             reloads[f"{size:,} entries"] = reload_ms(directory)
+            under_load = reload_under_load(directory, questions)
     print("\nReload (validate + rebuild + swap), median of 3 / first (empty embeddings cache):")
     for name, (median, first) in reloads.items():
         print(f"  {name:<16} {median:8.1f} ms / {first:8.1f} ms")
+    print(
+        f"\nReload beside answering (10,000 entries, one thread answering, another reloading "
+        f"in {under_load.reload_s:.1f} s): {under_load.alone_per_s:.0f} answers/s alone, "
+        f"{under_load.during_per_s:.0f}/s during the reload "
+        f"({under_load.during_per_s / under_load.alone_per_s:.0%}); slowest answer from the "
+        f"reload's start on {under_load.slowest_ms:.0f} ms"
+    )
+    print(
+        "\nrunbot at scale, each size in a fresh process (build and memory of the knowledge "
+        "alone, model excluded; correct = one misspelt word never seen before):"
+    )
+    print("\n".join(scale_rows(((100_000, 100),))))
     print("\n" + baseline_quality())
     model = shared_embedder()
     print(
@@ -350,7 +436,7 @@ def main() -> None:
     python_ms, runbot_ms = startup_ms()
     print(
         f"\nStart-up: python -c pass {python_ms:.0f} ms; runbot ask {runbot_ms:.0f} ms; "
-        f"runbot's own start-up {runbot_ms - python_ms:.0f} ms (median of 5)"
+        f"runbot's own start-up {runbot_ms - python_ms:.0f} ms (median of {STARTUP_RUNS})"
     )
 
 

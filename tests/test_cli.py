@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering import Brain
 from bot.cli import _answer_lines, main
-from bot.service import RunbotService
+from bot.loading import load_knowledge
 from tests.conftest import KNOWLEDGE_DIR
 
 JSON_FIELDS = {"status", "entry", "confidence", "text", "source", "suggestions"}
@@ -47,7 +48,7 @@ def test_ask_json_reads_questions_from_stdin_one_object_per_line_in_order() -> N
     questions = io.StringIO("who is anna weber\nhow do i fix shin splints\nchest pain\n\n")
     out = io.StringIO()
 
-    _answer_lines(RunbotService(KNOWLEDGE_DIR), questions, out)
+    _answer_lines(Brain(load_knowledge(KNOWLEDGE_DIR)), questions, out)
 
     replies = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [reply["status"] for reply in replies] == ["answered", "fallback", "urgent", "fallback"]

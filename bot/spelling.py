@@ -1,0 +1,85 @@
+"""The closest known word to a misspelt one, in time independent of the vocabulary's size.
+
+A deletion index (the idea behind SymSpell): two words within k edits of each other share a
+string that k or fewer deleted letters make of each (a substitution or a swap is one
+deletion from each side, an insertion one from the longer). Every known word is filed
+under the hashes of what deleting up to two of its letters leaves; a misspelt word looks
+up its own deletions, and only the few words found there are measured with rapidfuzz's
+Damerau-Levenshtein distance. The answer is exactly what
+`process.extractOne(word, words, scorer=DamerauLevenshtein.distance, score_cutoff=k)`
+over the whole sorted vocabulary returns: the fewest edits, then the first in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+__all__ = ["SpellingIndex"]
+
+MAX_EDITS = 2
+_CHUNK = 20_000
+
+
+class SpellingIndex:
+    """Known words, sorted, filed under their deletions; built once, never changed."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(set(words))
+        hash_chunks: list[npt.NDArray[np.int64]] = []
+        number_chunks: list[npt.NDArray[np.int32]] = []
+        # In chunks: a list of millions of Python ints would take several times the memory.
+        for first in range(0, len(self.words), _CHUNK):
+            hashes: list[int] = []
+            counts: list[int] = []
+            for word in self.words[first : first + _CHUNK]:
+                found = {hash(variant) for variant in _deletions(word, MAX_EDITS)}
+                hashes.extend(found)
+                counts.append(len(found))
+            hash_chunks.append(np.asarray(hashes, dtype=np.int64))
+            numbers = np.arange(first, first + len(counts), dtype=np.int32)
+            number_chunks.append(np.repeat(numbers, counts))
+        all_hashes = np.concatenate(hash_chunks) if hash_chunks else np.zeros(0, np.int64)
+        # Python's string hash is only stable within one process, like the index itself;
+        # a collision only adds a candidate, which the distance then rules out.
+        order = np.argsort(all_hashes, kind="stable")
+        self._hashes: npt.NDArray[np.int64] = all_hashes[order]
+        self._numbers: npt.NDArray[np.int32] = (
+            np.concatenate(number_chunks)[order] if number_chunks else np.zeros(0, np.int32)
+        )
+
+    def nearest(self, word: str, max_edits: int) -> str | None:
+        """The known word fewest edits (at most `max_edits`) from `word`; ties: the first."""
+        if not self.words or not 0 <= max_edits <= MAX_EDITS:
+            return None
+        keys = np.fromiter(
+            (hash(variant) for variant in _deletions(word, max_edits)), dtype=np.int64
+        )
+        starts = np.searchsorted(self._hashes, keys, side="left")
+        ends = np.searchsorted(self._hashes, keys, side="right")
+        hits = [self._numbers[start:end] for start, end in zip(starts, ends, strict=True)]
+        numbers = np.unique(np.concatenate(hits)) if hits else np.zeros(0, np.int32)
+        if not len(numbers):
+            return None
+        candidates = [self.words[number] for number in numbers.tolist()]  # in sorted order
+        match = process.extractOne(
+            word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=max_edits
+        )
+        return None if match is None else str(match[0])
+
+
+def _deletions(word: str, most: int) -> set[str]:
+    """`word` with every choice of up to `most` of its letters deleted."""
+    found = {word}
+    layer = {word}
+    for _ in range(most):
+        layer = {text[:i] + text[i + 1 :] for text in layer for i in range(len(text))}
+        found |= layer
+    return found

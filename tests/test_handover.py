@@ -1,0 +1,53 @@
+"""A replaced brain is freed off the answering path, and only once no answer uses it."""
+
+from __future__ import annotations
+
+import sys
+import time
+import weakref
+
+from bot.handover import retire, sharing_the_gil
+
+
+class _Part:
+    pass
+
+
+class _Brain:
+    def __init__(self) -> None:
+        self.index = _Part()
+        self.knowledge = _Part()
+
+
+def _freed(ref: weakref.ref[_Part], within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while ref() is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return ref() is None
+
+
+def test_a_retired_brain_is_freed_in_parts_by_the_retiring_thread() -> None:
+    brain = _Brain()
+    index = weakref.ref(brain.index)
+    retire(brain)
+    del brain
+    assert _freed(index)
+
+
+def test_a_retired_brain_an_answer_still_uses_is_kept_until_it_is_done() -> None:
+    brain = _Brain()
+    in_flight = brain  # what an answer running on the old brain holds
+    knowledge = weakref.ref(brain.knowledge)
+    retire(brain)
+    del brain
+    time.sleep(0.1)
+    assert in_flight.knowledge is knowledge()  # not taken apart under the answer
+    del in_flight
+    assert _freed(knowledge)
+
+
+def test_sharing_the_gil_puts_the_switch_interval_back() -> None:
+    before = sys.getswitchinterval()
+    with sharing_the_gil():
+        assert sys.getswitchinterval() < before
+    assert sys.getswitchinterval() == before
