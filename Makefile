@@ -10,7 +10,11 @@ DEV := $(VENV)/.installed-dev
 PACKAGED := pyproject.toml README.md LICENSE bot adapters knowledge
 CHECK_PYTHON := import sys; sys.exit("runbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None
 
-.PHONY: run install test lint typecheck unit bench eval check check-strict lock clean
+.PHONY: help run install test lint typecheck unit bench eval check check-strict lock clean
+
+help: ## List the targets (what plain `make` does)
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+		sed -E 's/^([a-z-]+):.*## (.*)$$/  make \1\t\2/' | expand -t 22
 
 run: $(RUNTIME) ## Run the bot on every configured platform (a console chat if none is)
 	$(BIN)/runbot run
@@ -19,15 +23,15 @@ install: $(RUNTIME) ## Install runbot and its runtime dependencies in .venv (CI,
 
 test: lint typecheck unit ## Lint, type-check and run the whole test suite
 
-lint: $(DEV)
+lint: $(DEV) ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(DEV)
+typecheck: $(DEV) ## mypy --strict
 	$(BIN)/mypy
 
-unit: $(DEV)
-	$(BIN)/pytest
+unit: $(DEV) ## pytest only (pass one test: make unit ARGS='tests/test_safety.py -k denial')
+	$(BIN)/pytest $(ARGS)
 
 bench: $(DEV) ## Print latency, memory and reload figures (not a test)
 	$(BIN)/python -m tests.bench
@@ -85,5 +89,5 @@ lock: ## Re-pin every dependency after changing pyproject.toml (needs the packag
 	mv "$$scratch/dev.lock" requirements-dev.lock; \
 	echo "==> Wrote requirements.lock ($$(grep -c '==' requirements.lock) packages) and requirements-dev.lock ($$(grep -c '==' requirements-dev.lock) more)"
 
-clean:
+clean: ## Remove .venv and the tools' caches
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
