@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from rapidfuzz import fuzz, process
 
 from bot.answering import Brain
+from bot.messages import period
 from bot.progress import Tracker, no_progress
 from bot.question_log import LoggedQuestion
 from bot.reply import Status
@@ -150,12 +151,13 @@ def format_gaps(gaps: Sequence[Gap], style: str, days: int) -> str:
             )
         return out.getvalue()
     if not gaps:
-        return f"No unanswered questions in the last {days} days.\n"
-    lines = [f"Questions runbot could not answer well, last {days} days (most asked first):", ""]
+        return f"No unanswered questions in the last {period(days)}.\n"
+    lines = [
+        f"Questions runbot could not answer well, last {period(days)} (most asked first):",
+        "",
+    ]
     for number, gap in enumerate(gaps, start=1):
-        asked = (
-            f"asked {gap.count}x by {gap.askers} people" if gap.askers else f"asked {gap.count}x"
-        )
+        asked = gap.times_asked[0].lower() + gap.times_asked[1:]
         lines.append(f"{number}. {gap.examples[0]!r}  ({asked}; {', '.join(gap.statuses)})")
         lines.extend(f"     also: {example!r}" for example in gap.examples[1:])
         nearest = (

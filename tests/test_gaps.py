@@ -68,7 +68,7 @@ def test_gap_report_formats_for_sharing(tmp_path: Path) -> None:
     csv_lines = format_gaps(gaps, "csv", 30).splitlines()
 
     assert table.startswith("Questions runbot could not answer well, last 30 days")
-    assert "asked 4x by 3 people" in table
+    assert "asked 4 times by 3 people" in table
     assert rows[0]["count"] == 4
     assert csv_lines[0] == "count,askers,examples,statuses,nearest_entry,score,advice,teach"
     assert len(csv_lines) == 4
@@ -99,3 +99,18 @@ def test_gaps_read_a_bounded_number_of_the_most_recent_questions(tmp_path: Path)
 
     assert gaps is not None
     assert [gap.count for gap in gaps] == [GAP_QUESTIONS_READ - 1, 1]  # the newest kept
+
+
+def test_the_gap_report_counts_in_words_people_read(tmp_path: Path) -> None:
+    service, question_log = logged_service(tmp_path)
+    with question_log:
+        gaps = find_gaps(service.brain, question_log.recent(days=30))
+    lone = [gap for gap in gaps if gap.askers == 1]
+
+    assert format_gaps([], "table", 1) == "No unanswered questions in the last 1 day.\n"
+    assert format_gaps(gaps, "table", 1).startswith(
+        "Questions runbot could not answer well, last 1 day "
+    )
+    assert all("1 people" not in line for line in format_gaps(gaps, "table", 30).splitlines())
+    assert lone  # the fixture log has a question only one runner asked
+    assert "by 1 person" in format_gaps(lone, "table", 30)
