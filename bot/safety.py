@@ -122,6 +122,7 @@ class _NotLasting:
 
     before: frozenset[str]  # right before the number: every, each, per
     activities: frozenset[str]  # a run, jog, walk... named right before or after it
+    determiners: frozenset[str]  # "a 25 minute run", "my 40 minute jog"
 
     @classmethod
     def normalized(cls, normalizer: Normalizer) -> _NotLasting:
@@ -131,6 +132,7 @@ class _NotLasting:
         return cls(
             tokens("every", "each", "per"),
             tokens("run", "runs", "jog", "walk", "race", "session", "workout", "interval"),
+            tokens("a", "an", "my", "the", "our", "his", "her", "their"),
         )
 
 
@@ -333,7 +335,12 @@ def _quantity_in(
         end = sequence.index(unit, at + 1)
         before = sequence[at - 1] if at else ""
         of_a_run = before == "of" and at > 1 and sequence[at - 2] in not_lasting.activities
-        a_run = end + 1 < len(sequence) and sequence[end + 1] in not_lasting.activities
+        # Only "a 25 minute run": "cramped for 25 minutes, run abandoned" still counts.
+        a_run = (
+            before in not_lasting.determiners
+            and end + 1 < len(sequence)
+            and sequence[end + 1] in not_lasting.activities
+        )
         if before not in not_lasting.before and not of_a_run and not a_run:
             return True
     return False

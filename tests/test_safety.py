@@ -23,6 +23,14 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("hamstring cramp for 20 minutes now and it wont let go", "long-cramp"),
         ("the cramp lasted 15 minutes each time", "long-cramp"),
         ("every 10 minutes the cramp comes back and then lasts 15 minutes", "long-cramp"),
+        ("my hamstring cramped for 25 minutes, run abandoned", "long-cramp"),
+        ("calf cramp 40 minutes, walked home", "long-cramp"),
+        ("my calf cramped for 20 minutes walking back to the car", "long-cramp"),
+        # "doesn't" denies, but not the sign it is part of
+        ("my calf cramp doesn't let go", "long-cramp"),
+        ("he doesnt respond to us after the race", "seizure"),
+        ("she doesn't make sense after the marathon", "confusion"),
+        ("he doesnt sweat anymore and feels boiling hot", "heatstroke"),
         # across sentences, in one breath
         ("I drank litres of water in the race. Now a headache and nausea.", "hyponatraemia"),
     ],
@@ -46,6 +54,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "she sprays it every 30 minutes on her long runs and hasn't cramped since",
         "the first runs of 25 minutes were hard and my calf cramped near the end",
         "did a 25 minute run and my calf cramped a bit",
+        "I had drunk plenty and had two gels, but my calf still cramped at 30k",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
