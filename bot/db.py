@@ -8,7 +8,6 @@ locked by another program, a PostgreSQL connection lost).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -18,7 +17,6 @@ __all__ = ["Connection", "Cursor", "Database", "DatabaseError", "Dialect", "data
 Dialect = Literal["sqlite", "postgresql"]
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 _SQLITE_SCHEME = "sqlite:///"
-_PASSWORD = re.compile(r"^([a-z]+://[^:/@?#]*:)[^@/?#]*@")
 
 
 class DatabaseError(Exception):
@@ -84,6 +82,15 @@ def database_for(target: str | Path) -> Database:
 
 
 def without_password(url: str) -> str:
-    """`url` as it may be shown or logged: the password replaced by ***."""
-    # A pattern, not urlsplit: a mistyped URL (a port that is no number) must not raise here.
-    return _PASSWORD.sub(r"\1***@", url)
+    """`url` as it may be shown or logged: no user, password or query parameters.
+
+    Plain string work, not urlsplit: a mistyped URL must not raise here, and a password
+    may hold "@", "/" or ":" or come as `?password=`. The host and database stay.
+    """
+    scheme, found, rest = url.partition("://")
+    if not found:
+        return url
+    rest, query, _ = rest.partition("?")
+    if "@" in rest:  # the host follows the last "@": a password may contain one
+        rest = "***@" + rest.rpartition("@")[2]
+    return f"{scheme}://{rest}" + ("?..." if query else "")

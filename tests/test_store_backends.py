@@ -229,12 +229,29 @@ def test_an_old_sqlite_file_without_versions_is_adopted(tmp_path: Path) -> None:
     assert (counts.answered, counts.helpful) == (1, 1)
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql://runbot:hunter2@db.internal:5432/runbot",
+            "postgresql://***@db.internal:5432/runbot",
+        ),
+        ("postgresql://runbot@db/runbot?password=hunter2", "postgresql://***@db/runbot?..."),
+        ("postgresql://runbot:hun/ter2@db/runbot", "postgresql://***@db/runbot"),
+        ("postgresql://runbot:p@hunter2@db/runbot", "postgresql://***@db/runbot"),
+        ("postgres://db.internal/runbot", "postgres://db.internal/runbot"),
+    ],
+)
+def test_no_password_is_ever_shown(url: str, shown: str) -> None:
+    assert database_for(url).where == shown
+
+
 def test_the_password_of_a_url_is_never_shown() -> None:
     database = database_for("postgresql://runbot:hunter2@db.internal:5432/runbot")
-    assert database.where == "postgresql://runbot:***@db.internal:5432/runbot"
+    assert "hunter2" not in database.where
     assert database.shared
     mistyped = database_for("postgresql://runbot:hunter2@db.internal:port/runbot")
-    assert mistyped.where == "postgresql://runbot:***@db.internal:port/runbot"
+    assert mistyped.where == "postgresql://***@db.internal:port/runbot"
     with pytest.raises(QuestionLogUnusableError) as refused:
         QuestionLogStore(mistyped)
     assert "hunter2" not in str(refused.value)
