@@ -52,6 +52,9 @@ class PostgresConnection:
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> Cursor:
         # Our SQL has no literal '?' or '%': the placeholders translate one for one.
         query = sql.replace("?", "%s")
+        # PostgreSQL's text holds no NUL character (SQLite's does): a runner's message with
+        # one would fail its whole batch of rows.
+        parameters = [p.replace("\x00", "") if isinstance(p, str) else p for p in parameters]
         if not self._in_transaction and (self._connection.broken or self._connection.closed):
             self._connection = self._open()  # the server came back
         try:

@@ -149,7 +149,8 @@ class QuestionLogStore:
 
     def record(self, question: Question, reply: Reply) -> None:
         """Queue one question and its outcome; returns at once."""
-        text = None if reply.status is Status.URGENT else question.text[:2000]
+        # No NUL: PostgreSQL's text cannot hold one, and it means nothing to a moderator.
+        text = None if reply.status is Status.URGENT else question.text.replace("\x00", "")[:2000]
         row = (
             reply.reply_id,
             self._clock(),

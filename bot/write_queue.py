@@ -73,6 +73,8 @@ class WriteQueue:
         done: Future[T] = Future()
 
         def write(db: Connection) -> None:
+            if not done.set_running_or_notify_cancel():
+                return  # its caller gave up waiting and was told it failed: never run it
             # A savepoint, so that only this one fails and the batch goes on (PostgreSQL
             # would otherwise refuse the rest of the transaction).
             db.execute("SAVEPOINT work")
@@ -98,7 +100,9 @@ class WriteQueue:
         try:
             return done.result(timeout)
         except TimeoutError:
-            raise DatabaseError("the database is busy; try again") from None
+            if done.cancel():  # not started: it never will be
+                raise DatabaseError("the database is busy; try again") from None
+        return done.result()  # it started just now: its outcome is what happened
 
     def close(self, wait: float) -> None:
         """Write what is still queued (trying for at most `wait` seconds), then close."""

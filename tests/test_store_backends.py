@@ -312,3 +312,16 @@ def test_a_database_at_an_older_version_gets_only_the_newer_migrations(
     migrated.flush()
     assert migrated.offered("abc") == "a question"
     assert everything_stored(target).count("gap questions offered to the teach buttons") == 1
+
+
+def test_a_message_with_a_nul_character_loses_no_row(open_log: Opener) -> None:
+    question_log = open_log(salt=SALT)
+    question_log.record(Question("calf\x00 cramp help", "telegram", asker="1"), fallback("r1"))
+    question_log.record(Question("my knee hurts", "telegram", asker="2"), fallback("r2"))
+
+    assert question_log.flush()
+    assert question_log.lost == 0
+    assert sorted(q.question for q in question_log.recent(days=1)) == [
+        "calf cramp help",
+        "my knee hurts",
+    ]
