@@ -29,13 +29,7 @@ import numpy as np
 from bot.focus import find_focus
 from bot.matcher import LexicalScores, MatchIndex
 from bot.normalize import Normalized, Normalizer
-from bot.semantic import (
-    DIMENSIONS,
-    CachedEmbedder,
-    EmbeddingModelError,
-    SemanticIndex,
-    SentenceEmbedder,
-)
+from bot.semantic import DIMENSIONS, CachedEmbedder, SemanticIndex, SentenceEmbedder
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -126,10 +120,14 @@ class Ranker:
             reader = self._words
         else:
             share = self.weights.story_lexical
-        signals = self._signals(self.normalizer.normalize(focus.question), focus.question, reader)
-        if focus.is_long:  # the whole message, its unknown words not held against it
-            whole = self._signals(self.normalizer.normalize(text), text, reader, lenient=True)
-            signals.take_larger(whole, self.weights.story)
+        try:
+            signals = self._read(focus.question, text, focus.is_long, reader)
+        except Exception:  # the post reader failed on this post: read it with the words'
+            if reader is self._words:
+                raise
+            log.exception("the post reader failed on a post; read with the static vectors")
+            share = self.weights.lexical
+            signals = self._read(focus.question, text, focus.is_long, self._words)
         score = share * signals.lexical + (1 - share) * signals.semantic
         count = min(limit, len(score))
         if not count:
@@ -148,6 +146,13 @@ class Ranker:
         ranked.sort(key=lambda r: (-r.score, r.entry_id))
         return ranked
 
+    def _read(self, question: str, text: str, long: bool, reader: _Reader) -> _Signals:
+        signals = self._signals(self.normalizer.normalize(question), question, reader)
+        if long:  # the whole message, its unknown words not held against it
+            whole = self._signals(self.normalizer.normalize(text), text, reader, lenient=True)
+            signals.take_larger(whole, self.weights.story)
+        return signals
+
     def _post_reader(self) -> _Reader | None:
         if self._story is None:
             return None
@@ -155,12 +160,12 @@ class Ranker:
             if self._story_reader is None and self._story is not None:
                 try:
                     embedder = self._story()
-                except EmbeddingModelError as error:
+                    vectors = embedder.embed(self.lexical.example_text)
+                except Exception as error:  # a broken model must not cost any runner a reply
                     # Answering goes on: long posts are read with the static vectors.
                     log.warning("long posts are read without the post reader: %s", error)
                     self._story = None
                     return None
-                vectors = embedder.embed(self.lexical.example_text)
                 index = SemanticIndex(vectors, self.lexical.starts)
                 floor = self.weights.story_semantic_floor
                 self._story_reader = _Reader(embedder, index, floor)

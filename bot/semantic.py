@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import cache
 from importlib import util
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,8 +100,11 @@ class CachedEmbedder(ABC):
                     vectors[missing[text]] = vector
                     if remember:
                         self._cache[text] = vector
-                while len(self._cache) > _CACHE_SIZE:
-                    del self._cache[next(iter(self._cache))]
+                # The oldest in one pass: finding each anew would rescan the freed slots
+                # at the dict's front every time (quadratic in a big reload).
+                excess = len(self._cache) - _CACHE_SIZE
+                for oldest in list(islice(self._cache, max(excess, 0))):
+                    del self._cache[oldest]
         with self._lock:
             self.computed += len(fresh)
         return vectors

@@ -34,6 +34,7 @@ from bot.question_log import LoggedQuestion, QuestionLogStore
 from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.served import read_served_record, write_served_record
+from bot.story_model import story_model_loaded
 from bot.teach import Lesson, teach, unteach
 from bot.votes import VoteBook, VoteLog, VoteOutcome
 from bot.yaml_positions import collector_paused
@@ -447,7 +448,7 @@ class RunbotService:
             # Building allocates millions of objects, few cycles; answers go on beside it.
             with collector_paused(), sharing_the_gil():
                 brain = Brain(load_knowledge(self.directory))
-                if self._brain.ranker.reads_posts:  # so no runner's post waits for it
+                if story_model_loaded():  # so no runner's post waits for it
                     brain.prepare()
                 _leave_out_of_collections()
         except KnowledgeError as error:

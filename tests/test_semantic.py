@@ -102,3 +102,17 @@ def test_an_unchanged_reload_embeds_nothing_and_an_edit_only_what_changed(
     entries.write_text(edited, encoding="utf-8")
     assert service.reload().ok
     assert shared_embedder().computed == before + 1
+
+
+def test_the_cache_keeps_the_newest_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.semantic
+
+    monkeypatch.setattr(bot.semantic, "_CACHE_SIZE", 3)
+    embedder = SentenceEmbedder.from_package()
+    embedder.embed(["calf cramp", "side stitch", "salt tablets", "pickle juice", "sweat rate"])
+    before = embedder.computed
+
+    embedder.embed(["salt tablets", "pickle juice", "sweat rate"])  # the newest three: kept
+    assert embedder.computed == before
+    embedder.embed(["calf cramp"])  # the oldest: gone
+    assert embedder.computed == before + 1

@@ -130,6 +130,26 @@ def test_without_its_model_a_post_is_read_with_the_static_vectors(
     assert "without the post reader" in caplog.text
 
 
+class _Failing(CachedEmbedder):
+    """A post reader whose model fails at run time, as a corrupt file would."""
+
+    dimensions = STORY_DIMENSIONS
+
+    def _compute(self, texts: list[str]) -> np.ndarray:  # type: ignore[type-arg]
+        raise RuntimeError("model.onnx failed (test)")
+
+
+def test_a_post_reader_that_fails_costs_no_reply(
+    brain: Brain, caplog: pytest.LogCaptureFixture
+) -> None:
+    words_only = Ranker(brain.index, shared_embedder(), brain.normalizer)
+    failing = Ranker(brain.index, shared_embedder(), brain.normalizer, story=_Failing)
+
+    assert failing.rank(RACE_POST) == words_only.rank(RACE_POST)
+    assert not failing.reads_posts
+    assert "without the post reader" in caplog.text
+
+
 def test_a_post_reads_differently_with_the_post_reader(brain: Brain) -> None:
     words_only = Ranker(brain.index, shared_embedder(), brain.normalizer)
     with_reader = Ranker(brain.index, shared_embedder(), brain.normalizer, story=_Counting())
