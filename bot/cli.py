@@ -239,7 +239,8 @@ def _question_log(settings: Settings) -> tuple[QuestionLog | None, str | None]:
     if question_log.shared and settings.runbot_asker_salt is None:
         logging.getLogger(__name__).warning(
             "RUNBOT_DB is shared by several workers but RUNBOT_ASKER_SALT is not set: each "
-            "worker hashes runners differently, so a vote through one is unknown to another"
+            "worker hashes runners differently, so a vote through one is unknown to another "
+            "and an 'ask a moderator' press that reaches another worker is refused"
         )
     return question_log, None
 

@@ -498,14 +498,6 @@ class RunbotService:
             write_served_record(self._served_record, brain.knowledge)
         if removals:
             log.warning("a moderator confirmed removing %s", removals.summary, extra=_RELOAD)
-            log.info(
-                "knowledge reloaded: %d entries in %.0f ms, version %s",
-                count,
-                elapsed * 1000,
-                version,
-                extra=_RELOAD,
-            )
-            return ReloadResult(True, (), count, elapsed, removals, Confirmation.CONFIRMED)
         log.info(
             "knowledge reloaded: %d entries in %.0f ms, version %s",
             count,
@@ -513,6 +505,8 @@ class RunbotService:
             version,
             extra=_RELOAD,
         )
+        if removals:
+            return ReloadResult(True, (), count, elapsed, removals, Confirmation.CONFIRMED)
         return ReloadResult(True, (), count, elapsed)
 
     def _compare_with_the_last_run(self, served_record: Path) -> None:
