@@ -417,13 +417,13 @@ def _chat(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
             if database.dialect == "sqlite"
             else database.where
         )
-        stop = watch_knowledge_in_thread(service) if settings.runbot_watch_knowledge else None
+        watching = watch_knowledge_in_thread(service) if settings.runbot_watch_knowledge else None
         try:
             with raise_interrupt_on_sigterm():
                 run_chat(service, question_log=kept_in)
         finally:
-            if stop is not None:
-                stop.set()
+            if watching is not None:
+                watching.stop()
             service.close()
     return 0
 

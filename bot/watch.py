@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from watchfiles import Change, awatch
 
 from bot.service import ReloadResult, RunbotService
 
-__all__ = ["watch_knowledge", "watch_knowledge_in_thread"]
+__all__ = ["BackgroundWatch", "watch_knowledge", "watch_knowledge_in_thread"]
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +88,24 @@ async def watch_knowledge(
             )
 
 
+@dataclass(frozen=True, slots=True)
+class BackgroundWatch:
+    """A watcher running in its own thread, and how to stop it."""
+
+    stopping: threading.Event
+    thread: threading.Thread
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop watching and wait for a reload in progress to finish: the post reader's
+        runtime aborts the process if it is still working when Python exits."""
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
 def watch_knowledge_in_thread(
     service: RunbotService, debounce_ms: int = DEBOUNCE_MS, settle_ms: int = SETTLE_MS
-) -> threading.Event:
-    """The same, in a background thread (for the console chat, which blocks on input).
-
-    Returns the event that stops the watching.
-    """
+) -> BackgroundWatch:
+    """The same, in a background thread (for the console chat, which blocks on input)."""
     stop = threading.Event()
 
     def watch_until_stopped() -> None:
@@ -101,8 +113,9 @@ def watch_knowledge_in_thread(
             watch_knowledge(service, stop=stop, debounce_ms=debounce_ms, settle_ms=settle_ms)
         )
 
-    threading.Thread(target=watch_until_stopped, name="knowledge-watcher", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=watch_until_stopped, name="knowledge-watcher", daemon=True)
+    thread.start()
+    return BackgroundWatch(stop, thread)
 
 
 class _Folder:

@@ -151,7 +151,7 @@ def test_the_console_chats_watcher_thread_reloads_and_stops(small_knowledge: Pat
     service = RunbotService(small_knowledge)
     reloaded = threading.Event()
     service.on_reload(lambda result: reloaded.set())
-    stop = watch_knowledge_in_thread(service, debounce_ms=50)
+    watching = watch_knowledge_in_thread(service, debounce_ms=50)
     time.sleep(0.3)  # let the watcher start
 
     (small_knowledge / "entries" / "easing.yaml").write_text(
@@ -159,7 +159,8 @@ def test_the_console_chats_watcher_thread_reloads_and_stops(small_knowledge: Pat
     )
 
     assert reloaded.wait(10)
-    stop.set()
+    watching.stop()
+    assert not watching.thread.is_alive()
     assert service.answer(QUESTION).body.startswith("Hug the painful")
 
 
