@@ -135,7 +135,7 @@ class _Failing(CachedEmbedder):
 
     dimensions = STORY_DIMENSIONS
 
-    def _compute(self, texts: list[str]) -> np.ndarray:  # type: ignore[type-arg]
+    def _compute(self, texts: list[str]) -> np.ndarray:
         raise RuntimeError("model.onnx failed (test)")
 
 
