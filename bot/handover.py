@@ -32,15 +32,30 @@ _retirer_lock = threading.Lock()
 _retirer: threading.Thread | None = None
 
 
+_sharing_lock = threading.Lock()
+_sharing_depth = 0
+_interval_before = 0.0
+
+
 @contextmanager
 def sharing_the_gil() -> Iterator[None]:
-    """Switch threads more often while the block runs (process-wide, then as before)."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, _BUILD_SWITCH_SECONDS))
+    """Switch threads more often while the block runs (process-wide, then as before).
+
+    Blocks may overlap (two services reloading): the interval comes back when the last ends.
+    """
+    global _sharing_depth, _interval_before
+    with _sharing_lock:
+        if _sharing_depth == 0:
+            _interval_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_interval_before, _BUILD_SWITCH_SECONDS))
+        _sharing_depth += 1
     try:
         yield
     finally:
-        sys.setswitchinterval(before)
+        with _sharing_lock:
+            _sharing_depth -= 1
+            if _sharing_depth == 0:
+                sys.setswitchinterval(_interval_before)
 
 
 def retire(replaced: object) -> None:
@@ -75,6 +90,10 @@ def _free_in_parts(replaced: object) -> None:
         waited += 0.01
     if sys.getrefcount(replaced) > 3:
         return  # still in use: whoever drops it last frees it
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 14):
+        # Freeing in parts trusts getrefcount to count every reference, as CPython up to
+        # 3.13 does; elsewhere an answer could still be using it. Dropping it is safe.
+        return
     parts = getattr(replaced, "__dict__", None)
     if parts is None:
         return

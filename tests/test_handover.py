@@ -51,3 +51,18 @@ def test_sharing_the_gil_puts_the_switch_interval_back() -> None:
     with sharing_the_gil():
         assert sys.getswitchinterval() < before
     assert sys.getswitchinterval() == before
+
+
+def test_overlapping_builds_restore_the_switch_interval() -> None:
+    import sys
+
+    from bot.handover import sharing_the_gil
+
+    before = sys.getswitchinterval()
+    first, second = sharing_the_gil(), sharing_the_gil()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # ends first, out of order
+    assert sys.getswitchinterval() < before  # the second build still runs
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
