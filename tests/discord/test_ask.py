@@ -9,6 +9,7 @@ from bot.reply import Status
 from bot.service import RunbotService
 from tests.discord.interactions import Interactions
 from tests.discord.standin import AUTOCOMPLETE_RESULT, CHANNEL_MESSAGE, EPHEMERAL, DiscordStandIn
+from tests.discord.test_render import assert_components_within_limits, assert_embed_within_limits
 
 GREEN = 0x2ECC71
 BLURPLE = 0x5865F2
@@ -117,6 +118,8 @@ async def test_huge_hostile_question_gets_a_polite_reply_within_limits(
 
     (embed,) = callback.data["embeds"]
     assert embed["description"]
+    assert_embed_within_limits(embed)
+    assert_components_within_limits(callback.data.get("components", []))
     assert callback.data["allowed_mentions"] == {"parse": []}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from adapters.discord_bot import wording
-from adapters.discord_bot.limits import discord_length, fit
+from adapters.discord_bot.limits import fit
 from adapters.discord_bot.render import (
     human_consent_embed,
     human_reply_embed,
@@ -44,6 +44,12 @@ def hostile_reply(text: str, status: Status = Status.ANSWERED, suggestions: int 
         entry_id="entry-0",
         reply_id="0123456789abcdef",
     )
+
+
+def discord_length(text: str) -> int:
+    """The longest count Discord may use: UTF-16 code units (an emoji's surrogate pair is
+    two, as in JavaScript's String.length), counted here apart from the adapter's own."""
+    return sum(2 if ord(character) > 0xFFFF else 1 for character in text)
 
 
 def assert_embed_within_limits(embed: dict[str, Any]) -> None:
