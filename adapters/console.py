@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.reply import Question, Reply, Status
+from bot.reply import Question, Reply, Status, render_text
 from bot.service import ReloadResult, RunbotService
 
 __all__ = ["HELP", "PROMPT", "ConsoleChat", "greeting", "run_chat", "wrap"]
@@ -81,10 +81,7 @@ class ConsoleChat:
             self._menu = []
             return reply.text
         self._menu = [suggestion.id for suggestion in reply.suggestions]
-        numbered = reply.text
-        for number, suggestion in enumerate(reply.suggestions, start=1):
-            numbered = numbered.replace(f"• {suggestion.title}", f"{number}. {suggestion.title}", 1)
-        return numbered
+        return render_text(reply, numbered=True)
 
 
 def greeting(question_log: Path | str | None) -> str:

@@ -75,8 +75,11 @@ class Reply:
         return render_text(self)
 
 
-def render_text(reply: Reply) -> str:
-    """The whole reply as plain text, exactly as a console or JSON user reads it."""
+def render_text(reply: Reply, numbered: bool = False) -> str:
+    """The whole reply as plain text, exactly as a console or JSON user reads it.
+
+    `numbered` lists the suggestions as 1., 2., ... for a chat that answers by number.
+    """
     parts: list[str] = []
     if reply.headline:
         parts.append(reply.headline)
@@ -84,7 +87,10 @@ def render_text(reply: Reply) -> str:
     if reply.caveat:
         parts.append(reply.caveat)
     if reply.suggestions:
-        listed = "\n".join(f"• {suggestion.title}" for suggestion in reply.suggestions)
+        listed = "\n".join(
+            f"{f'{number}.' if numbered else '•'} {suggestion.title}"
+            for number, suggestion in enumerate(reply.suggestions, start=1)
+        )
         parts.append(f"{reply.suggestions_intro}\n{listed}" if reply.suggestions_intro else listed)
     if reply.attribution:
         parts.append(reply.attribution.line)
