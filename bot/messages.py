@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # bot.votes brings sqlite3, which `runbot ask` never needs
+    from bot.service import ReloadResult
     from bot.votes import VoteOutcome
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "URGENT_NUMBERS",
     "period",
     "question_log_unusable",
+    "reload_details",
+    "reload_headline",
     "vote_thanks",
 ]
 
@@ -162,3 +165,44 @@ def question_log_unusable(path: str, reason: str) -> str:
 def period(days: int) -> str:
     """ "1 day" or "N days", as the reports and privacy notes say it."""
     return "1 day" if days == 1 else f"{days} days"
+
+
+# --- reloads ---------------------------------------------------------------------------------
+
+
+def reload_headline(result: ReloadResult) -> str:
+    """What a reload did, in one sentence."""
+    from bot.service import Confirmation
+
+    removed = result.removals.summary if result.removals else ""
+    if result.confirmation is Confirmation.NEEDED:
+        return (
+            f"Knowledge NOT reloaded: the edit removes {removed}. Still serving the last good "
+            f"knowledge ({result.entries} entries) until a moderator confirms the removal."
+        )
+    if result.confirmation is Confirmation.DECLINED:
+        return (
+            f"Knowledge NOT reloaded: a moderator declined removing {removed}; still serving "
+            f"the last good knowledge ({result.entries} entries). Restore them in the files, "
+            "or reload again and confirm."
+        )
+    took = f"{result.entries} entries in {result.seconds * 1000:.0f} ms"
+    if result.ok and result.confirmation is Confirmation.CONFIRMED:
+        return f"Knowledge reloaded: {took}. A moderator confirmed removing {removed}."
+    if result.ok:
+        return f"Knowledge reloaded: {took}."
+    return (
+        f"Knowledge NOT reloaded ({len(result.problems)} problem(s)); "
+        f"still serving the last good knowledge ({result.entries} entries)."
+    )
+
+
+def reload_details(result: ReloadResult) -> tuple[str, ...]:
+    """One line per problem (file:line:column) or removal, under the headline."""
+    from bot.problems import problem_report
+
+    if result.problems and not result.ok:
+        return tuple(problem_report(result.problems).splitlines())
+    if result.removals is not None and result.confirmation is not None:
+        return tuple(result.removals.lines())
+    return ()

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot import messages
 from bot.answering import Brain
 from bot.gaps import LOW_CONFIDENCE, Gap, find_gaps
 from bot.handover import retire, sharing_the_gil
@@ -98,34 +99,19 @@ class ReloadResult:
         return None
 
     @property
+    def headline(self) -> str:
+        """What happened, in one sentence (bot.messages words it)."""
+        return messages.reload_headline(self)
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        """One line per problem or removal."""
+        return messages.reload_details(self)
+
+    @property
     def summary(self) -> str:
-        """A headline, then one line per problem or removal."""
-        removals = self.removals or Removals()
-        listed = "\n".join(removals.lines())
-        if self.confirmation is Confirmation.NEEDED:
-            return (
-                f"Knowledge NOT reloaded: the edit removes {removals.summary}. Still serving "
-                f"the last good knowledge ({self.entries} entries) until a moderator "
-                f"confirms the removal.\n{listed}"
-            )
-        if self.confirmation is Confirmation.DECLINED:
-            return (
-                f"Knowledge NOT reloaded: a moderator declined removing {removals.summary}; "
-                f"still serving the last good knowledge ({self.entries} entries). Restore "
-                f"them in the files, or reload again and confirm.\n{listed}"
-            )
-        if self.ok and self.confirmation is Confirmation.CONFIRMED:
-            return (
-                f"Knowledge reloaded: {self.entries} entries in {self.seconds * 1000:.0f} ms. "
-                f"A moderator confirmed removing {removals.summary}.\n{listed}"
-            )
-        if self.ok:
-            return f"Knowledge reloaded: {self.entries} entries in {self.seconds * 1000:.0f} ms."
-        return (
-            f"Knowledge NOT reloaded ({len(self.problems)} problem(s)); "
-            f"still serving the last good knowledge ({self.entries} entries).\n"
-            f"{problem_report(self.problems)}"
-        )
+        """The headline, then the details, one a line (for logs and the console)."""
+        return "\n".join((self.headline, *self.details))
 
 
 @dataclass(frozen=True, slots=True)

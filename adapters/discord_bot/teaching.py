@@ -175,7 +175,7 @@ async def _teach(
             )
             return
         shown = fit(question, _QUESTION)
-        headline = reload.summary.partition("\n")[0]
+        headline = reload.headline
         if undo:
             text = wording.UNTAUGHT.format(question=shown, entry=entry_id, where=lesson.where)
             await interaction.followup.send(f"{text}\n{headline}", ephemeral=True)

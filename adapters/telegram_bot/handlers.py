@@ -316,7 +316,7 @@ async def _answer_reload_question(
     else:
         result = runbot.service.decline_reload(token)
     # The moderators' chat hears of it from the service; the toast says how it went.
-    await query.answer(shorten(result.summary.partition("\n")[0], _TOAST_CHARS))
+    await query.answer(shorten(result.headline, _TOAST_CHARS))
     await drop_buttons(query.message)
     message = query.message
     if message is not None and message.chat.id != runbot.moderator_chat_id:

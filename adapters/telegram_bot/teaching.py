@@ -85,7 +85,7 @@ async def teach_pressed(
         )
     if undo or _is_choice(query):  # the Undo, or the "to which entry?" buttons, are used up
         await drop_buttons(query.message)
-    paragraphs = [Paragraph(said), Paragraph(reload.summary.partition("\n")[0])]
+    paragraphs = [Paragraph(said), Paragraph(reload.headline)]
     await send_reply(query.message, render_paragraphs(paragraphs, keyboard), quote=False)
 
 

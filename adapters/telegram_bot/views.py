@@ -214,10 +214,9 @@ def gaps_view(
 def reload_view(result: ReloadResult) -> Rendered:
     """A reload's outcome; problems as `file:line:column: message` lines. A reload held
     because it removes red flags or entries asks, with buttons, whether to go ahead."""
-    headline, _, problems = result.summary.partition("\n")
-    paragraphs = [Paragraph(headline, Style.PLAIN if result.ok else Style.BOLD)]
-    if problems.strip():
-        paragraphs.append(Paragraph(problems, Style.PRE))
+    paragraphs = [Paragraph(result.headline, Style.PLAIN if result.ok else Style.BOLD)]
+    if result.details:
+        paragraphs.append(Paragraph("\n".join(result.details), Style.PRE))
     if result.token is None:
         return render_paragraphs(paragraphs)
     answers = [
