@@ -47,7 +47,7 @@ def test_broken_edit_keeps_the_last_good_knowledge_and_says_where(small_knowledg
     assert "still serving the last good knowledge (2 entries)" in result.summary
     # Adapters show the two parts apart: one sentence, then the file:line:column lines.
     assert "\n" not in result.headline
-    assert result.headline.startswith("Knowledge NOT reloaded (1 problem(s))")
+    assert result.headline.startswith("Knowledge NOT reloaded (2 problem(s))")
     assert any(line.startswith("entries/easing.yaml:18:5: ") for line in result.details)
     assert result.summary == "\n".join((result.headline, *result.details))
     assert heard == [result]
