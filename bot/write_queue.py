@@ -39,6 +39,10 @@ class WriteQueue:
         self._after_batch = after_batch
         self._queue: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
         self._waiting = 0  # writes queued or being written
+        # Writes ever queued, and ever finished (written or lost): the queue is first in,
+        # first out, so a flush waits for what was queued before it, not for an idle moment.
+        self._queued = 0
+        self._finished = 0
         self._idle = threading.Condition()
         self._lost = 0
         self._closing_by: float | None = None
@@ -59,12 +63,18 @@ class WriteQueue:
                 self._lose(1, "the question log is closed or too far behind")
                 return
             self._waiting += 1
+            self._queued += 1
         self._queue.put(write)
 
     def flush(self, timeout: float) -> bool:
-        """Wait until everything queued so far is written; False if that took too long."""
+        """Wait until everything queued so far is written; False if that took too long.
+
+        Writes queued meanwhile are not waited for: under steady writes the queue is never
+        empty, and a vote's lookup would wait its whole timeout.
+        """
         with self._idle:
-            return self._idle.wait_for(lambda: self._waiting == 0, timeout)
+            before = self._queued
+            return self._idle.wait_for(lambda: self._finished >= before, timeout)
 
     def call(self, work: Callable[[Connection], T], timeout: float) -> T:
         """Run `work` in the writer's transaction after every write queued before it, and
@@ -140,6 +150,7 @@ class WriteQueue:
             self._write(batch)
             with self._idle:
                 self._waiting -= len(batch)
+                self._finished += len(batch)
                 self._idle.notify_all()
             if closing:
                 return
