@@ -193,8 +193,10 @@ class QuestionLogStore:
 
         def write(db: Connection) -> None:
             db.execute(
+                # The first offer's time stays: showing a gap again must not keep a
+                # runner's words past the retention period.
                 "INSERT INTO teach_offers (token, question, offered_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (token) DO UPDATE SET offered_at = excluded.offered_at",
+                " ON CONFLICT (token) DO NOTHING",
                 row,
             )
 

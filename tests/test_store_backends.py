@@ -325,3 +325,15 @@ def test_a_message_with_a_nul_character_loses_no_row(open_log: Opener) -> None:
         "calf cramp help",
         "my knee hurts",
     ]
+
+
+def test_offering_a_gap_again_keeps_no_words_past_the_retention_period(open_log: Opener) -> None:
+    clock = Clock()
+    question_log = open_log(retention_days=30, clock=clock)
+    question_log.remember_offer("tok", "my calf does a weird thing")
+    clock.now += 25 * DAY
+    question_log.remember_offer("tok", "my calf does a weird thing")  # shown again
+
+    clock.now += 10 * DAY  # 35 days after it was first offered
+    question_log.purge()
+    assert question_log.offered("tok") is None
