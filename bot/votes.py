@@ -72,21 +72,26 @@ class VoteBook:
         """Record one person's vote on an answer, and say what it was."""
         key = (reply_id, self._voter_key(platform, voter))
         with self._lock:
-            previous = counted_here = self._votes.get(key)
-            answered_here = reply_id in self._answers
             shared = self._log is not None and self._log.shared
             # Shared: this run's memory may be out of date (they voted through another worker).
-            if shared or (previous is None and not answered_here):
-                if self._log is None:
-                    return VoteOutcome.UNKNOWN
-                try:
-                    known, previous = self._log.vote_on(reply_id, platform, voter)
-                except DatabaseError as error:
-                    log.warning("could not look up a vote in the question log: %s", error)
-                    return VoteOutcome.FAILED
-                # This run's own answer may still wait in the log's queue.
-                if not known and not answered_here:
-                    return VoteOutcome.UNKNOWN
+            look_up = shared or (key not in self._votes and reply_id not in self._answers)
+        known, logged = True, None
+        if look_up:
+            if self._log is None:
+                return VoteOutcome.UNKNOWN
+            try:  # outside the lock: it may wait seconds for the database
+                known, logged = self._log.vote_on(reply_id, platform, voter)
+            except DatabaseError as error:
+                log.warning("could not look up a vote in the question log: %s", error)
+                return VoteOutcome.FAILED
+        with self._lock:
+            counted_here = self._votes.get(key)
+            # This run's own answer may still wait in the log's queue.
+            if not known and reply_id not in self._answers:
+                return VoteOutcome.UNKNOWN
+            # The log may not hold this run's own vote yet (it is queued, or a double click
+            # looked it up at the same moment): what this run counted then stands.
+            previous = logged if logged is not None else counted_here
             if previous is None:
                 outcome = VoteOutcome.COUNTED
             elif previous == helpful:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -337,3 +339,22 @@ def test_offering_a_gap_again_keeps_no_words_past_the_retention_period(open_log:
     clock.now += 10 * DAY  # 35 days after it was first offered
     question_log.purge()
     assert question_log.offered("tok") is None
+
+
+def test_a_double_click_counts_once_however_the_lookups_interleave(open_log: Opener) -> None:
+    question_log = open_log(salt=SALT)
+    question_log.record(Question("how do i stretch", "telegram", asker="1"), answered("a1"))
+    question_log.flush()
+    votes = VoteBook(question_log)  # a new run: it looks the answer up in the log
+    clicks = threading.Barrier(8)
+
+    def click() -> VoteOutcome:
+        clicks.wait()
+        return votes.vote("a1", "telegram", "7", helpful=True)
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = sorted(pool.map(lambda _: click(), range(8)))
+
+    assert outcomes.count(VoteOutcome.COUNTED) == 1
+    assert set(outcomes) == {VoteOutcome.COUNTED, VoteOutcome.SAME_AGAIN}
+    assert votes.helpful == 1
