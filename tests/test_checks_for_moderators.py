@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from adapters.cli import main
 from bot.annotations import github_annotation
-from bot.cli import main
 from bot.problems import Problem
 from bot.settings import PROJECT_ROOT
 

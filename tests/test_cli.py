@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.cli import _answer_lines, main
 from bot.answering import Brain
-from bot.cli import _answer_lines, main
 from bot.loading import load_knowledge
 from tests.conftest import KNOWLEDGE_DIR
 
@@ -125,13 +125,13 @@ def test_ask_joins_an_unquoted_question(capsys: pytest.CaptureFixture[str]) -> N
     assert unquoted["status"] == "answered"
 
 
-def test_version_is_printed_by_runbot_and_python_m_bot(tmp_path: Path) -> None:
+def test_version_is_printed_by_runbot_and_python_m_adapters(tmp_path: Path) -> None:
     import subprocess
     import sys
     from importlib.metadata import version
 
     runbot = Path(sys.executable).with_name("runbot")
-    for command in ([str(runbot)], [sys.executable, "-m", "bot"]):
+    for command in ([str(runbot)], [sys.executable, "-m", "adapters"]):
         finished = subprocess.run(
             [*command, "--version"], capture_output=True, text=True, check=True, cwd=tmp_path
         )

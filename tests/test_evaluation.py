@@ -131,6 +131,6 @@ def _figures(report: EvalReport) -> dict[str, float]:
 
 
 def test_the_command_offers_every_set() -> None:
-    from bot.cli import EVAL_SET_NAMES
+    from adapters.cli import EVAL_SET_NAMES
 
     assert set(EVAL_SET_NAMES) == set(SETS)

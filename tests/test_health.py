@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import generate_latest
 
-from bot.cli import main
+from adapters.cli import main
 from bot.health import HealthServer
 from bot.metrics import METRICS, Metrics
 from bot.reply import Question

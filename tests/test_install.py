@@ -117,6 +117,6 @@ def test_an_installed_runbot_says_where_the_evaluation_sets_are(
     )
 
 
-def test_python_m_bot_is_the_same_command(installed: Path, tmp_path: Path) -> None:
-    for command in ([str(installed / "runbot")], [str(installed / "python"), "-m", "bot"]):
+def test_python_m_adapters_is_the_same_command(installed: Path, tmp_path: Path) -> None:
+    for command in ([str(installed / "runbot")], [str(installed / "python"), "-m", "adapters"]):
         assert run([*command, "--version"], tmp_path).stdout == f"runbot {version('runbot')}\n"

@@ -68,7 +68,7 @@ def test_json_log_format_prints_one_object_a_line(tmp_path: Path) -> None:
     *logged, stopped, _advice = finished.stderr.splitlines()
     entries = [json.loads(line) for line in logged]  # every log line is one JSON object
     said = [(entry["level"], entry["logger"], entry["message"]) for entry in entries]
-    assert ("INFO", "bot.cli", "runbot serving: telegram") in said
+    assert ("INFO", "adapters.cli", "runbot serving: telegram") in said
     assert all({"time", "level", "logger", "message"} <= set(entry) for entry in entries)
     assert stopped.startswith("runbot stopped: NetworkError")  # said to the operator, not logged
     assert TOKEN not in finished.stderr

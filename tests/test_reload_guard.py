@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from adapters.cli import main
 from bot.reply import Question, Status
 from bot.service import Confirmation, ReloadResult, RunbotService
 from tests.conftest import ENTRIES, RED_FLAGS

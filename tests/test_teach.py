@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.cli import main
 from bot.answering import Brain
-from bot.cli import main
 from bot.loading import load_knowledge
 from bot.reply import Status
 from bot.teach import TeachRefusedError, teach, unteach

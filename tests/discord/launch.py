@@ -17,7 +17,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
     import discord
 
-from bot.cli import main
+from adapters.cli import main
 
 if __name__ == "__main__":
     discord.http.Route.BASE = os.environ["RUNBOT_TEST_DISCORD_API"]

@@ -16,7 +16,7 @@ import aiohttp
 import psycopg
 import pytest
 
-from bot.cli import main
+from adapters.cli import main
 from bot.knowledge_version import knowledge_version
 from tests.telegram.conftest import KNOWLEDGE, TOKEN
 from tests.telegram.process import RUNBOT, START_SECONDS, RunbotProcess, runbot_environment
