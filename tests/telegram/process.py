@@ -29,7 +29,10 @@ class RunbotProcess:
     process: asyncio.subprocess.Process
     api: BotApiStandIn
     log_lines: list[str] = field(default_factory=list)
-    _reader: asyncio.Task[None] | None = None
+    _reader: asyncio.Task[None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._reader = asyncio.create_task(self._read_log())
 
     @property
     def log(self) -> str:
@@ -40,8 +43,7 @@ class RunbotProcess:
         self.process.send_signal(sent)
         async with asyncio.timeout(seconds):
             code = await self.process.wait()
-        if self._reader is not None:
-            await self._reader
+        await self._reader
         return code
 
     async def _read_log(self) -> None:
@@ -67,6 +69,22 @@ def runbot_environment(api: BotApiStandIn, directory: Path, **settings: str) -> 
     return environment
 
 
+async def start_runbot(
+    api: BotApiStandIn, directory: Path, command: tuple[str, ...], settings: dict[str, str]
+) -> RunbotProcess:
+    """Start `runbot COMMAND` against `api`, its log read as it comes."""
+    process = await asyncio.create_subprocess_exec(
+        str(RUNBOT),
+        *command,
+        env=runbot_environment(api, directory, **settings),
+        cwd=directory,  # so that no .env of the project is read
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    return RunbotProcess(process, api)
+
+
 @contextlib.asynccontextmanager
 async def runbot_process(
     directory: Path, *command: str, ready_on: str = "getUpdates", **settings: str
@@ -78,17 +96,8 @@ async def runbot_process(
     """
     api = BotApiStandIn(token=TOKEN)
     await api.start()
-    process = await asyncio.create_subprocess_exec(
-        str(RUNBOT),
-        *(command or ("telegram",)),
-        env=runbot_environment(api, directory, **settings),
-        cwd=directory,  # so that no .env of the project is read
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    running = RunbotProcess(process, api)
-    running._reader = asyncio.create_task(running._read_log())
+    running = await start_runbot(api, directory, command or ("telegram",), settings)
+    process = running.process
     try:
         ready = asyncio.create_task(api.wait_for(ready_on, seconds=START_SECONDS))
         ended = asyncio.create_task(process.wait())

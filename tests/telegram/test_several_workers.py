@@ -19,7 +19,7 @@ import pytest
 from adapters.cli import main
 from bot.knowledge_version import knowledge_version
 from tests.telegram.conftest import KNOWLEDGE, TOKEN
-from tests.telegram.process import RUNBOT, START_SECONDS, RunbotProcess, runbot_environment
+from tests.telegram.process import START_SECONDS, RunbotProcess, start_runbot
 from tests.telegram.standin import BotApiStandIn
 from tests.telegram.test_webhook import HOOK_PATH, SECRET, free_port, wait_until_listening
 from tests.telegram.updates import button_press, private
@@ -54,17 +54,8 @@ async def worker(
         "TELEGRAM_WEBHOOK_PORT": str(port),
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
     }
-    process = await asyncio.create_subprocess_exec(
-        str(RUNBOT),
-        "telegram",
-        env=runbot_environment(api, folder, **settings),
-        cwd=folder,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    running = RunbotProcess(process, api)
-    running._reader = asyncio.create_task(running._read_log())
+    running = await start_runbot(api, folder, ("telegram",), settings)
+    process = running.process
     try:
         yield running
     finally:
