@@ -167,11 +167,8 @@ def test_a_failing_call_loses_none_of_the_writes_around_it(open_log: Opener) -> 
     assert question_log.lost == 0
 
 
-def test_a_vote_through_one_worker_is_a_duplicate_through_the_other(
-    open_log: Opener, target: str
-) -> None:
-    if target.startswith("sqlite"):
-        pytest.skip("workers share PostgreSQL, not an SQLite file")
+@pytest.mark.parametrize("target", ["postgresql"], indirect=True)  # workers share it
+def test_a_vote_through_one_worker_is_a_duplicate_through_the_other(open_log: Opener) -> None:
     first, second = open_log(salt=SALT), open_log(salt=SALT)
     votes_here, votes_there = VoteBook(first), VoteBook(second)
     first.record(Question("how do i stretch", "telegram", asker="1"), answered("a1"))
@@ -186,11 +183,10 @@ def test_a_vote_through_one_worker_is_a_duplicate_through_the_other(
     assert votes_there.vote("a1", "telegram", "7", helpful=False) is VoteOutcome.SAME_AGAIN
 
 
+@pytest.mark.parametrize("target", ["postgresql"], indirect=True)  # workers share it
 def test_a_request_to_ask_a_human_is_closed_once_whichever_worker_closes_it(
     open_log: Opener, target: str
 ) -> None:
-    if target.startswith("sqlite"):
-        pytest.skip("workers share PostgreSQL, not an SQLite file")
     first, second = open_log(salt=SALT), open_log(salt=SALT)
     first.record(Question("shin splints?", "telegram", asker="1"), fallback("f1"))
     first.flush()
