@@ -55,6 +55,21 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "the first runs of 25 minutes were hard and my calf cramped near the end",
         "did a 25 minute run and my calf cramped a bit",
         "I had drunk plenty and had two gels, but my calf still cramped at 30k",
+        # everyday sentences that share words with a sign's patterns
+        "I was giddy with excitement before my first marathon, any tips for calf cramps?",
+        "I retched at the finish of my 5k, totally normal for me after a sprint",
+        "I entered the wrong name on the race registration form",
+        "I barely touched my gels during the half and cramped at mile 10",
+        "my trail shoes can't grip on wet rock",
+        "my shin pain is getting worse not better, should I rest?",
+        "I got lost on a new route last weekend and added 3 miles",
+        "I couldn't remember where I put my gels",
+        "the water stations were spaced out every 5k so I cramped",
+        "my hair went grey training for ultras haha",
+        "my garmin didn't respond so I lost my splits",
+        "the advice on electrolytes doesn't make sense to me",
+        "my watch doesn't recognise my heart rate strap",
+        "dry heave at the end of intervals, then fine",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
