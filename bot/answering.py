@@ -73,10 +73,11 @@ class Brain:
             knowledge.red_flags, self.normalizer, embedder, self.ranker.semantic, screen_limits
         )
         self._related, self._topics_of = _subjects(knowledge)
-        self._subject_words = tuple(
-            frozenset(self.normalizer.normalize(phrase).tokens)
-            for phrase in knowledge.vocabulary.subject
+        # A phrase of filler words alone has no tokens: it names nothing, so it is left out.
+        subjects = (
+            self.normalizer.normalize(phrase).tokens for phrase in knowledge.vocabulary.subject
         )
+        self._subject_words = tuple(frozenset(tokens) for tokens in subjects if tokens)
 
     # --- the one public question -> reply path ---------------------------------------------
 
@@ -138,7 +139,7 @@ class Brain:
         if not self._subject_words:
             return True
         tokens = set(self.normalizer.normalize(text).tokens)
-        return any(phrase <= tokens for phrase in self._subject_words if phrase)
+        return any(phrase <= tokens for phrase in self._subject_words)
 
     def same_subject(self, first: str, second: str) -> bool:
         """Whether two entries answer one subject (one topic, or one lists the other)."""

@@ -114,20 +114,17 @@ class Ranker:
     def rank(self, text: str, limit: int = 4) -> list[Ranked]:
         """The best `limit` entries for the message `text`, best first."""
         focus = find_focus(text)
-        reader = self._post_reader() if focus.is_long else None
-        share = self.weights.lexical if self._embedder is not None else 1.0
-        if reader is None:
-            reader = self._words
-        else:
-            share = self.weights.story_lexical
-        try:
-            signals = self._read(focus.question, text, focus.is_long, reader)
-        except Exception:  # the post reader failed on this post: read it with the words'
-            if reader is self._words:
-                raise
-            log.exception("the post reader failed on a post; read with the static vectors")
-            share = self.weights.lexical
+        signals: _Signals | None = None
+        story = self._post_reader() if focus.is_long else None
+        if story is not None:
+            try:
+                signals = self._read(focus.question, text, True, story)
+                share = self.weights.story_lexical
+            except Exception:  # the post reader failed on this post: the static vectors read it
+                log.exception("the post reader failed on a post; read with the static vectors")
+        if signals is None:
             signals = self._read(focus.question, text, focus.is_long, self._words)
+            share = self.weights.lexical if self._embedder is not None else 1.0
         score = share * signals.lexical + (1 - share) * signals.semantic
         count = min(limit, len(score))
         if not count:
