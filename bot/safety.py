@@ -57,7 +57,14 @@ _NEGATIONS = frozenset(
 )
 # Only determiners may stand between a denial and what it denies: "no real chest pain",
 # but "didn't feel the chest pain until I stopped" affirms it.
-_DETERMINERS = frozenset(stem(word) for word in ["any", "a", "real", "sign", "signs", "of", "much"])
+_DETERMINERS = frozenset(
+    stem(word)
+    for word in ["any", "a", "real", "sign", "signs", "of", "much", "in", "my", "feel", "feeling"]
+)
+# "nothing scary like chest pain", "no symptoms such as dizziness": a denial reaches over a
+# word or two to an example it gives.
+_EXAMPLE_WORDS = frozenset(["like", "as"])
+_EXAMPLE_REACH = 3
 # "no chest pain or dizziness": the denial reaches the next item of a short list.
 _LIST_WORDS = frozenset(["or", "nor"])
 _LIST_ITEM_WORDS = 3
@@ -120,7 +127,7 @@ class _NotLasting:
     long the running went on; "cramped for 20 minutes" and "lasted 20 minutes" still count.
     """
 
-    before: frozenset[str]  # right before the number: every, each, per
+    before: frozenset[str]  # right before the number: every, each, per; "2 hours 10 minutes"
     activities: frozenset[str]  # a run, jog, walk... named right before or after it
     determiners: frozenset[str]  # "a 25 minute run", "my 40 minute jog"
 
@@ -130,7 +137,7 @@ class _NotLasting:
             return frozenset(t for word in plain for t in normalizer.normalize(word).every_token)
 
         return cls(
-            tokens("every", "each", "per"),
+            tokens("every", "each", "per", "hour", "hours", "hr", "hrs"),
             tokens("run", "runs", "jog", "walk", "race", "session", "workout", "interval"),
             tokens("a", "an", "my", "the", "our", "his", "her", "their"),
         )
@@ -350,7 +357,9 @@ def _is_number(token: str) -> bool:
     return token.isdigit() or token in _NUMBER_WORDS
 
 
-def _denied(sequence: Sequence[str], position: int, own: frozenset[str]) -> bool:
+def _denied(
+    sequence: Sequence[str], position: int, own: frozenset[str], first_item: bool = True
+) -> bool:
     """Whether the words right before `position` deny it: "no chest pain", "not any pain".
 
     A denial that is itself one of the pattern's words (`own`: "didn't know where I
@@ -360,10 +369,17 @@ def _denied(sequence: Sequence[str], position: int, own: frozenset[str]) -> bool
     before = position - 1
     while before >= 0 and sequence[before] in _DETERMINERS:
         before -= 1
+    if before >= 0 and sequence[before] in _EXAMPLE_WORDS:
+        for start in range(before - 1, max(-1, before - 1 - _EXAMPLE_REACH), -1):
+            if sequence[start] in _NEGATIONS and sequence[start] not in own:
+                return True
     if before >= 0 and sequence[before] in _LIST_WORDS:
-        # Back over the earlier item (a few words) to the denial in front of it.
+        # Back over the earlier item (a few words) to the denial in front of it, or to a
+        # first item that is itself denied ("nothing like chest pain or feeling faint").
         for start in range(before - 1, max(-1, before - 1 - _LIST_ITEM_WORDS), -1):
             if sequence[start] in _NEGATIONS and sequence[start] not in own:
+                return True
+            if first_item and _denied(sequence, start, own, first_item=False):
                 return True
         return False
     return before >= 0 and sequence[before] in _NEGATIONS and sequence[before] not in own

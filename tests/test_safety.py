@@ -33,6 +33,10 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("he doesnt sweat anymore and feels boiling hot", "heatstroke"),
         # across sentences, in one breath
         ("I drank litres of water in the race. Now a headache and nausea.", "hyponatraemia"),
+        ("felt like a fridge was parked on my chest around km 30", "chest-pain"),
+        ("my friend was acting drunk at the finish, hadn't had a drop", "confusion"),
+        ("my stomach began cramping and that continued for the next hour and a half", "long-cramp"),
+        ("I don't know why, it felt like chest pain on the hill", "chest-pain"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -46,6 +50,14 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "i get writer's cramp from typing for 10 minutes",
         "calf cramp on a hot day, how do i stop it",
         "no chest pain or anything, just a nasty calf cramp at mile 18",
+        # a denial reaches over the examples it gives and the list they are in
+        "nothing scary like chest pain or feeling faint, I am fine otherwise, my calf just cramps",
+        "no pain anywhere else, not in my chest or arm, just my hamstring cramping",
+        "no symptoms such as dizziness, only cramp in my calves",
+        # a finish time, a half marathon, a good night's sleep, a formula
+        "my half took 2 hours 10 minutes and I cramped at 18k",
+        "minor aches, nothing a good night's sleep didn't fix, then calf cramps on the long run",
+        "confused by the sweat rate formula, do I subtract the water I drank?",
         "not dizzy, just a stitch",
         "my heart rate monitor chest strap rubs",
         # a number and its unit belong together: this is a split time, not the cramp's length
