@@ -37,6 +37,10 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my friend was acting drunk at the finish, hadn't had a drop", "confusion"),
         ("my stomach began cramping and that continued for the next hour and a half", "long-cramp"),
         ("I don't know why, it felt like chest pain on the hill", "chest-pain"),
+        (
+            "My fingers were swollen and my stomach was sloshing. I took water at every stop.",
+            "hyponatraemia",
+        ),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
