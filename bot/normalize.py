@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.english import is_english_word
 from bot.knowledge import VocabularyFile
@@ -37,6 +38,8 @@ _STEMMER = Stemmer.Stemmer("english")
 _MIN_CORRECTABLE = 4
 # No real word is longer; and a flood of unique giant "words" must not fill the caches.
 _MAX_CORRECTABLE = 30
+# A variant this close to its plain word is a misspelling of it, not another way to say it.
+_TYPO_EDITS = 2
 
 
 def words(text: str) -> list[str]:
@@ -67,6 +70,16 @@ def _canonical_token(phrase: str) -> str:
     return "_".join(phrase_key(phrase))
 
 
+def _says_otherwise(variant: str, word: str) -> bool:
+    """Whether `variant` says `word` in other words ("hammy", "charley horse"), not with
+    the word itself or a misspelling of it ("side stitch", "side stich")."""
+    return not any(
+        DamerauLevenshtein.distance(said, own) <= _TYPO_EDITS
+        for said in words(variant)
+        for own in words(word)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
     """A question as tokens.
@@ -92,12 +105,17 @@ class Normalizer:
 
     def __init__(self, vocabulary: VocabularyFile, known_text: Iterable[str]) -> None:
         phrases: dict[tuple[str, ...], str] = {}
+        # The same variants as words a sentence model reads: "hammy keeps locking up" is
+        # read as "hamstring keeps cramp", which it understands.
+        plain: dict[tuple[str, ...], str] = {}
         for word, variants in vocabulary.synonyms.items():
             canonical = _canonical_token(word)
             for phrase in (word, *variants):
                 key = phrase_key(phrase)
                 if key:
                     phrases[key] = canonical
+                    if _says_otherwise(phrase, word):
+                        plain[key] = " ".join(words(word))
         off_topic: set[str] = set()
         for phrase in vocabulary.off_topic:
             key = phrase_key(phrase)
@@ -107,6 +125,7 @@ class Normalizer:
                 phrases[key] = "_".join(key)
                 off_topic.add(phrases[key])
         self._phrases = phrases
+        self._plain = plain
         # Phrase lengths (longest first) by first word: most words start no phrase at all.
         lengths: dict[str, set[int]] = defaultdict(set)
         for key in phrases:
@@ -144,6 +163,25 @@ class Normalizer:
     def corrected(self, text: str) -> str:
         """`text` as lower-case words with misspellings corrected (for sentence vectors)."""
         return " ".join(self.correct(word) for word in words(text))
+
+    def plain(self, text: str) -> str:
+        """`text` corrected, with the vocabulary's variants (slang, typos, phrasings) said
+        in their plain word, for a sentence model that doesn't know the slang."""
+        fixed = [self.correct(word) for word in words(text)]
+        stems = [stem(word) for word in fixed]
+        said: list[str] = []
+        position = 0
+        while position < len(stems):
+            for length in self._phrase_lengths.get(stems[position], ()):
+                word = self._plain.get(tuple(stems[position : position + length]))
+                if word is not None:
+                    said.append(word)
+                    position += length
+                    break
+            else:
+                said.append(fixed[position])
+                position += 1
+        return " ".join(said)
 
     def correct(self, word: str) -> str:
         """`word`, or the known word it is most likely a misspelling of."""

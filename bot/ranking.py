@@ -195,19 +195,25 @@ class _Reader:
     embedder: CachedEmbedder | None
     index: SemanticIndex
     floor: float
-    # The static vectors read spelling-corrected text; the post reader reads it as typed.
+    # The static vectors read spelling-corrected text (and its slang in plain words); the
+    # post reader reads it as typed.
     normalizer: Normalizer | None = None
 
     def scores(self, text: str) -> npt.NDArray[np.float64]:
         """Each entry's similarity to `text` above the floor, rescaled to 0..1."""
-        vector = np.zeros(0, dtype=np.float32)  # no model: the index is empty, all score 0
-        if self.embedder is not None:
+        if self.embedder is None:  # no model: the index is empty, all score 0
+            similarity = self.index.similarities(np.zeros(0, dtype=np.float32))
+        else:
+            readings = [text]
             if self.normalizer is not None:
-                text = self.normalizer.corrected(text)
-            vector = self.embedder.embed([text], remember=False)[0]
-        similarity = self.index.similarities(vector).astype(np.float64)
+                # Read as typed and with slang in plain words ("hammy keeps locking up":
+                # "hamstring keeps cramp"); the closer reading counts.
+                typed, plain = self.normalizer.corrected(text), self.normalizer.plain(text)
+                readings = [typed] if typed == plain else [typed, plain]
+            vectors = self.embedder.embed(readings, remember=False)
+            similarity = np.max([self.index.similarities(v) for v in vectors], axis=0)
         rescaled: npt.NDArray[np.float64] = np.clip(
-            (similarity - self.floor) / (1 - self.floor), 0, 1
+            (similarity.astype(np.float64) - self.floor) / (1 - self.floor), 0, 1
         )
         return rescaled
 

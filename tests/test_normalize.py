@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering import Brain
+from bot.reply import Status
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,27 @@ def test_filler_goes_but_the_red_flag_screen_still_sees_it(brain: Brain) -> None
 def test_off_topic_subjects_are_marked(brain: Brain) -> None:
     assert brain.normalizer.normalize("shin splints after my run").off_topic
     assert not brain.normalizer.normalize("calf cramp after my run").off_topic
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [
+        ("my hammy keeps locking up", "my hamstring keeps cramp"),
+        ("charley horse in my calf", "cramp in my calf"),
+        ("side ache on every run", "stitch on every run"),
+        ("stretchng after my run", "stretching after my run"),
+        # a subject runbot has no advice on stays as typed
+        ("shin splints after my run", "shin splints after my run"),
+    ],
+)
+def test_the_sentence_model_reads_slang_in_plain_words(
+    brain: Brain, typed: str, plain: str
+) -> None:
+    assert brain.normalizer.plain(typed) == plain
+
+
+def test_slang_the_vocabulary_knows_reaches_the_meaning_signal(brain: Brain) -> None:
+    slang = "hammy keeps locking up around 30k, what can I do"
+    best = brain.ranker.rank(slang)[0]
+    assert best.semantic > 0
+    assert brain.decide(slang).status is not Status.FALLBACK
