@@ -75,15 +75,15 @@ def test_real_tuning_set_figures(real: EvalReport) -> None:
     assert real.accuracy >= 0.47, "\n".join(map(str, real.misses))
     assert real.wrong_answer_rate <= 0.08
     assert real.rejection >= 0.80
-    assert real.red_flag_recall >= 0.90
-    assert real.false_alarm_rate <= 0.06
+    assert real.red_flag_recall >= 0.92
+    assert real.false_alarm_rate <= 0.05
 
 
 def test_red_flag_tuning_set_figures(brain: Brain) -> None:
     report = report_for(brain, "red-flags")
     assert report.red_flags >= 140
-    assert report.red_flag_recall >= 0.95, "\n".join(map(str, report.misses))
-    assert report.false_alarm_rate <= 0.06
+    assert report.red_flag_recall >= 0.97, "\n".join(map(str, report.misses))
+    assert report.false_alarm_rate <= 0.03
 
 
 # The held-out sets were measured once, on 2026-12-01, and again after the post reader on
