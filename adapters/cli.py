@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from bot.answering import Brain
+from bot.cycle_collector import collector_paused
 from bot.db import database_for
-from bot.loading import load_knowledge
+from bot.knowledge import KnowledgeError, Problem, problem_report
+from bot.knowledge.load import load_knowledge
 from bot.logs import configure_logging
-from bot.problems import KnowledgeError, Problem, problem_report
 from bot.reply import reply_json
 from bot.settings import PROJECT_ROOT, Settings, read_settings
 from bot.usage import UsageError
-from bot.yaml_positions import collector_paused
 
 # Commands import what only they need inside their functions: `runbot ask` must start fast,
 # and the service (asyncio, sqlite3, prometheus_client, rich) costs it 0.2 s.
@@ -453,7 +453,7 @@ def _answer_lines(brain: Brain, lines: TextIO, out: TextIO) -> None:
 
 def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.annotations import github_annotation, repository_path
-    from bot.lint import lint
+    from bot.knowledge.checks import lint
     from bot.progress import terminal_progress
 
     def show(problems: Sequence[Problem]) -> None:
@@ -491,7 +491,7 @@ def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 
 def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    from bot.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
+    from bot.knowledge.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
 
     schema_dir = knowledge_dir / SCHEMA_DIR
     schema_dir.mkdir(exist_ok=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.problems import Problem
+from bot.knowledge import Problem
 
 __all__ = ["github_annotation", "repository_path"]
 

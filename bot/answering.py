@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from bot import messages
 from bot.decision import Decision, Thresholds, decide
 from bot.focus import find_focus
-from bot.loading import KnowledgeBase
+from bot.knowledge import KnowledgeBase
 from bot.matcher import MatchIndex, ScoringWeights
 from bot.normalize import SMALL_TALK_WORDS, Normalized, Normalizer, words
 from bot.ranking import Ranker, RankingWeights

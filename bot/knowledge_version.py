@@ -11,7 +11,8 @@ import os
 import stat
 from pathlib import Path
 
-from bot.loading import ENTRIES_DIR, MAX_FILE_BYTES, RED_FLAGS_FILE, SOURCES_FILE, VOCABULARY_FILE
+from bot.knowledge import ENTRIES_DIR, RED_FLAGS_FILE, SOURCES_FILE, VOCABULARY_FILE
+from bot.knowledge.load import MAX_FILE_BYTES
 
 __all__ = ["knowledge_version"]
 

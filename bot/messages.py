@@ -199,7 +199,7 @@ def reload_headline(result: ReloadResult) -> str:
 
 def reload_details(result: ReloadResult) -> tuple[str, ...]:
     """One line per problem (file:line:column) or removal, under the headline."""
-    from bot.problems import problem_report
+    from bot.knowledge import problem_report
 
     if result.problems and not result.ok:
         return tuple(problem_report(result.problems).splitlines())

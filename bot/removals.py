@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.loading import KnowledgeBase
+from bot.knowledge import KnowledgeBase
 
 __all__ = ["Inventory", "Removals", "removed"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from bot.loading import KnowledgeBase, load_knowledge
-from bot.problems import KnowledgeError
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge.load import load_knowledge
 from bot.removals import Inventory, removed
 from bot.served import read_served_record
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.loading import KnowledgeBase
+from bot.knowledge import KnowledgeBase
 from bot.removals import Inventory
 
 __all__ = ["ServedRecord", "read_served_record", "write_served_record"]

@@ -22,15 +22,15 @@ from typing import Any, Protocol
 
 from bot import messages
 from bot.answering import Brain
+from bot.cycle_collector import collector_paused
 from bot.gaps import LOW_CONFIDENCE, Gap, find_gaps
 from bot.handover import retire, sharing_the_gil
 from bot.human_help import HumanRequests
-from bot.knowledge import Source
+from bot.knowledge import KnowledgeError, Problem, Source, problem_report
+from bot.knowledge.load import load_knowledge
 from bot.knowledge_version import knowledge_version
-from bot.loading import load_knowledge
 from bot.logs import RELOAD_EVENT
 from bot.metrics import METRICS
-from bot.problems import KnowledgeError, Problem, problem_report
 from bot.question_log import LoggedQuestion, QuestionLogStore
 from bot.removals import Inventory, Removals, removed
 from bot.reply import Question, Reply, Status, Suggestion
@@ -38,7 +38,6 @@ from bot.served import read_served_record, write_served_record
 from bot.story_model import story_model_loaded
 from bot.teach import Lesson, teach, unteach
 from bot.votes import VoteBook, VoteLog, VoteOutcome
-from bot.yaml_positions import collector_paused
 
 __all__ = [
     "Confirmation",

@@ -19,13 +19,12 @@ from rapidfuzz import process
 
 from bot.answering import Brain
 from bot.gaps import LOW_CONFIDENCE
-from bot.knowledge import Entry
-from bot.lint import lint
-from bot.loading import load_knowledge
-from bot.problems import KnowledgeError, Problem, problem_report
+from bot.knowledge import Entry, KnowledgeError, Problem, problem_report
+from bot.knowledge.checks import lint, question_key
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.yaml_reading import load_located_yaml
 from bot.reply import Status
 from bot.yaml_edit import EditRefusedError, add_item, remove_item
-from bot.yaml_positions import load_located_yaml
 
 __all__ = ["MAX_QUESTION_CHARS", "Lesson", "TeachRefusedError", "teach", "unteach"]
 
@@ -78,26 +77,21 @@ def unteach(directory: Path, brain: Brain, entry_id: str, question: str) -> Less
     """Take `question` back out of the examples of `entry_id` (the undo of `teach`)."""
     question = " ".join(question.split())
     entry = _entry(brain, entry_id)
-    keys = [_key(example) for example in entry.questions]
-    if _key(question) not in keys:
+    keys = [question_key(example) for example in entry.questions]
+    if question_key(question) not in keys:
         raise TeachRefusedError(f"'{entry_id}' has no example question {question!r} (any more)")
     file = brain.knowledge.where("entry", entry_id)[0]
     path = directory / file
     text = _read(path)
     where = ("entries", _index_in_file(text, file, entry_id), "questions")
     try:
-        edited, line = remove_item(text, where, keys.index(_key(question)))
+        edited, line = remove_item(text, where, keys.index(question_key(question)))
     except EditRefusedError as error:
         raise TeachRefusedError(f"{file}: {error}") from None
     lesson = Lesson(entry_id, question, file, line)
     _check_as_kb_check_would(directory, lesson, edited, teaching=False)
     _write_unless_changed(path, text, edited)
     return lesson
-
-
-def _key(question: str) -> str:
-    """Questions that differ only in case and spacing are the same (as bot.loading says)."""
-    return " ".join(question.casefold().split())
 
 
 def _entry(brain: Brain, entry_id: str) -> Entry:
@@ -120,7 +114,7 @@ def _refuse_if_useless(brain: Brain, entry: Entry, question: str) -> None:
     knowledge = brain.knowledge
     for other in knowledge.entries.values():
         for number, example in enumerate(other.questions):
-            if _key(example) == _key(question):
+            if question_key(example) == question_key(question):
                 file, line, _ = knowledge.where("question", other.id, str(number))
                 raise TeachRefusedError(
                     f"{question!r} is already an example of '{other.id}' ({file}:{line})"

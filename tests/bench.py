@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answering import Brain
 from bot.evaluation import EvalCase, load_cases
-from bot.loading import load_knowledge
+from bot.knowledge.load import load_knowledge
 from bot.question_log import QuestionLogStore, SqliteQuestionLog, open_question_log
 from bot.reply import Question, Reply, Status
 from bot.semantic import shared_embedder

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bot.answering import Brain
-from bot.loading import load_knowledge
+from bot.knowledge.load import load_knowledge
 from bot.semantic import shared_embedder
 from tests.bench import latencies, write_synthetic
 

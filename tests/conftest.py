@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Brain
-from bot.loading import load_knowledge
+from bot.knowledge.load import load_knowledge
 from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT
 from tests.postgres import PostgresServer, missing_postgres, temporary_postgres

@@ -15,7 +15,7 @@ import yaml
 
 from adapters.cli import main
 from bot.annotations import github_annotation
-from bot.problems import Problem
+from bot.knowledge import Problem
 from bot.settings import PROJECT_ROOT
 
 WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "knowledge.yml"

@@ -16,7 +16,7 @@ import pytest
 from bot.answering import Brain
 from bot.decision import Decision
 from bot.evaluation import EVAL_SETS, load_cases
-from bot.loading import load_knowledge
+from bot.knowledge.load import load_knowledge
 from bot.matcher import MatchIndex
 from bot.normalize import words
 from bot.settings import PROJECT_ROOT

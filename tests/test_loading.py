@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.loading import load_knowledge
-from bot.problems import KnowledgeError
-from bot.yaml_positions import load_located_yaml
+from bot.knowledge import KnowledgeError
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.yaml_reading import load_located_yaml
 from tests.conftest import ENTRIES, RED_FLAGS, SOURCES, VOCABULARY, write_knowledge
 
 

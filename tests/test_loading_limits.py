@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loading import MAX_FILE_BYTES, load_knowledge
-from bot.problems import KnowledgeError
+from bot.knowledge import KnowledgeError
+from bot.knowledge.load import MAX_FILE_BYTES, load_knowledge
 from bot.reply import Question
 from bot.service import RunbotService
 from tests.conftest import VOCABULARY, write_knowledge

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Brain
-from bot.lint import lint
-from bot.loading import load_knowledge
+from bot.knowledge.checks import lint
+from bot.knowledge.load import load_knowledge
 from bot.reply import Status
 from tests.conftest import KNOWLEDGE_DIR
 

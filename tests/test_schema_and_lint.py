@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Brain
-from bot.lint import lint
-from bot.loading import load_knowledge
-from bot.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
+from bot.knowledge.checks import lint
+from bot.knowledge.load import load_knowledge
+from bot.knowledge.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
 from tests.conftest import ENTRIES, KNOWLEDGE_DIR, SOURCES, VOCABULARY, write_knowledge
 
 

@@ -53,7 +53,7 @@ def test_the_post_reader_loads_and_reads_a_post_with_the_network_unreachable() -
 
         from bot.settings import PROJECT_ROOT
         from bot.answering import Brain
-        from bot.loading import load_knowledge
+        from bot.knowledge.load import load_knowledge
         from bot.story_model import shared_story_embedder
 
         brain = Brain(load_knowledge(PROJECT_ROOT / "knowledge"))

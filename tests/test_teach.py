@@ -8,7 +8,7 @@ import pytest
 
 from adapters.cli import main
 from bot.answering import Brain
-from bot.loading import load_knowledge
+from bot.knowledge.load import load_knowledge
 from bot.reply import Status
 from bot.teach import TeachRefusedError, teach, unteach
 from tests.conftest import ENTRIES, write_knowledge

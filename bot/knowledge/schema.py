@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.knowledge import EntryFile, RedFlagFile, SourceFile, VocabularyFile
+from bot.knowledge.models import EntryFile, RedFlagFile, SourceFile, VocabularyFile
 
 __all__ = ["SCHEMAS", "SCHEMA_DIR", "render_schemas", "schema_comment"]
 

@@ -1,7 +1,8 @@
-"""Safe YAML loading that remembers where every value came from.
+"""Safe YAML reading that remembers where every value came from.
 
 PyYAML's `safe_load` forgets line numbers and silently keeps the last of two equal keys.
 Moderators need both: errors that point at a line, and a duplicated key reported as such.
+Anchors, aliases and merge keys are refused.
 
 Values mean exactly what `yaml.safe_load` makes of them (YAML 1.1: `~` and `null` are None,
 `2022` an int, `yes`/`no`/`on`/`off` booleans, quoted text always text). Two things make
@@ -12,26 +13,26 @@ or a warning), by parsing that one file again.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Hashable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from yaml import MarkedYAMLError, YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.problems import KnowledgeError, Problem
+from bot.cycle_collector import collector_paused
+from bot.knowledge.problems import KnowledgeError, Location, Problem, Severity
 
 try:  # libyaml's parser is several times faster and reports the same line and column marks.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-__all__ = ["Located", "Path", "Positions", "collector_paused", "load_located_yaml"]
+__all__ = ["Located", "Positions", "YamlPath", "load_located_yaml"]
 
-Path = tuple[str | int, ...]
+# Keys and list indexes from a document's root to one value: ("entries", 0, "questions").
+YamlPath = tuple[str | int, ...]
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -89,61 +90,40 @@ class _KnowledgeLoader(_BaseLoader):
 
 @dataclass(frozen=True, slots=True)
 class Located:
-    """A YAML document as plain Python values, and the position of each value by path."""
+    """A YAML document as plain Python values, and where each value is written."""
 
-    file: str
     value: object
     positions: Positions
 
-    def position(self, path: Path) -> tuple[int, int]:
-        """The (line, column) of the deepest part of `path` that the file contains."""
-        return self.positions.position(path)
-
-    def problem(self, path: Path, message: str, severity: str = "error") -> Problem:
-        line, column = self.position(path)
-        return Problem(
-            self.file, line, column, message, "warning" if severity == "warning" else "error"
-        )
+    def problem(self, path: YamlPath, message: str, severity: Severity = "error") -> Problem:
+        return Problem.at(self.positions.location(path), message, severity)
 
 
-class Positions(Mapping[Path, tuple[int, int]]):
-    """The (line, column) of every value of a YAML document (keys: where a key is written).
+class Positions:
+    """Where every value of one YAML document is written (a mapping's value: at its key).
 
-    Read-only. The table is built from the document's text the first time it is needed,
-    so that files nobody asks about cost nothing; building it twice (two threads at once)
-    gives the same table.
+    The table is built from the document's text the first time it is needed, so that files
+    nobody asks about cost nothing; building it twice (two threads at once) gives the same
+    table.
     """
 
-    __slots__ = ("_table", "_text")
+    __slots__ = ("_table", "_text", "file")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
         self._text = text
-        self._table: dict[Path, tuple[int, int]] | None = None
+        self._table: dict[YamlPath, tuple[int, int]] | None = None
 
-    def position(self, path: Path) -> tuple[int, int]:
-        """The (line, column) of the deepest part of `path` that the document contains."""
-        table = self._positions()
+    def location(self, path: YamlPath) -> Location:
+        """Where the deepest part of `path` that the document contains is written."""
+        table = self._table
+        if table is None:
+            table = self._table = _record_positions(self._text)
         for end in range(len(path), -1, -1):
             found = table.get(path[:end])
             if found:
-                return found
-        return (1, 1)
-
-    def __getitem__(self, path: Path) -> tuple[int, int]:
-        return self._positions()[path]
-
-    def __iter__(self) -> Iterator[Path]:
-        return iter(self._positions())
-
-    def __len__(self) -> int:
-        return len(self._positions())
-
-    def _positions(self) -> dict[Path, tuple[int, int]]:
-        table = self._table
-        if table is None:
-            table = _record_positions(self._text)
-            self._table = table
-        return table
+                return Location(self.file, *found)
+        return Location(self.file, 1, 1)
 
 
 def load_located_yaml(text: str, file: str) -> Located:
@@ -171,25 +151,7 @@ def load_located_yaml(text: str, file: str) -> Located:
         loader.dispose()
     if problems:
         raise KnowledgeError(problems)
-    return Located(file, value, Positions(text))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while YAML loads (it stays off if it was off).
-
-    Parsing allocates millions of short-lived objects (a node and its marks per value), and
-    every few hundred allocations would start a collection that walks everything still
-    alive, a knowledge base in use included: for 10,000 entries, nearly half the load time.
-    Loading makes next to no reference cycles; the collector takes them once it is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return Located(value, Positions(file, text))
 
 
 def _is_tab(text: str, line: int, column: int) -> bool:
@@ -295,7 +257,7 @@ class _Builder:
         return mapping
 
 
-def _record_positions(text: str) -> dict[Path, tuple[int, int]]:
+def _record_positions(text: str) -> dict[YamlPath, tuple[int, int]]:
     """Every path's position in a document that `load_located_yaml` already accepted."""
     with collector_paused():
         loader = _KnowledgeLoader(text)
@@ -303,7 +265,7 @@ def _record_positions(text: str) -> dict[Path, tuple[int, int]]:
             root = loader.get_single_node()
             if root is None:
                 return {(): (1, 1)}
-            positions: dict[Path, tuple[int, int]] = {}
+            positions: dict[YamlPath, tuple[int, int]] = {}
             _record(loader, root, (), positions)
             return positions
         finally:
@@ -311,7 +273,7 @@ def _record_positions(text: str) -> dict[Path, tuple[int, int]]:
 
 
 def _record(
-    loader: _KnowledgeLoader, node: Node, path: Path, positions: dict[Path, tuple[int, int]]
+    loader: _KnowledgeLoader, node: Node, path: YamlPath, positions: dict[YamlPath, tuple[int, int]]
 ) -> None:
     # A mapping's value is where its key is written: that key was recorded first.
     positions.setdefault(path, _mark(node))

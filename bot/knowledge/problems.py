@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
-__all__ = ["KnowledgeError", "Problem", "problem_report"]
+__all__ = ["KnowledgeError", "Location", "Problem", "Severity", "problem_report"]
+
+Severity = Literal["error", "warning", "note"]
+
+
+class Location(NamedTuple):
+    """Where something is written: a file (relative to the knowledge directory), 1-based."""
+
+    file: str
+    line: int
+    column: int
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -17,7 +27,15 @@ class Problem:
     line: int
     column: int
     message: str
-    severity: Literal["error", "warning", "note"] = "error"
+    severity: Severity = "error"
+
+    @classmethod
+    def at(cls, location: Location, message: str, severity: Severity = "error") -> Problem:
+        return cls(location.file, location.line, location.column, message, severity)
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line, self.column)
 
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else f"{self.severity}: "

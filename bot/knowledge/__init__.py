@@ -1,0 +1,63 @@
+"""The knowledge moderators write, and how runbot reads it.
+
+    models.py          what moderators may write (pydantic), also behind the editors' schemas
+    schema.py          the JSON Schemas editors read, generated from the models
+    yaml_reading.py    YAML read safely, with the position of every value
+    error_wording.py   validation errors said in a moderator's words
+    checks.py          errors across files (every load) and warnings (`runbot kb check`)
+    knowledge_base.py  the loaded KnowledgeBase and where its parts are written
+    load.py            load_knowledge: the files -> a KnowledgeBase, or every problem
+    problems.py        Problem, at a Location (file, line, column)
+
+This module re-exports the values; `load_knowledge` and the checks are imported from their
+modules, since they read text the way bot.normalize does, and bot.normalize reads the models.
+"""
+
+from bot.knowledge.knowledge_base import (
+    ENTRIES_DIR,
+    RED_FLAGS_FILE,
+    SOURCES_FILE,
+    VOCABULARY_FILE,
+    KnowledgeBase,
+    Topic,
+)
+from bot.knowledge.models import (
+    ANSWER_MAX_CHARS,
+    CAVEAT_MAX_CHARS,
+    Caveat,
+    EmergencyNumber,
+    Entry,
+    EntryFile,
+    RedFlag,
+    RedFlagFile,
+    Source,
+    SourceFile,
+    SourceRef,
+    VocabularyFile,
+)
+from bot.knowledge.problems import KnowledgeError, Location, Problem, problem_report
+
+__all__ = [
+    "ANSWER_MAX_CHARS",
+    "CAVEAT_MAX_CHARS",
+    "ENTRIES_DIR",
+    "RED_FLAGS_FILE",
+    "SOURCES_FILE",
+    "VOCABULARY_FILE",
+    "Caveat",
+    "EmergencyNumber",
+    "Entry",
+    "EntryFile",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Location",
+    "Problem",
+    "RedFlag",
+    "RedFlagFile",
+    "Source",
+    "SourceFile",
+    "SourceRef",
+    "Topic",
+    "VocabularyFile",
+    "problem_report",
+]

@@ -1,0 +1,169 @@
+"""Load the knowledge directory into one validated, immutable KnowledgeBase.
+
+Every problem is collected (not just the first) and reported as `file:line:column: message`,
+so a moderator can fix a whole edit in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.cycle_collector import collector_paused
+from bot.knowledge.checks import cross_file_errors
+from bot.knowledge.error_wording import describe, error_path
+from bot.knowledge.knowledge_base import (
+    ENTRIES_DIR,
+    RED_FLAGS_FILE,
+    SOURCES_FILE,
+    VOCABULARY_FILE,
+    EntryPlace,
+    KnowledgeBase,
+    Locations,
+    Topic,
+)
+from bot.knowledge.models import Entry, EntryFile, RedFlagFile, SourceFile, VocabularyFile
+from bot.knowledge.problems import KnowledgeError, Problem
+from bot.knowledge.yaml_reading import Positions, load_located_yaml
+
+__all__ = ["MAX_FILE_BYTES", "load_knowledge"]
+
+# A topic file of long answers is well under 1 MB; anything this big is not knowledge.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_NOT_REGULAR = "not a regular file (a pipe, device or folder): runbot reads only ordinary files"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_knowledge(directory: Path) -> KnowledgeBase:
+    """Read and validate every knowledge file; raise KnowledgeError listing all problems."""
+    with collector_paused():
+        return _load(directory)
+
+
+def _load(directory: Path) -> KnowledgeBase:
+    reader = _Reader(directory)
+    sources = reader.read(directory / SOURCES_FILE, SourceFile)
+    vocabulary = reader.read(directory / VOCABULARY_FILE, VocabularyFile)
+    red_flags = reader.read(directory / RED_FLAGS_FILE, RedFlagFile)
+    entry_paths = sorted((directory / ENTRIES_DIR).glob("*.yaml"))
+    for ignored in sorted((directory / ENTRIES_DIR).glob("*.yml")):
+        name = reader.name(ignored)
+        reader.problems.append(Problem(name, 1, 1, "rename this file to end in .yaml to use it"))
+    if not entry_paths:
+        reader.problems.append(Problem(f"{ENTRIES_DIR}/", 1, 1, "no entries files (*.yaml) found"))
+    entry_files = [(reader.name(path), reader.read(path, EntryFile)) for path in entry_paths]
+    if reader.problems or sources is None or vocabulary is None or red_flags is None:
+        raise KnowledgeError(reader.problems)
+
+    read_entry_files = [(name, file) for name, file in entry_files if file is not None]
+    entries: dict[str, Entry] = {}
+    places: dict[str, EntryPlace] = {}
+    for name, entry_file in read_entry_files:
+        for index, entry in enumerate(entry_file.entries):
+            if entry.id not in entries:  # a later one is a duplicate: cross_file_errors says so
+                entries[entry.id] = entry
+                places[entry.id] = EntryPlace(name, index, len(entry.questions))
+    knowledge = KnowledgeBase(
+        directory=directory,
+        entries=MappingProxyType(entries),
+        topics=tuple(
+            Topic(file.topic, tuple(entry.id for entry in file.entries))
+            for _, file in read_entry_files
+        ),
+        sources=MappingProxyType(dict(sources.sources)),
+        vocabulary=vocabulary,
+        red_flags=red_flags,
+        locations=Locations(
+            reader.positions,
+            places,
+            tuple(vocabulary.synonyms),
+            tuple(sources.sources),
+            len(red_flags.red_flags),
+        ),
+    )
+    problems = cross_file_errors(knowledge, read_entry_files)
+    if problems:
+        raise KnowledgeError(problems)
+    return knowledge
+
+
+class _Reader:
+    """Reads knowledge files into their models, collecting every problem on the way."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.problems: list[Problem] = []
+        self.positions: dict[str, Positions] = {}
+
+    def name(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.directory).as_posix()
+        except ValueError:
+            return str(path)
+
+    def read(self, path: Path, model: type[ModelT]) -> ModelT | None:
+        name = self.name(path)
+        try:
+            text = _read_text(path)
+        except FileNotFoundError:
+            self.problems.append(Problem(name, 1, 1, "file is missing"))
+            return None
+        except _UnreadableError as error:
+            self.problems.append(Problem(name, 1, 1, str(error)))
+            return None
+        except UnicodeDecodeError as error:
+            self.problems.append(
+                Problem(name, 1, 1, f"not UTF-8 text (byte {error.start}): save it as UTF-8")
+            )
+            return None
+        except OSError as error:
+            self.problems.append(Problem(name, 1, 1, f"cannot read: {error.strerror}"))
+            return None
+        try:
+            located = load_located_yaml(text, name)
+        except KnowledgeError as error:
+            self.problems.extend(error.problems)
+            return None
+        self.positions[name] = located.positions
+        if located.value is None:
+            self.problems.append(Problem(name, 1, 1, "file is empty"))
+            return None
+        try:
+            return model.model_validate(located.value)
+        except ValidationError as error:
+            self.problems.extend(
+                located.problem(error_path(detail), describe(detail, model))
+                for detail in error.errors()
+            )
+            return None
+
+
+class _UnreadableError(Exception):
+    """A knowledge file that must not be read: not a regular file, or far too big."""
+
+
+def _read_text(path: Path) -> str:
+    """A regular file's text, read without ever blocking: a pipe or a device (which could
+    block a reload forever, or never end) is refused before it is read, as is a huge file."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise _UnreadableError(_NOT_REGULAR)
+    # O_NONBLOCK: should the path become a pipe after that check, opening it cannot block.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with open(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _UnreadableError(_NOT_REGULAR)
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        size = max(len(data), os.stat(path).st_size) / 1024 / 1024
+        limit = MAX_FILE_BYTES // 1024 // 1024
+        raise _UnreadableError(
+            f"the file is {size:.1f} MB; the limit is {limit} MB: split it into several "
+            "entries files"
+        )
+    return data.decode("utf-8")
