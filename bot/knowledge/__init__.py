@@ -9,8 +9,9 @@
     load.py            load_knowledge: the files -> a KnowledgeBase, or every problem
     problems.py        Problem, at a Location (file, line, column)
 
-This module re-exports the values; `load_knowledge` and the checks are imported from their
-modules, since they read text the way bot.normalize does, and bot.normalize reads the models.
+This module re-exports the values. `load_knowledge` (bot.knowledge.load) and the checks
+(bot.knowledge.checks) are imported from their own modules: they use bot.normalize, which
+imports the models from here, so re-exporting them would be an import cycle.
 """
 
 from bot.knowledge.knowledge_base import (

@@ -27,7 +27,7 @@ from bot.normalize import phrase_key, words
 from bot.progress import Tracker, no_progress
 from bot.reply import Status
 
-if TYPE_CHECKING:  # bot.answering reads the knowledge: importing it here would be a cycle
+if TYPE_CHECKING:  # only the warnings need a Brain: loading need not import all of answering
     from bot.answering import Brain
 
 __all__ = ["MIN_QUESTIONS", "TOO_ALIKE", "cross_file_errors", "lint", "question_key"]

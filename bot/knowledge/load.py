@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
@@ -61,36 +62,47 @@ def _load(directory: Path) -> KnowledgeBase:
     if reader.problems or sources is None or vocabulary is None or red_flags is None:
         raise KnowledgeError(reader.problems)
 
-    read_entry_files = [(name, file) for name, file in entry_files if file is not None]
+    read = [(name, file) for name, file in entry_files if file is not None]
+    knowledge = _assemble(directory, sources, vocabulary, red_flags, read, reader.positions)
+    problems = cross_file_errors(knowledge, read)
+    if problems:
+        raise KnowledgeError(problems)
+    return knowledge
+
+
+def _assemble(
+    directory: Path,
+    sources: SourceFile,
+    vocabulary: VocabularyFile,
+    red_flags: RedFlagFile,
+    entry_files: list[tuple[str, EntryFile]],
+    positions: Mapping[str, Positions],
+) -> KnowledgeBase:
+    """The files read, as one KnowledgeBase; of two entries with one id, the first is kept."""
     entries: dict[str, Entry] = {}
     places: dict[str, EntryPlace] = {}
-    for name, entry_file in read_entry_files:
+    for name, entry_file in entry_files:
         for index, entry in enumerate(entry_file.entries):
-            if entry.id not in entries:  # a later one is a duplicate: cross_file_errors says so
+            if entry.id not in entries:
                 entries[entry.id] = entry
                 places[entry.id] = EntryPlace(name, index, len(entry.questions))
-    knowledge = KnowledgeBase(
+    return KnowledgeBase(
         directory=directory,
         entries=MappingProxyType(entries),
         topics=tuple(
-            Topic(file.topic, tuple(entry.id for entry in file.entries))
-            for _, file in read_entry_files
+            Topic(file.topic, tuple(entry.id for entry in file.entries)) for _, file in entry_files
         ),
         sources=MappingProxyType(dict(sources.sources)),
         vocabulary=vocabulary,
         red_flags=red_flags,
         locations=Locations(
-            reader.positions,
+            positions,
             places,
             tuple(vocabulary.synonyms),
             tuple(sources.sources),
             len(red_flags.red_flags),
         ),
     )
-    problems = cross_file_errors(knowledge, read_entry_files)
-    if problems:
-        raise KnowledgeError(problems)
-    return knowledge
 
 
 class _Reader:
