@@ -16,19 +16,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from bot import messages
+from bot.messages import Console
 from bot.reply import Question, Reply, Status, render_text
 from bot.service import ReloadResult, RunbotService
 
 __all__ = ["HELP", "PROMPT", "ConsoleChat", "greeting", "run_chat", "wrap"]
 
 PROMPT = "you> "
-HELP = """Ask runbot anything about running cramps, side stitches, hydration or sweat rate.
-  /topics              list what runbot knows (pick one by number)
-  /help                this help
-  quit, exit, /quit    leave (Ctrl-D works too)
-After "Did you mean...?" or a topic list, type a number to choose."""
+HELP = Console.HELP
 QUIT = frozenset({"/quit", "/exit", "quit", "exit"})
-UNKNOWN_COMMAND = "There is no {command} command here. Try /topics, /help or quit."
 # Wider lines are hard to read even on a wide terminal.
 MOST_COLUMNS = 100
 # A list item's continuation lines line up under its text: "  12. " or "• ".
@@ -53,14 +50,14 @@ class ConsoleChat:
         if command == "/topics":
             return self._topics()
         if command.startswith("/"):  # a command we don't have is not a question to log
-            return UNKNOWN_COMMAND.format(command=line.split()[0])
+            return Console.UNKNOWN_COMMAND.format(command=line.split()[0])
         if line.isdigit() and self._menu:
             number = int(line)
             if 1 <= number <= len(self._menu):
                 reply = self.service.answer_entry(self._menu[number - 1], self._question(line))
                 if reply is not None:
                     return self._render(reply)
-            return f"Choose a number from 1 to {len(self._menu)}, or ask a question."
+            return Console.CHOOSE_A_NUMBER.format(most=len(self._menu))
         return self._render(self.service.answer(self._question(line)))
 
     def _question(self, text: str) -> Question:
@@ -86,13 +83,9 @@ class ConsoleChat:
 
 def greeting(question_log: Path | str | None) -> str:
     """The chat's first words; they say once whether and where questions are kept."""
-    hello = "runbot: ask me about running cramps. /help for help, quit (or Ctrl-D) to leave."
     if question_log is None:
-        return hello
-    return (
-        f"{hello}\nQuestions you ask here are kept, without your name, for the moderators' "
-        f"gap report, in {question_log} (RUNBOT_QUESTION_LOG=false turns that off)."
-    )
+        return Console.HELLO
+    return f"{Console.HELLO}\n{Console.KEPT.format(path=question_log)}"
 
 
 def wrap(text: str, width: int) -> str:
@@ -168,13 +161,14 @@ class _Terminal:
             print(text, file=self._out, flush=True)
 
     def announce(self, result: ReloadResult) -> None:
+        report = messages.reload_report(result)
         with self._lock:
             if _is_terminal(self._out):
                 # Back to the start of the prompt line and clear it, then draw it again.
                 typed = _typed_so_far()
-                self._out.write(f"\r\x1b[K{result.summary}\n{PROMPT}{typed}")
+                self._out.write(f"\r\x1b[K{report}\n{PROMPT}{typed}")
             else:
-                self._out.write(f"\n{result.summary}\n")
+                self._out.write(f"\n{report}\n")
             self._out.flush()
 
     @contextlib.contextmanager

@@ -16,7 +16,7 @@ from bot.knowledge import KnowledgeBase
 from bot.matcher import MatchIndex, ScoringWeights
 from bot.normalize import SMALL_TALK_WORDS, Normalized, Normalizer, words
 from bot.ranking import Ranker, RankingWeights
-from bot.reply import Attribution, Reply, Status, Suggestion
+from bot.reply import Attribution, Caveat, Citation, Reply, Status, Suggestion, SuggestionKind
 from bot.safety import RedFlagScreen, Screening, ScreenLimits
 from bot.semantic import shared_embedder
 from bot.story_model import shared_story_embedder
@@ -195,19 +195,18 @@ class Brain:
         source = self.knowledge.sources[entry.source.ref]
         caveat = None
         if entry.caveat:
-            cited = "; ".join(self.knowledge.sources[ref].label for ref in entry.caveat.cite)
-            caveat = f"Research note: {entry.caveat.text} ({cited})"
+            caveat = Caveat(entry.caveat.text, self._citations(entry.caveat.cite))
         entries = self.knowledge.entries
         also = [item for item in also if item in entries and item != entry_id]
         close = [item for item in close if item in entries and item != entry_id]
         if also:
-            follow_ups, intro = also, messages.ALSO_ASKED_INTRO
+            follow_ups, kind = also, SuggestionKind.ALSO_ASKED
         elif close:
             related = [item for item in entry.related if item in entries and item not in close]
-            follow_ups, intro = [*close, *related][:3], messages.CLOSE_INTRO
+            follow_ups, kind = [*close, *related][:3], SuggestionKind.CLOSE
         else:
             follow_ups = [item for item in entry.related if item in entries]
-            intro = messages.RELATED_INTRO
+            kind = SuggestionKind.RELATED
         return Reply(
             status=Status.ANSWERED,
             headline=entry.title,
@@ -222,7 +221,7 @@ class Brain:
             ),
             disclaimer=messages.DISCLAIMER,
             suggestions=self.suggestions(follow_ups),
-            suggestions_intro=intro,
+            suggestions_kind=kind,
             entry_id=entry.id,
             confidence=confidence,
         )
@@ -233,7 +232,6 @@ class Brain:
         signs = _join_words([flag.name for flag in screening.flags])
         numbers = ", ".join(f"{n.number} ({n.where})" for n in red_flags.emergency_numbers)
         cited = _distinct(ref for flag in screening.flags for ref in flag.cite)
-        basis = "; ".join(self.knowledge.sources[ref].label for ref in cited)
         body = "\n\n".join(
             [
                 messages.URGENT_MENTIONED.format(signs=signs),
@@ -247,10 +245,14 @@ class Brain:
                 messages.URGENT_EMERGENCY_HEADLINE if emergency else messages.URGENT_DOCTOR_HEADLINE
             ),
             body=body,
-            caveat=messages.URGENT_BASIS.format(sources=basis) if basis else None,
+            basis=self._citations(cited),
             disclaimer=messages.URGENT_DISCLAIMER,
             confidence=1.0,
         )
+
+    def _citations(self, source_ids: Iterable[str]) -> tuple[Citation, ...]:
+        sources = self.knowledge.sources
+        return tuple(Citation(ref, sources[ref].label) for ref in source_ids)
 
     def suggestions(self, entry_ids: Iterable[str]) -> tuple[Suggestion, ...]:
         entries = self.knowledge.entries
@@ -261,6 +263,7 @@ class Brain:
             status=Status.CLARIFY,
             body=messages.CLARIFY_INTRO,
             suggestions=self.suggestions(c.entry_id for c in outcome.candidates),
+            suggestions_kind=SuggestionKind.CHOICES,
             confidence=outcome.confidence,
         )
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from rapidfuzz import fuzz, process
 
 from bot.answering import Brain
-from bot.messages import period
+from bot.messages import GAPS_ORDER, GAPS_TITLE, NO_GAPS, period
 from bot.progress import Tracker, no_progress
 from bot.question_log import LoggedQuestion
 from bot.reply import Status
@@ -151,11 +151,8 @@ def format_gaps(gaps: Sequence[Gap], style: str, days: int) -> str:
             )
         return out.getvalue()
     if not gaps:
-        return f"No unanswered questions in the last {period(days)}.\n"
-    lines = [
-        f"Questions runbot could not answer well, last {period(days)} (most asked first):",
-        "",
-    ]
+        return f"{NO_GAPS.format(days=period(days))}\n"
+    lines = [f"{GAPS_TITLE.format(days=period(days))} ({GAPS_ORDER}):", ""]
     for number, gap in enumerate(gaps, start=1):
         asked = gap.times_asked[0].lower() + gap.times_asked[1:]
         lines.append(f"{number}. {gap.examples[0]!r}  ({asked}; {', '.join(gap.statuses)})")

@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Attribution", "Question", "Reply", "Status", "Suggestion", "render_text", "reply_json"]
+from bot import messages
+
+__all__ = [
+    "Attribution",
+    "Caveat",
+    "Citation",
+    "Question",
+    "Reply",
+    "Status",
+    "Suggestion",
+    "SuggestionKind",
+    "render_text",
+    "reply_json",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +46,31 @@ class Suggestion:
     title: str
 
 
+class SuggestionKind(StrEnum):
+    """What a reply's suggestions are, which decides how they are introduced."""
+
+    RELATED = "related"  # the answered entry's related entries
+    ALSO_ASKED = "also_asked"  # what else the runner's message asked about
+    CLOSE = "close"  # entries that came close to the question
+    CHOICES = "choices"  # "did you mean": the candidates; the body asks which
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source cited by a caveat or an urgent reply: its id in sources.yaml and its label."""
+
+    source_id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Caveat:
+    """Where the research disagrees with an answer, and the sources that say so."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """Where an answer comes from."""
@@ -45,11 +83,8 @@ class Attribution:
 
     @property
     def line(self) -> str:
-        where = f', section "{self.section}"' if self.section else ""
-        link = f" {self.url}" if self.url else ""
-        # An organisation that is both author and publisher is named once.
-        by = f" by {self.author}" if self.author != self.publisher else ""
-        return f'Source: "{self.title}"{by}, {self.publisher}{where}.{link}'
+        """The source as one line (bot.messages words it)."""
+        return messages.source_line(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +94,14 @@ class Reply:
     status: Status
     body: str
     headline: str | None = None
-    caveat: str | None = None
+    caveat: Caveat | None = None
+    # The sources an urgent reply's advice rests on.
+    basis: tuple[Citation, ...] = ()
     attribution: Attribution | None = None
     disclaimer: str | None = None
     suggestions: tuple[Suggestion, ...] = ()
-    suggestions_intro: str | None = None
+    # None: the suggestions are listed without an introduction.
+    suggestions_kind: SuggestionKind | None = None
     entry_id: str | None = None
     confidence: float = 0.0
     # Greetings, thanks and empty input: replied to kindly, but not a knowledge gap.
@@ -85,13 +123,16 @@ def render_text(reply: Reply, numbered: bool = False) -> str:
         parts.append(reply.headline)
     parts.append(reply.body)
     if reply.caveat:
-        parts.append(reply.caveat)
+        parts.append(messages.research_note(reply.caveat))
+    if reply.basis:
+        parts.append(messages.urgent_basis(reply.basis))
     if reply.suggestions:
         listed = "\n".join(
             f"{f'{number}.' if numbered else '•'} {suggestion.title}"
             for number, suggestion in enumerate(reply.suggestions, start=1)
         )
-        parts.append(f"{reply.suggestions_intro}\n{listed}" if reply.suggestions_intro else listed)
+        intro = messages.suggestions_intro(reply.suggestions_kind)
+        parts.append(f"{intro}\n{listed}" if intro else listed)
     if reply.attribution:
         parts.append(reply.attribution.line)
     if reply.disclaimer:
@@ -100,7 +141,10 @@ def render_text(reply: Reply, numbered: bool = False) -> str:
 
 
 def reply_json(reply: Reply) -> dict[str, object]:
-    """The stable JSON form of `runbot ask --json` (documented in the README)."""
+    """The stable JSON form of `runbot ask --json` (documented in the README).
+
+    `caveat`, `basis` and `suggestions_kind` came later: the first keys never change.
+    """
     source = None
     if reply.attribution and reply.status is Status.ANSWERED:
         source = {
@@ -116,4 +160,15 @@ def reply_json(reply: Reply) -> dict[str, object]:
         "text": reply.text,
         "source": source,
         "suggestions": [{"id": item.id, "title": item.title} for item in reply.suggestions],
+        "suggestions_kind": reply.suggestions_kind.value if reply.suggestions_kind else None,
+        "caveat": (
+            {"text": reply.caveat.text, "cites": _citations_json(reply.caveat.citations)}
+            if reply.caveat
+            else None
+        ),
+        "basis": _citations_json(reply.basis),
     }
+
+
+def _citations_json(citations: tuple[Citation, ...]) -> list[dict[str, str]]:
+    return [{"source": citation.source_id, "label": citation.label} for citation in citations]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering import Brain
-from bot.messages import DISCLAIMER
+from bot.messages import DISCLAIMER, research_note, suggestions_intro
 from bot.reply import Status
 from bot.service import RunbotService
 
@@ -48,7 +48,7 @@ def test_answer_ends_with_source_then_disclaimer_and_shows_caveat(brain: Brain) 
 
     assert reply.status is Status.ANSWERED
     assert reply.caveat is not None
-    assert reply.caveat in paragraphs
+    assert research_note(reply.caveat) in paragraphs
     assert paragraphs[-2].startswith(
         'Source: "Running: How to Overcome Muscle Cramps" by Anna Weber'
     )
@@ -211,7 +211,7 @@ def test_an_unclear_second_question_is_still_offered(brain: Brain) -> None:
     reply = brain.answer("how do i stretch out a calf cramp? and what about electrolytes?")
 
     assert reply.entry_id == "stretch-a-cramp"
-    assert reply.suggestions_intro == "You also asked about:"
+    assert suggestions_intro(reply.suggestions_kind) == "You also asked about:"
     assert reply.suggestions
 
 

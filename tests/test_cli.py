@@ -14,7 +14,10 @@ from bot.answering import Brain
 from bot.knowledge.load import load_knowledge
 from tests.conftest import KNOWLEDGE_DIR
 
-JSON_FIELDS = {"status", "entry", "confidence", "text", "source", "suggestions"}
+JSON_FIELDS = {
+    *("status", "entry", "confidence", "text", "source", "suggestions"),
+    *("suggestions_kind", "caveat", "basis"),  # added later; the first six never change
+}
 
 
 def test_ask_prints_the_reply_as_a_runner_reads_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -55,6 +58,23 @@ def test_ask_json_reads_questions_from_stdin_one_object_per_line_in_order() -> N
     assert all(set(reply) == JSON_FIELDS for reply in replies)
     assert replies[1]["source"] is None
     assert replies[2]["entry"] is None
+    assert replies[2]["basis"]
+    assert all(cited["label"] in replies[2]["text"] for cited in replies[2]["basis"])
+
+
+def test_ask_json_gives_an_answers_caveat_and_follow_ups_as_records(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "--json", "what causes muscle cramps when running"]) == 0
+
+    reply = json.loads(capsys.readouterr().out)
+    caveat = reply["caveat"]
+    assert caveat["text"] in reply["text"]
+    assert caveat["cites"]
+    assert all(set(cited) == {"source", "label"} for cited in caveat["cites"])
+    assert reply["suggestions"]
+    assert reply["suggestions_kind"] in {"related", "also_asked", "close"}
+    assert reply["basis"] == []
 
 
 def test_ask_json_streams_stdin_through_the_console_script(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.commands import add_commands
 from adapters.discord_bot.human_replies import answer_form
 from adapters.discord_bot.limits import MESSAGE_CONTENT, fit
@@ -25,6 +24,7 @@ from adapters.discord_bot.reload_question import reload_question_view
 from adapters.discord_bot.render import reload_embed
 from adapters.discord_bot.views import DYNAMIC_ITEMS, is_ours
 from bot.human_help import HumanRequests
+from bot.messages import Discord
 from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
 from bot.settings import Settings
@@ -110,14 +110,14 @@ class RunbotClient(discord.AutoShardedClient):
         if interaction.type is discord.InteractionType.modal_submit:
             if not await answer_form(interaction):
                 log.info("a form runbot does not know was submitted")
-                await send_notice(interaction, wording.FORM_OUT_OF_DATE)
+                await send_notice(interaction, Discord.FORM_OUT_OF_DATE)
             return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         custom_id = str(interaction.data.get("custom_id", ""))
         if custom_id.startswith("runbot:") and not is_ours(custom_id):
             log.info("a component runbot no longer knows was used: %r", custom_id)
-            await send_notice(interaction, wording.OUT_OF_DATE)
+            await send_notice(interaction, Discord.OUT_OF_DATE)
 
 
 class ReloadAnnouncer:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, fit
 from adapters.discord_bot.moderation import NotAModerator, is_moderator
 from adapters.discord_bot.notices import send_notice
@@ -28,6 +27,7 @@ from adapters.discord_bot.render import (
 )
 from adapters.discord_bot.teaching import gaps_view
 from adapters.discord_bot.views import send_reply, topics_view
+from bot.messages import Discord
 from bot.metrics import METRICS
 from bot.reply import Question
 from bot.service import RunbotService
@@ -125,7 +125,7 @@ class KnowledgeCommands(
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if not is_moderator(interaction.user, _settings(interaction)):
-            raise NotAModerator(wording.NOT_A_MODERATOR)
+            raise NotAModerator(Discord.NOT_A_MODERATOR)
         return True
 
     @app_commands.command()
@@ -174,17 +174,17 @@ async def tell_user_about_error(
 ) -> None:
     """Answer every failed command privately; the details go to the log, never the chat."""
     if isinstance(error, NotAModerator):
-        await send_notice(interaction, wording.NOT_A_MODERATOR)
+        await send_notice(interaction, Discord.NOT_A_MODERATOR)
         return
     if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
         log.warning("a command Discord sent does not match ours (sync needed?): %s", error)
-        await send_notice(interaction, wording.COMMAND_OUT_OF_DATE)
+        await send_notice(interaction, Discord.COMMAND_OUT_OF_DATE)
         return
     name = interaction.command.qualified_name if interaction.command else "?"
     if isinstance(getattr(error, "original", None), discord.HTTPException):
         METRICS.count_send_failure("discord")  # Discord refused the reply (or its deferral)
     log.error("command /%s failed", name, exc_info=error)
-    await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+    await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
 
 
 def _settings(interaction: Interaction) -> Settings:

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.human_replies import MODERATOR_ITEMS, post_request
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import human_consent_embed
 from bot import messages
 from bot.human_help import RequestOutcome
+from bot.messages import Discord
 
 if TYPE_CHECKING:
     from adapters.discord_bot.client import RunbotClient
@@ -69,7 +69,7 @@ async def offer(
         await interaction.response.send_message(thanks, embed=embed, view=view, ephemeral=True)
     except Exception:
         log.exception("offering to ask a moderator failed")
-        await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+        await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
 
 
 async def _ask(interaction: discord.Interaction[Any], reply_id: str, *, privately: bool) -> None:
@@ -93,14 +93,14 @@ async def _ask(interaction: discord.Interaction[Any], reply_id: str, *, privatel
             return
         if not await post_request(client, channel_id, request):
             await asyncio.to_thread(requests.close, request.id, "not posted")
-            await _in_place_of_consent(interaction, wording.HUMAN_NOT_POSTED)
+            await _in_place_of_consent(interaction, Discord.HUMAN_NOT_POSTED)
             return
         by_dm = privately and interaction.guild_id is not None
-        sent = wording.HUMAN_SENT_BY_DM if by_dm else messages.HUMAN_SENT
+        sent = Discord.HUMAN_SENT_BY_DM if by_dm else messages.HUMAN_SENT
         await _in_place_of_consent(interaction, sent)
     except Exception:
         log.exception("asking a moderator failed")
-        await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+        await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
 
 
 async def _in_place_of_consent(interaction: discord.Interaction[Any], text: str) -> None:
@@ -115,13 +115,13 @@ def _asked_privately(interaction: discord.Interaction[Any]) -> bool:
 
 def _origin(interaction: discord.Interaction[Any]) -> str:
     """The kind of channel, in words, and nothing about which."""
-    return wording.HUMAN_FROM_A_DM if interaction.guild_id is None else wording.HUMAN_FROM_A_SERVER
+    return Discord.HUMAN_FROM_A_DM if interaction.guild_id is None else Discord.HUMAN_FROM_A_SERVER
 
 
 def _where_the_reply_comes(interaction: discord.Interaction[Any], privately: bool) -> str:
     if interaction.guild_id is None:
-        return wording.HUMAN_REPLY_IN_DM
-    return wording.HUMAN_REPLY_BY_DM if privately else wording.HUMAN_REPLY_IN_CHANNEL
+        return Discord.HUMAN_REPLY_IN_DM
+    return Discord.HUMAN_REPLY_BY_DM if privately else Discord.HUMAN_REPLY_IN_CHANNEL
 
 
 def _address(interaction: discord.Interaction[Any], *, privately: bool) -> str:
@@ -141,7 +141,7 @@ class AskModeratorButton(
 
     def __init__(self, reply_id: str, row: int | None = None) -> None:
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=wording.ASK_MODERATOR,
+            label=Discord.ASK_MODERATOR,
             style=discord.ButtonStyle.secondary,
             custom_id=f"runbot:askmod:{reply_id}",
         )

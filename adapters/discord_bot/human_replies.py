@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.limits import FIELD_VALUE, fit
 from adapters.discord_bot.moderation import is_moderator
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import human_reply_embed, human_request_embed
 from bot import messages
 from bot.human_help import HumanRequest
+from bot.messages import Discord
 from bot.metrics import METRICS
 
 if TYPE_CHECKING:
@@ -59,15 +59,15 @@ async def post_request(client: RunbotClient, channel_id: int, request: HumanRequ
 
 def _reply_form(request_id: str) -> discord.ui.Modal:
     form = discord.ui.Modal(
-        title=wording.HUMAN_FORM_TITLE, custom_id=f"runbot:hreplyform:{request_id}"
+        title=Discord.HUMAN_FORM_TITLE, custom_id=f"runbot:hreplyform:{request_id}"
     )
     answer: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
         custom_id=_FORM_FIELD,
         style=discord.TextStyle.paragraph,
-        placeholder=wording.HUMAN_FORM_PLACEHOLDER,
+        placeholder=Discord.HUMAN_FORM_PLACEHOLDER,
         max_length=_REPLY_LENGTH,
     )
-    form.add_item(discord.ui.Label(text=wording.HUMAN_FORM_LABEL, component=answer))
+    form.add_item(discord.ui.Label(text=Discord.HUMAN_FORM_LABEL, component=answer))
     form.stop()  # a layout only: answer_form handles what comes back, restart or not
     return form
 
@@ -82,11 +82,11 @@ async def answer_form(interaction: discord.Interaction[Any]) -> bool:
     requests = client.human_requests
     answer = _typed(data.get("components", []), _FORM_FIELD).strip()
     if not is_moderator(interaction.user, client.settings):
-        await send_notice(interaction, wording.HUMAN_MODERATORS_ONLY)
+        await send_notice(interaction, Discord.HUMAN_MODERATORS_ONLY)
     elif requests is None:
         await send_notice(interaction, messages.HUMAN_OFF)
     elif not answer:  # Discord requires one; a forged form might not
-        await send_notice(interaction, wording.HUMAN_EMPTY_REPLY)
+        await send_notice(interaction, Discord.HUMAN_EMPTY_REPLY)
     else:
         try:
             await interaction.response.defer()  # delivering may take a while
@@ -96,10 +96,10 @@ async def answer_form(interaction: discord.Interaction[Any]) -> bool:
             elif await _deliver(client, request, answer):
                 await _close_post(interaction, messages.HUMAN_RELAYED, answer)
             else:
-                await _close_post(interaction, wording.HUMAN_NOT_DELIVERED, answer)
+                await _close_post(interaction, Discord.HUMAN_NOT_DELIVERED, answer)
         except Exception:
             log.exception("relaying a moderator's reply failed")
-            await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+            await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
     return True
 
 
@@ -132,7 +132,7 @@ async def _close_post(
     embed.set_footer(text=outcome)
     if answer is not None:
         embed.add_field(
-            name=wording.HUMAN_REPLY_SENT_FIELD, value=fit(answer, FIELD_VALUE), inline=False
+            name=Discord.HUMAN_REPLY_SENT_FIELD, value=fit(answer, FIELD_VALUE), inline=False
         )
     if interaction.response.is_done():
         await interaction.edit_original_response(embed=embed, view=None)
@@ -158,7 +158,7 @@ class ReplyButton(
 
     def __init__(self, request_id: str) -> None:
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=wording.HUMAN_REPLY,
+            label=Discord.HUMAN_REPLY,
             style=discord.ButtonStyle.primary,
             custom_id=f"runbot:hreply:{request_id}",
         )
@@ -177,7 +177,7 @@ class ReplyButton(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not is_moderator(interaction.user, interaction.client.settings):
-            await send_notice(interaction, wording.HUMAN_MODERATORS_ONLY)
+            await send_notice(interaction, Discord.HUMAN_MODERATORS_ONLY)
             return
         await interaction.response.send_modal(_reply_form(self.request_id))
 
@@ -210,7 +210,7 @@ class IgnoreButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client: RunbotClient = interaction.client
         if not is_moderator(interaction.user, client.settings):
-            await send_notice(interaction, wording.HUMAN_MODERATORS_ONLY)
+            await send_notice(interaction, Discord.HUMAN_MODERATORS_ONLY)
             return
         requests = client.human_requests
         try:
@@ -222,7 +222,7 @@ class IgnoreButton(
             await _close_post(interaction, messages.HUMAN_IGNORED)
         except Exception:
             log.exception("ignoring a request failed")
-            await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+            await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
 
 
 MODERATOR_ITEMS = (ReplyButton, IgnoreButton)

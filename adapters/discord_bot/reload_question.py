@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.moderation import is_moderator
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import reload_embed
+from bot.messages import Discord
 from bot.service import ReloadResult
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class ReloadAnswerButton(
 
     def __init__(self, token: str, *, remove: bool) -> None:
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=wording.REMOVE_AND_RELOAD if remove else wording.KEEP_SERVING,
+            label=Discord.REMOVE_AND_RELOAD if remove else Discord.KEEP_SERVING,
             style=discord.ButtonStyle.danger if remove else discord.ButtonStyle.secondary,
             custom_id=f"runbot:reload:{token}:{int(remove)}",
         )
@@ -68,7 +68,7 @@ class ReloadAnswerButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client: RunbotClient = interaction.client
         if not is_moderator(interaction.user, client.settings):
-            await send_notice(interaction, wording.NOT_A_MODERATOR)
+            await send_notice(interaction, Discord.NOT_A_MODERATOR)
             return
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -86,4 +86,4 @@ class ReloadAnswerButton(
                 await interaction.followup.send(embed=embed, view=view, ephemeral=True)
         except Exception:
             log.exception("answering a reload question failed")
-            await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+            await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)

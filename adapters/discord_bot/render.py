@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import discord
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.limits import (
     EMBED_DESCRIPTION,
     EMBED_FIELDS,
@@ -21,6 +20,7 @@ from adapters.discord_bot.limits import (
 )
 from bot import messages
 from bot.gaps import Gap
+from bot.messages import Discord
 from bot.reply import Reply, Status
 from bot.service import ReloadResult, SourceList, Stats, TopicMenu
 
@@ -63,7 +63,12 @@ class _Field:
 
 def reply_embed(reply: Reply) -> discord.Embed:
     """One reply as an embed: title, answer, caveat, source and disclaimer in the footer."""
-    fields = [_note_field(reply, reply.caveat)] if reply.caveat else []
+    fields = []
+    if reply.caveat:
+        fields.append(_Field(Discord.CAVEAT_FIELD, messages.research_note(reply.caveat)))
+    if reply.basis:
+        basis = messages.urgent_basis_sources(reply.basis)
+        fields.append(_Field(Discord.URGENT_BASIS_FIELD, basis))
     footer = [reply.attribution.line] if reply.attribution else []
     if reply.disclaimer:
         footer.append(reply.disclaimer)
@@ -78,14 +83,6 @@ def reply_embed(reply: Reply) -> discord.Embed:
     )
 
 
-def _note_field(reply: Reply, note: str) -> _Field:
-    """An answer's caveat; for an urgent reply, the sources it rests on ("Why: ...")."""
-    if reply.status is not Status.URGENT:
-        return _Field(wording.CAVEAT_FIELD, note)
-    why = messages.URGENT_BASIS.partition("{sources}")[0]
-    return _Field(wording.URGENT_BASIS_FIELD, note.removeprefix(why).strip() or note)
-
-
 def topics_embed(topics: Sequence[TopicMenu]) -> discord.Embed:
     """What runbot knows, topic by topic."""
     fields = [
@@ -94,8 +91,8 @@ def topics_embed(topics: Sequence[TopicMenu]) -> discord.Embed:
     ]
     return _embed(
         colour=discord.Colour.blurple(),
-        title=wording.TOPICS_TITLE,
-        description=wording.TOPICS_INTRO,
+        title=Discord.TOPICS_TITLE,
+        description=Discord.TOPICS_INTRO,
         fields=fields,
     )
 
@@ -111,8 +108,8 @@ def sources_embed(sources: SourceList) -> discord.Embed:
         fields.append(_Field(source.title, "\n".join(lines)))
     return _embed(
         colour=discord.Colour.blurple(),
-        title=wording.SOURCES_TITLE,
-        description=wording.SOURCES_INTRO,
+        title=Discord.SOURCES_TITLE,
+        description=Discord.SOURCES_INTRO,
         fields=fields,
     )
 
@@ -123,21 +120,21 @@ def help_embed(
     """What runbot is, how to use it, and what it keeps about your questions and why;
     `ask_human`: what asking a moderator shares (RUNBOT_ASK_A_HUMAN)."""
     kept = (
-        wording.HELP_KEEPS_QUESTIONS.format(days=messages.period(retention_days))
+        Discord.HELP_KEEPS_QUESTIONS.format(days=messages.period(retention_days))
         if keeps_questions
-        else wording.HELP_KEEPS_NOTHING
+        else Discord.HELP_KEEPS_NOTHING
     )
     fields = [
-        _Field(wording.HELP_USAGE_FIELD, wording.HELP_USAGE),
-        _Field(wording.HELP_KEPT_FIELD, kept),
+        _Field(Discord.HELP_USAGE_FIELD, Discord.HELP_USAGE),
+        _Field(Discord.HELP_KEPT_FIELD, kept),
     ]
     if ask_human:
-        offer = messages.human_on_offer(wording.HUMAN_EITHER_ORIGIN, retention_days)
-        fields.append(_Field(wording.HELP_ASK_FIELD, offer))
+        offer = messages.human_on_offer(Discord.HUMAN_EITHER_ORIGIN, retention_days)
+        fields.append(_Field(Discord.HELP_ASK_FIELD, offer))
     return _embed(
         colour=discord.Colour.blurple(),
-        title=wording.HELP_TITLE,
-        description=wording.HELP_ABOUT,
+        title=Discord.HELP_TITLE,
+        description=Discord.HELP_ABOUT,
         fields=fields,
     )
 
@@ -147,9 +144,9 @@ def human_consent_embed(question: str, origin: str, where_reply: str, days: int)
     seen = f"**{human_request_heading(origin)}**\n{_as_typed(question)}"
     return _embed(
         colour=_HUMAN_COLOUR,
-        title=wording.HUMAN_CONSENT_TITLE,
+        title=Discord.HUMAN_CONSENT_TITLE,
         description=f"{messages.human_consent(f'{origin} on Discord', days)}\n\n{where_reply}",
-        fields=[_Field(wording.HUMAN_WHAT_THEY_SEE, seen)],
+        fields=[_Field(Discord.HUMAN_WHAT_THEY_SEE, seen)],
     )
 
 
@@ -159,7 +156,7 @@ def human_request_embed(question: str, origin: str) -> discord.Embed:
         colour=_HUMAN_COLOUR,
         title=human_request_heading(origin),
         description=_as_typed(question),
-        footer=wording.HUMAN_HOW_TO_REPLY,
+        footer=Discord.HUMAN_HOW_TO_REPLY,
     )
 
 
@@ -178,20 +175,21 @@ def human_reply_embed(question: str, answer: str) -> discord.Embed:
 
 def stats_embed(stats: Stats, entries: int) -> discord.Embed:
     """Counts since start, for moderators."""
-    counts = [
-        ("Questions", stats.questions),
-        ("Answered", stats.answered),
-        ("Clarify", stats.clarify),
-        ("Fallback", stats.fallback),
-        ("Urgent", stats.urgent),
-        ("Helpful", stats.helpful),
-        ("Not helpful", stats.not_helpful),
-        ("Entries", entries),
-    ]
+    counts = (
+        stats.questions,
+        stats.answered,
+        stats.clarify,
+        stats.fallback,
+        stats.urgent,
+        stats.helpful,
+        stats.not_helpful,
+        entries,
+    )
+    named = zip(Discord.STATS_COUNTS, counts, strict=True)
     return _embed(
         colour=discord.Colour.blurple(),
-        title=wording.STATS_TITLE,
-        fields=[_Field(name, str(count), inline=True) for name, count in counts],
+        title=Discord.STATS_TITLE,
+        fields=[_Field(name, str(count), inline=True) for name, count in named],
     )
 
 
@@ -199,9 +197,9 @@ def reload_embed(result: ReloadResult) -> discord.Embed:
     """A reload's outcome; on failure the file:line problems, for moderators."""
     return _embed(
         colour=discord.Colour.green() if result.ok else discord.Colour.red(),
-        title=wording.RELOADED_TITLE if result.ok else wording.NOT_RELOADED_TITLE,
+        title=Discord.RELOADED_TITLE if result.ok else Discord.NOT_RELOADED_TITLE,
         # File names such as red_flags.yaml would otherwise turn into italics.
-        description=discord.utils.escape_markdown(result.summary),
+        description=discord.utils.escape_markdown(messages.reload_report(result)),
     )
 
 
@@ -213,30 +211,33 @@ def gaps_embed(
     `log_problem`: why there is no question log, if it could not be used.
     """
     period = messages.period(days)
-    title = wording.GAPS_TITLE.format(days=period)
+    title = messages.GAPS_TITLE.format(days=period)
     if gaps is None or not gaps:
         off = log_problem or messages.GAPS_LOG_OFF
-        message = off if gaps is None else wording.NO_GAPS.format(days=period)
+        message = off if gaps is None else messages.NO_GAPS.format(days=period)
         return _embed(colour=discord.Colour.light_grey(), title=title, description=message)
     return _embed(
         colour=discord.Colour.blurple(),
         title=title,
         fields=[_gap_field(number, gap) for number, gap in enumerate(gaps, start=1)],
-        footer=wording.GAPS_FOOTER,
+        footer=f"{messages.GAPS_ORDER.capitalize()}.",
     )
 
 
 def _gap_field(number: int, gap: Gap) -> _Field:
     first, *others = (_quoted(example) for example in gap.examples)
-    nearest = (
-        f"`{gap.nearest_entry}` (score {gap.nearest_score:.2f})" if gap.nearest_entry else "none"
-    )
+    nearest = messages.GAP_NO_NEAREST
+    if gap.nearest_entry:
+        nearest = messages.GAP_NEAREST_ENTRY.format(
+            entry=f"`{gap.nearest_entry}`", score=gap.nearest_score
+        )
+    advice = discord.utils.escape_markdown(gap.advice)
     lines = [
-        f"{gap.times_asked}: {gap.outcomes}.",
-        f"Nearest entry: {nearest}. To do: {discord.utils.escape_markdown(gap.advice)}.",
+        messages.GAP_ASKED.format(times_asked=gap.times_asked, outcomes=gap.outcomes),
+        messages.GAP_NEAREST.format(nearest=nearest, advice=advice),
     ]
     if others:
-        lines.append(f"Also asked as: {'; '.join(others)}")
+        lines.append(messages.GAP_ALSO_ASKED.format(examples="; ".join(others)))
     name = fit(f"{number}. {first}", _GAP_NAME)
     return _Field(name, fit("\n".join(lines), _GAP_VALUE))
 

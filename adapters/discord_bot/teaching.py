@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.limits import BUTTON_LABEL, MESSAGE_CONTENT, fit
 from adapters.discord_bot.moderation import is_moderator
 from adapters.discord_bot.notices import send_notice
+from bot import messages
 from bot.gaps import Gap
+from bot.messages import Discord
 from bot.teach import TeachRefusedError
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def gaps_view(gaps: Sequence[Gap], tokens: Sequence[str]) -> discord.ui.View | N
     view = discord.ui.View(timeout=None)
     for number, (gap, token) in enumerate(zip(gaps, tokens, strict=True), start=1):
         if gap.nearest_entry:
-            label = f"{number}. Teach to {gap.nearest_entry}"
+            label = f"{number}. {messages.TEACH_TO.format(entry=gap.nearest_entry)}"
             view.add_item(TeachButton(token, gap.nearest_entry, label))
         view.add_item(ChooseToTeachButton(token, number))
     view.stop()  # a layout only: the DynamicItems handle the clicks
@@ -87,7 +88,7 @@ class UndoTeachButton(
 
     def __init__(self, token: str, entry_id: str) -> None:
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=wording.UNDO,
+            label=Discord.UNDO,
             style=discord.ButtonStyle.secondary,
             custom_id=f"runbot:untaught:{token}:{entry_id}",
         )
@@ -116,7 +117,7 @@ class ChooseToTeachButton(
     """Show the entries nearest to the gap's question, to teach it to one of them."""
 
     def __init__(self, token: str, number: int | None = None) -> None:
-        label = f"{number}. {wording.CHOOSE_ENTRY}" if number else wording.CHOOSE_ENTRY
+        label = f"{number}. {Discord.CHOOSE_ENTRY}" if number else Discord.CHOOSE_ENTRY
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
             label=label, style=discord.ButtonStyle.secondary, custom_id=f"runbot:teachpick:{token}"
         )
@@ -136,17 +137,17 @@ class ChooseToTeachButton(
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         client: RunbotClient = interaction.client
         if not is_moderator(interaction.user, client.settings):
-            await send_notice(interaction, wording.NOT_A_MODERATOR)
+            await send_notice(interaction, Discord.NOT_A_MODERATOR)
             return
         question = await asyncio.to_thread(client.service.offered, self.token)
         if question is None:
-            await send_notice(interaction, wording.TEACH_GONE)
+            await send_notice(interaction, Discord.TEACH_GONE)
             return
         view = discord.ui.View(timeout=None)
         for entry in client.service.entries_for(question):
             view.add_item(TeachButton(self.token, entry.id, f"{entry.id}: {entry.title}"))
         view.stop()
-        text = wording.TEACH_WHICH.format(question=fit(question, _QUESTION))
+        text = Discord.TEACH_WHICH.format(question=fit(question, _QUESTION))
         await interaction.response.send_message(text, view=view, ephemeral=True)
 
 
@@ -155,12 +156,12 @@ async def _teach(
 ) -> None:
     client: RunbotClient = interaction.client
     if not is_moderator(interaction.user, client.settings):
-        await send_notice(interaction, wording.NOT_A_MODERATOR)
+        await send_notice(interaction, Discord.NOT_A_MODERATOR)
         return
     service = client.service
     question = await asyncio.to_thread(service.offered, token)
     if question is None:
-        await send_notice(interaction, wording.TEACH_GONE)
+        await send_notice(interaction, Discord.TEACH_GONE)
         return
     try:
         # Writing, checking and reloading can take longer than Discord's 3 seconds.
@@ -169,7 +170,7 @@ async def _teach(
         try:
             lesson, reload = await asyncio.to_thread(work, entry_id, question)
         except TeachRefusedError as error:
-            said = wording.NOT_UNDONE if undo else wording.NOT_TAUGHT
+            said = Discord.NOT_UNDONE if undo else Discord.NOT_TAUGHT
             await interaction.followup.send(
                 fit(f"{said}: {error}", MESSAGE_CONTENT), ephemeral=True
             )
@@ -177,14 +178,16 @@ async def _teach(
         shown = fit(question, _QUESTION)
         headline = reload.headline
         if undo:
-            text = wording.UNTAUGHT.format(question=shown, entry=entry_id, where=lesson.where)
+            text = Discord.UNTAUGHT.format(
+                question=shown, entry=f"`{entry_id}`", where=lesson.where
+            )
             await interaction.followup.send(f"{text}\n{headline}", ephemeral=True)
             return
-        text = wording.TAUGHT.format(question=shown, entry=entry_id, where=lesson.where)
+        text = Discord.TAUGHT.format(question=shown, entry=f"`{entry_id}`", where=lesson.where)
         view = discord.ui.View(timeout=None)
         view.add_item(UndoTeachButton(token, entry_id))
         view.stop()
         await interaction.followup.send(f"{text}\n{headline}", view=view, ephemeral=True)
     except Exception:
         log.exception("teaching %r to %r failed", question, entry_id)
-        await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+        await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Self
 
 import discord
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.human import HUMAN_ITEMS, AskModeratorButton, offer
 from adapters.discord_bot.limits import (
     BUTTON_LABEL,
@@ -35,6 +34,7 @@ from adapters.discord_bot.reload_question import ReloadAnswerButton
 from adapters.discord_bot.render import reply_embed
 from adapters.discord_bot.teaching import ChooseToTeachButton, TeachButton, UndoTeachButton
 from bot import messages
+from bot.messages import Discord
 from bot.metrics import METRICS
 from bot.reply import Question, Reply, Status, Suggestion
 from bot.service import RunbotService, TopicMenu
@@ -171,7 +171,7 @@ class FeedbackButton(
 
     def __init__(self, reply_id: str, *, helpful: bool, row: int | None = None) -> None:
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=wording.HELPFUL if helpful else wording.NOT_HELPFUL,
+            label=Discord.HELPFUL if helpful else Discord.NOT_HELPFUL,
             emoji="👍" if helpful else "👎",
             style=discord.ButtonStyle.secondary,
             custom_id=f"runbot:fb:{reply_id}:{int(helpful)}",
@@ -199,7 +199,7 @@ class FeedbackButton(
             )
         except Exception:
             log.exception("recording feedback failed")
-            await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+            await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
             return
         thanks = messages.vote_thanks(outcome, self.helpful)
         if not self.helpful and outcome in (VoteOutcome.COUNTED, VoteOutcome.CHANGED):
@@ -218,7 +218,7 @@ class EntryPicker(
         topics = ", ".join(dict.fromkeys(topic for topic, _ in options))
         select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
             custom_id=f"runbot:topics:{number}",
-            placeholder=fit(wording.TOPICS_PLACEHOLDER.format(topics=topics), PLACEHOLDER),
+            placeholder=fit(Discord.TOPICS_PLACEHOLDER.format(topics=topics), PLACEHOLDER),
             options=[
                 discord.SelectOption(
                     label=fit(entry.title, OPTION_LABEL),
@@ -247,7 +247,7 @@ class EntryPicker(
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if not self.item.values:
-            await send_notice(interaction, wording.OUT_OF_DATE)
+            await send_notice(interaction, Discord.OUT_OF_DATE)
             return
         entry_id = self.item.values[0]
         labels = {option.value: option.label for option in self.item.options}
@@ -277,7 +277,7 @@ async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> 
     try:
         reply = interaction.client.service.answer_entry(entry_id, question)
         if reply is None:
-            await send_notice(interaction, wording.ENTRY_GONE)
+            await send_notice(interaction, Discord.ENTRY_GONE)
             return
         ephemeral = interaction.message is not None and interaction.message.flags.ephemeral
         await send_reply(interaction, reply, ephemeral=ephemeral)
@@ -286,7 +286,7 @@ async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> 
             METRICS.count_send_failure("discord")
         # discord.py only logs a component's errors; the user must still hear something.
         log.exception("answering the chosen entry %r failed", entry_id)
-        await send_notice(interaction, wording.SOMETHING_WENT_WRONG)
+        await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
 
 
 def _service(interaction: Interaction) -> RunbotService:

@@ -50,6 +50,7 @@ from adapters.telegram_bot.render import (
 )
 from adapters.telegram_bot.teaching import choose_entry, teach_pressed
 from bot import messages
+from bot.messages import Telegram
 from bot.metrics import METRICS
 from bot.reply import Question
 from bot.service import RunbotService
@@ -133,7 +134,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = _message(update)
     question = question_after_command(message.text or "")
     if not question:
-        await _say(update, views.ASK_USAGE)
+        await _say(update, Telegram.ASK_USAGE)
         return
     await _answer(update, context, question)
 
@@ -167,7 +168,7 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     days = _gap_days(context.args or [])
     if days is None:
-        await _say(update, views.GAPS_USAGE.format(most=_MOST_GAP_DAYS, default=_GAP_DAYS))
+        await _say(update, Telegram.GAPS_USAGE.format(most=_MOST_GAP_DAYS, default=_GAP_DAYS))
         return
     # Grouping a big log takes a moment: off the event loop, so other chats keep getting answers.
     service = _runbot(context).service
@@ -178,7 +179,7 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point a private chat at /help for a command runbot does not have."""
-    await _say(update, views.UNKNOWN_COMMAND)
+    await _say(update, Telegram.UNKNOWN_COMMAND)
 
 
 # --- messages ------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ async def moderators_chat_reply(update: Update, context: ContextTypes.DEFAULT_TY
         request_id = await asyncio.to_thread(requests.shown_in, PLATFORM, str(replied.message_id))
         if request_id is not None:
             if user.id not in runbot.moderator_ids:
-                await _say(update, views.MODERATORS_ONLY.format(command="replies to runners"))
+                await _say(update, Telegram.MODERATORS_ONLY.format(command="replies to runners"))
                 return
             await relay_reply(message, requests, request_id)
             return
@@ -216,7 +217,7 @@ async def moderators_chat_reply(update: Update, context: ContextTypes.DEFAULT_TY
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say kindly that runbot reads text only (stickers, voice, uncaptioned photos)."""
-    await _say(update, views.TEXT_ONLY)
+    await _say(update, Telegram.TEXT_ONLY)
 
 
 # --- inline mode and buttons ---------------------------------------------------------------
@@ -247,14 +248,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             question = Question(entry.title if entry else entry_id, PLATFORM, asker)
             reply = service.answer_entry(entry_id, question)
             if reply is None:
-                await query.answer(views.ENTRY_GONE)
+                await query.answer(Telegram.ENTRY_GONE)
                 return
             await query.answer()
             await send_reply(query.message, render_reply(reply), quote=False)
         case ChooseTopic(index):
             menus = service.topics()
             if index >= len(menus):
-                await query.answer(views.MENU_OUT_OF_DATE)
+                await query.answer(Telegram.MENU_OUT_OF_DATE)
                 return
             await query.answer()
             await replace_menu(query.message, views.topic_view(menus[index]))
@@ -280,7 +281,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _answer_reload_question(update, context, token, remove)
         case TeachGap() | UndoTeach() | ChooseEntryToTeach() as press:
             if query.from_user.id not in _runbot(context).moderator_ids:
-                await query.answer(views.MODERATORS_ONLY.format(command="these buttons"))
+                await query.answer(Telegram.MODERATORS_ONLY.format(command="these buttons"))
             elif isinstance(press, ChooseEntryToTeach):
                 await choose_entry(query, service, press.token)
             else:
@@ -293,11 +294,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
         case IgnoreRequest(request_id):
             if query.from_user.id not in _runbot(context).moderator_ids:
-                await query.answer(views.MODERATORS_ONLY.format(command="these buttons"))
+                await query.answer(Telegram.MODERATORS_ONLY.format(command="these buttons"))
             else:
                 await ignore_pressed(query, service.human_requests, request_id)
         case None:  # not a button runbot makes (an old version's, or forged)
-            await query.answer(views.BUTTON_OUT_OF_DATE)
+            await query.answer(Telegram.BUTTON_OUT_OF_DATE)
 
 
 async def _answer_reload_question(
@@ -309,7 +310,7 @@ async def _answer_reload_question(
         return
     runbot = _runbot(context)
     if query.from_user.id not in runbot.moderator_ids:
-        await query.answer(views.MODERATORS_ONLY.format(command="these buttons"))
+        await query.answer(Telegram.MODERATORS_ONLY.format(command="these buttons"))
         return
     if remove:  # loads again: applied only if the files still remove exactly what was shown
         result = await asyncio.to_thread(runbot.service.reload, token)
@@ -328,7 +329,7 @@ async def ask_to_slow_down(update: Update) -> None:
     if update.message is None:  # button presses and inline queries: nothing to reply to
         return
     try:
-        await _say(update, views.SLOW_DOWN)
+        await _say(update, Telegram.SLOW_DOWN)
     except TelegramError as error:
         log.warning("could not ask a flooding sender to slow down: %s", error)
 
@@ -359,9 +360,9 @@ async def _apologise(update: Update) -> None:
     """A toast for a button press (not a message the whole chat sees); else a reply."""
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(views.SOMETHING_WENT_WRONG)
+            await update.callback_query.answer(Telegram.SOMETHING_WENT_WRONG)
         elif update.effective_message is not None:
-            await _say(update, views.SOMETHING_WENT_WRONG)
+            await _say(update, Telegram.SOMETHING_WENT_WRONG)
     except TelegramError as failure:  # e.g. the query was already answered
         log.warning("could not apologise for the error: %s", failure)
 
@@ -403,7 +404,7 @@ async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE, command: 
     user = update.effective_user
     if user is not None and user.id in _runbot(context).moderator_ids:
         return False
-    await _say(update, views.MODERATORS_ONLY.format(command=command))
+    await _say(update, Telegram.MODERATORS_ONLY.format(command=command))
     return True
 
 
@@ -413,7 +414,7 @@ async def _not_here(update: Update, context: ContextTypes.DEFAULT_TYPE, command:
     chat = _message(update).chat
     if chat.type == ChatType.PRIVATE or chat.id == _runbot(context).moderator_chat_id:
         return False
-    await _say(update, views.NOT_IN_GROUPS.format(command=command))
+    await _say(update, Telegram.NOT_IN_GROUPS.format(command=command))
     return True
 
 

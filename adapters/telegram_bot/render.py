@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
 from adapters.telegram_bot.callbacks import AskModerator, ChooseEntry, Vote, encode
+from bot import messages
 from bot.reply import Reply, Status, Suggestion
 
 __all__ = [
@@ -32,9 +33,8 @@ __all__ = [
     "telegram_length",
 ]
 
-ASK_MODERATOR_LABEL = "Ask a moderator"
-HELPFUL_LABEL = "👍 Helpful"
-NOT_HELPFUL_LABEL = "👎 Not helpful"
+HELPFUL_LABEL = f"👍 {messages.HELPFUL}"
+NOT_HELPFUL_LABEL = f"👎 {messages.NOT_HELPFUL}"
 
 
 class Style(Enum):
@@ -77,7 +77,9 @@ def render_reply(reply: Reply, *, buttons: bool = True, ask_human: bool = False)
         paragraphs.append(Paragraph(reply.headline, Style.BOLD))
     paragraphs += [Paragraph(part) for part in reply.body.split("\n\n") if part.strip()]
     if reply.caveat:
-        paragraphs.append(Paragraph(reply.caveat, Style.ITALIC))
+        paragraphs.append(Paragraph(messages.research_note(reply.caveat), Style.ITALIC))
+    if reply.basis:
+        paragraphs.append(Paragraph(messages.urgent_basis(reply.basis), Style.ITALIC))
     if reply.attribution:
         paragraphs.append(Paragraph(reply.attribution.line))
     if reply.disclaimer:
@@ -86,11 +88,12 @@ def render_reply(reply: Reply, *, buttons: bool = True, ask_human: bool = False)
     if not buttons or reply.status is Status.URGENT:
         return render_paragraphs(paragraphs)
     rows = entry_buttons(reply.suggestions)
-    if reply.suggestions and reply.suggestions_intro:
-        paragraphs.append(Paragraph(reply.suggestions_intro))
+    intro = messages.suggestions_intro(reply.suggestions_kind)
+    if reply.suggestions and intro:
+        paragraphs.append(Paragraph(intro))
     if ask_human and reply.status is Status.FALLBACK and not reply.small_talk and reply.reply_id:
         ask = AskModerator(reply.reply_id, consent=False)
-        rows.append([InlineKeyboardButton(ASK_MODERATOR_LABEL, callback_data=encode(ask))])
+        rows.append([InlineKeyboardButton(messages.ASK_MODERATOR, callback_data=encode(ask))])
     if reply.status is Status.ANSWERED and reply.reply_id:
         rows.append(
             [

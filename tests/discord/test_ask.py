@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.discord_bot import wording
+from bot.messages import Discord, research_note, urgent_basis
 from bot.reply import Status
 from bot.service import RunbotService
 from tests.discord.interactions import Interactions
@@ -39,7 +39,7 @@ async def test_answered_question_gets_an_embed_with_source_disclaimer_and_feedba
     assert expected.attribution.line in embed["footer"]["text"]
     assert "Not medical advice" in embed["footer"]["text"]
     if expected.caveat:
-        assert embed["fields"][0]["value"] == expected.caveat
+        assert embed["fields"][0]["value"] == research_note(expected.caveat)
     ids = [button["custom_id"] for button in buttons(callback.data)]
     feedback = [custom_id for custom_id in ids if custom_id.startswith("runbot:fb:")]
     assert [custom_id[-2:] for custom_id in feedback] == [":1", ":0"]
@@ -89,10 +89,10 @@ async def test_red_flag_comes_alone_in_red_without_buttons(
     assert embed["color"] == RED
     assert embed["title"] == expected.headline
     assert embed["description"] == expected.body
-    assert expected.caveat is not None
+    assert expected.basis
     (basis,) = embed["fields"]
-    assert basis["name"] == wording.URGENT_BASIS_FIELD != wording.CAVEAT_FIELD
-    assert basis["value"] in expected.caveat
+    assert basis["name"] == Discord.URGENT_BASIS_FIELD != Discord.CAVEAT_FIELD
+    assert basis["value"] in urgent_basis(expected.basis)
     assert not basis["value"].startswith("Why")
     assert not callback.data.get("components")
     assert len(standin.calls_to(standin.callback_path(interaction))) == 1

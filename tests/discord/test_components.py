@@ -7,8 +7,8 @@ import contextlib
 import copy
 from typing import Any
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.client import serve
+from bot.messages import Discord
 from bot.reply import Status
 from bot.service import RunbotService
 from bot.settings import Settings
@@ -116,7 +116,7 @@ async def test_button_for_an_entry_removed_since_explains_privately(
     callback = await standin.interact(running.click(stale, "runbot:entry:renamed-long-ago"))
 
     assert callback.data["flags"] & EPHEMERAL
-    assert callback.data["content"] == wording.ENTRY_GONE
+    assert callback.data["content"] == Discord.ENTRY_GONE
 
 
 async def test_buttons_keep_working_after_a_restart(
@@ -195,7 +195,7 @@ async def test_a_menu_choice_with_nothing_chosen_is_answered_privately(
 
     assert callback.body["type"] == CHANNEL_MESSAGE
     assert callback.data["flags"] & EPHEMERAL
-    assert callback.data["content"] == wording.OUT_OF_DATE
+    assert callback.data["content"] == Discord.OUT_OF_DATE
 
 
 async def test_components_in_a_format_runbot_no_longer_has_are_answered_privately(
@@ -216,7 +216,7 @@ async def test_components_in_a_format_runbot_no_longer_has_are_answered_privatel
     for callback in (chosen, clicked):
         assert callback.body["type"] == CHANNEL_MESSAGE
         assert callback.data["flags"] & EPHEMERAL
-        assert callback.data["content"] == wording.OUT_OF_DATE
+        assert callback.data["content"] == Discord.OUT_OF_DATE
     assert service.stats().answered == 0
 
 

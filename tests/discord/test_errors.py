@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from adapters.discord_bot import wording
+from bot.messages import Discord
 from tests.discord.interactions import Interactions
 from tests.discord.standin import CHANNEL_MESSAGE, EPHEMERAL, DiscordStandIn
 
@@ -24,7 +24,7 @@ async def test_command_discord_still_lists_but_runbot_dropped_is_answered(
 
     assert callback.body["type"] == CHANNEL_MESSAGE
     assert callback.data["flags"] & EPHEMERAL
-    assert callback.data["content"] == wording.COMMAND_OUT_OF_DATE
+    assert callback.data["content"] == Discord.COMMAND_OUT_OF_DATE
 
 
 async def test_command_with_options_of_an_older_version_is_answered(
@@ -35,7 +35,7 @@ async def test_command_with_options_of_an_older_version_is_answered(
     callback = await standin.interact(stale)
 
     assert callback.data["flags"] & EPHEMERAL
-    assert callback.data["content"] == wording.COMMAND_OUT_OF_DATE
+    assert callback.data["content"] == Discord.COMMAND_OUT_OF_DATE
 
 
 async def test_reply_discord_rejects_is_followed_by_a_private_apology(
@@ -49,7 +49,7 @@ async def test_reply_discord_rejects_is_followed_by_a_private_apology(
         apology = await standin.wait_for_call(standin.callback_path(interaction), nth=2)
 
     assert apology.data["flags"] & EPHEMERAL
-    assert apology.data["content"] == wording.SOMETHING_WENT_WRONG
+    assert apology.data["content"] == Discord.SOMETHING_WENT_WRONG
     assert "command /ask failed" in caplog.text
     assert "standin-token" not in caplog.text
 
@@ -68,4 +68,4 @@ async def test_button_whose_reply_discord_rejects_gets_a_private_apology(
     apology = await standin.wait_for_call(standin.callback_path(click), nth=2)
 
     assert apology.data["flags"] & EPHEMERAL
-    assert apology.data["content"] == wording.SOMETHING_WENT_WRONG
+    assert apology.data["content"] == Discord.SOMETHING_WENT_WRONG

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.client import serve
+from bot.messages import Discord
 from bot.reply import Question
 from bot.service import RunbotService
 from bot.settings import Settings
@@ -69,7 +69,7 @@ async def test_non_moderators_are_refused_privately(
 
     assert callback.body["type"] == CHANNEL_MESSAGE
     assert callback.data["flags"] & EPHEMERAL
-    assert callback.data["content"] == wording.NOT_A_MODERATOR
+    assert callback.data["content"] == Discord.NOT_A_MODERATOR
     assert "embeds" not in callback.data or not callback.data["embeds"]
     assert standin.calls_to(f"/channels/{MODERATOR_CHANNEL}/messages") == []
 
@@ -102,8 +102,8 @@ async def test_moderator_by_user_id_may_reload_and_the_channel_is_told(
     assert deferred.body["type"] == DEFERRED_CHANNEL_MESSAGE
     assert deferred.data["flags"] & EPHEMERAL
     (embed,) = followup.body["embeds"]
-    assert embed["title"] == wording.RELOADED_TITLE
-    assert posted.body["embeds"][0]["title"] == wording.RELOADED_TITLE
+    assert embed["title"] == Discord.RELOADED_TITLE
+    assert posted.body["embeds"][0]["title"] == Discord.RELOADED_TITLE
 
 
 async def test_broken_knowledge_is_reported_with_file_and_line_and_answers_go_on(
@@ -120,7 +120,7 @@ async def test_broken_knowledge_is_reported_with_file_and_line_and_answers_go_on
     answer = await standin.interact(running.ask(question))
 
     (embed,) = followup.body["embeds"]
-    assert embed["title"] == wording.NOT_RELOADED_TITLE
+    assert embed["title"] == Discord.NOT_RELOADED_TITLE
     assert f"{file}:{line}:" in embed["description"]
     assert posted.body["embeds"][0]["description"] == embed["description"]
     assert answer.data["embeds"][0]["title"] == expected.headline
@@ -150,7 +150,7 @@ async def test_in_direct_messages_only_moderator_ids_may_use_kb(
     moderator = running.in_direct_message(running.kb("stats", user_id=str(MODERATOR_ID)))
     allowed = await standin.interact(moderator)
 
-    assert member.data["content"] == wording.NOT_A_MODERATOR
+    assert member.data["content"] == Discord.NOT_A_MODERATOR
     assert allowed.data["embeds"][0]["title"]
     assert allowed.data["flags"] & EPHEMERAL
 
@@ -166,7 +166,7 @@ async def test_reload_from_elsewhere_is_posted_to_the_moderators_channel(
 
     assert not result.ok
     (embed,) = posted.body["embeds"]
-    assert embed["title"] == wording.NOT_RELOADED_TITLE
+    assert embed["title"] == Discord.NOT_RELOADED_TITLE
     assert f"{file}:{line}:" in embed["description"]
     assert embed["color"] == 0xE74C3C
 
@@ -198,10 +198,10 @@ async def test_a_role_of_the_same_name_in_another_server_is_refused(
         refused = await standin.interact(interactions.in_other_guild(elsewhere))
         at_home = await standin.interact(interactions.kb(subcommand, roles=[RUN_LEADER_ROLE]))
 
-    assert refused.data["content"] == wording.NOT_A_MODERATOR
+    assert refused.data["content"] == Discord.NOT_A_MODERATOR
     assert refused.data["flags"] & EPHEMERAL
     assert at_home.body["type"] in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE)
-    assert at_home.data.get("content") != wording.NOT_A_MODERATOR
+    assert at_home.data.get("content") != Discord.NOT_A_MODERATOR
 
 
 async def test_a_role_given_by_id_counts_in_any_server(
@@ -214,9 +214,9 @@ async def test_a_role_given_by_id_counts_in_any_server(
         allowed = await standin.interact(interactions.in_other_guild(other))
         by_name = await standin.interact(interactions.kb("stats", roles=[RUN_LEADER_ROLE]))
 
-    assert allowed.data["embeds"][0]["title"] == wording.STATS_TITLE
+    assert allowed.data["embeds"][0]["title"] == Discord.STATS_TITLE
     assert allowed.data["flags"] & EPHEMERAL
-    assert by_name.data["content"] == wording.NOT_A_MODERATOR
+    assert by_name.data["content"] == Discord.NOT_A_MODERATOR
 
 
 async def test_a_role_name_without_a_server_never_matches_and_is_warned_about_once(
@@ -233,8 +233,8 @@ async def test_a_role_name_without_a_server_never_matches_and_is_warned_about_on
             moderator = interactions.kb("stats", user_id=str(MODERATOR_ID))
             allowed = await standin.interact(moderator)
 
-    assert refused.data["content"] == wording.NOT_A_MODERATOR
-    assert allowed.data["embeds"][0]["title"] == wording.STATS_TITLE
+    assert refused.data["content"] == Discord.NOT_A_MODERATOR
+    assert allowed.data["embeds"][0]["title"] == Discord.STATS_TITLE
     (warning,) = [r for r in caplog.records if "DISCORD_MODERATOR_ROLE" in r.getMessage()]
     assert warning.levelno == logging.WARNING
     assert "role's id" in warning.getMessage()

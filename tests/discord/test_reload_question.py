@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord_bot import wording
+from bot.messages import Discord
 from bot.reply import Question, Status
 from bot.service import RunbotService
 from tests.discord.conftest import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
@@ -58,13 +58,13 @@ async def test_kb_reload_that_removes_a_red_flag_asks_and_keeps_the_screen(
     followup, posted = await ask_to_reload(standin, running)
 
     (embed,) = followup.body["embeds"]
-    assert embed["title"] == wording.NOT_RELOADED_TITLE
+    assert embed["title"] == Discord.NOT_RELOADED_TITLE
     assert embed["description"].startswith(
         "Knowledge NOT reloaded: the edit removes 1 of 19 red flags. Still serving"
     )
     assert f"red flags removed: {flag}" in embed["description"]
     [(yes, remove), (no, keep)] = buttons(followup.body)
-    assert (yes, no) == (wording.REMOVE_AND_RELOAD, wording.KEEP_SERVING)
+    assert (yes, no) == (Discord.REMOVE_AND_RELOAD, Discord.KEEP_SERVING)
     assert re.fullmatch(r"runbot:reload:[0-9a-f]{12}:1", remove)
     assert keep == remove[:-1] + "0"
     assert followup.body["flags"] & EPHEMERAL
@@ -86,9 +86,9 @@ async def test_a_moderator_confirms_in_the_channel_and_the_channel_is_told(
     answer = await standin.wait_for_call(standin.followup_path(click))
     told = await standin.wait_for_call(f"/channels/{MODERATOR_CHANNEL}/messages", nth=2)
 
-    assert answer.body["embeds"][0]["title"] == wording.RELOADED_TITLE
+    assert answer.body["embeds"][0]["title"] == Discord.RELOADED_TITLE
     assert answer.body["flags"] & EPHEMERAL
-    assert told.body["embeds"][0]["title"] == wording.RELOADED_TITLE
+    assert told.body["embeds"][0]["title"] == Discord.RELOADED_TITLE
     assert (
         "A moderator confirmed removing 1 of 19 red flags."
         in (told.body["embeds"][0]["description"])
@@ -107,5 +107,5 @@ async def test_a_member_cannot_answer_the_reload_question(
     assert click["member"]["user"]["id"] == MEMBER_ID
     refused = await standin.interact(click)
 
-    assert refused.data["content"] == wording.NOT_A_MODERATOR
+    assert refused.data["content"] == Discord.NOT_A_MODERATOR
     assert len(service.brain.knowledge.red_flags.red_flags) == 19

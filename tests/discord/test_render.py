@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from adapters.discord_bot import wording
 from adapters.discord_bot.limits import fit
 from adapters.discord_bot.render import (
     human_consent_embed,
@@ -16,7 +15,8 @@ from adapters.discord_bot.render import (
     topics_embed,
 )
 from adapters.discord_bot.views import reply_view, topics_view
-from bot.reply import Attribution, Reply, Status, Suggestion
+from bot.messages import Discord, research_note
+from bot.reply import Attribution, Caveat, Citation, Reply, Status, Suggestion, SuggestionKind
 from bot.service import TopicMenu
 
 EMOJI = "🏃\u200d♀️"  # a runner: several code points, surrogate pairs in UTF-16
@@ -34,13 +34,13 @@ def hostile_reply(text: str, status: Status = Status.ANSWERED, suggestions: int 
         status=status,
         body=text,
         headline=text,
-        caveat=text,
+        caveat=Caveat(text, (Citation("source", text),)),
         attribution=Attribution(
             text, text, text, url="https://example.org/" + "a" * 50, section=text
         ),
         disclaimer=text,
         suggestions=tuple(Suggestion(f"entry-{n}", f"{n} {text}") for n in range(suggestions)),
-        suggestions_intro=text,
+        suggestions_kind=SuggestionKind.RELATED,
         entry_id="entry-0",
         reply_id="0123456789abcdef",
     )
@@ -104,7 +104,8 @@ def test_ordinary_reply_is_shown_unchanged() -> None:
 
     assert embed.title == reply.headline
     assert embed.description == reply.body
-    assert embed.fields[0].value == reply.caveat
+    assert reply.caveat is not None
+    assert embed.fields[0].value == research_note(reply.caveat)
     assert reply.attribution is not None
     assert embed.footer.text == f"{reply.attribution.line}\n{reply.disclaimer}"
     assert embed.url == reply.attribution.url
@@ -165,7 +166,7 @@ async def test_a_fallback_offers_to_ask_a_moderator_on_a_row_below_its_suggestio
 def test_ask_a_moderator_embeds_stay_within_discord_limits(text: str) -> None:
     question = text[:2000]  # what the question log keeps of a question
     embeds = [
-        human_consent_embed(question, "a server channel", wording.HUMAN_REPLY_BY_DM, 30),
+        human_consent_embed(question, "a server channel", Discord.HUMAN_REPLY_BY_DM, 30),
         human_request_embed(question, "a direct message"),
         human_reply_embed(question, text[:2000]),  # a moderator's reply: at most 2000
     ]

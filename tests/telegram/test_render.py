@@ -25,7 +25,7 @@ from adapters.telegram_bot.render import (
     split_paragraphs,
     telegram_length,
 )
-from bot.reply import Attribution, Reply, Status, Suggestion
+from bot.reply import Attribution, Caveat, Citation, Reply, Status, Suggestion, SuggestionKind
 from tests.telegram.standin import html_problem
 
 LIMIT = 4096
@@ -98,13 +98,13 @@ def test_every_part_of_a_reply_is_escaped(hostile: str) -> None:
         status=Status.ANSWERED,
         headline=hostile,
         body=f"{hostile}\n\n{hostile}",
-        caveat=hostile,
+        caveat=Caveat(hostile, (Citation("source", hostile),)),
         attribution=Attribution(
             hostile, f"{hostile} (author)", hostile, "https://example.org/?a=1&b=<2>"
         ),
         disclaimer=hostile,
         suggestions=(Suggestion("side-stitch", hostile),),
-        suggestions_intro=hostile,
+        suggestions_kind=SuggestionKind.RELATED,
         entry_id="side-stitch",
         reply_id="0123456789abcdef",
     )
@@ -115,7 +115,8 @@ def test_every_part_of_a_reply_is_escaped(hostile: str) -> None:
     assert html_problem(message) is None
     assert message.startswith(f"<b>{html.escape(hostile, quote=False)}</b>\n\n")
     visible = html.unescape(re.sub(r"</?[bi]>", "", message))
-    assert visible.count(hostile) == 9  # every part, shown exactly as written
+    # Every part, shown exactly as written: the caveat's text and citation are two.
+    assert visible.count(hostile) == 9
     assert rendered.keyboard is not None
     assert rendered.keyboard.inline_keyboard[0][0].text == hostile  # labels are plain text
 
@@ -126,7 +127,7 @@ def test_an_urgent_reply_has_no_buttons_even_with_suggestions() -> None:
         headline="Please get medical help now",
         body="You mentioned chest pain.",
         suggestions=(Suggestion("side-stitch", "Side stitches"),),
-        suggestions_intro="You might also ask about:",
+        suggestions_kind=SuggestionKind.RELATED,
     )
 
     rendered = render_reply(reply)
@@ -140,7 +141,7 @@ def test_buttons_false_leaves_out_buttons_and_their_intro() -> None:
         status=Status.ANSWERED,
         body="Stretch.",
         suggestions=(Suggestion("side-stitch", "Side stitches"),),
-        suggestions_intro="You might also ask about:",
+        suggestions_kind=SuggestionKind.RELATED,
         reply_id="0123456789abcdef",
     )
 
