@@ -107,11 +107,6 @@ class ReloadResult:
         """One line per problem or removal."""
         return messages.reload_details(self)
 
-    @property
-    def summary(self) -> str:
-        """The headline, then the details, one a line (for logs and the console)."""
-        return "\n".join((self.headline, *self.details))
-
 
 @dataclass(frozen=True, slots=True)
 class Stats:

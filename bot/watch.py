@@ -19,6 +19,7 @@ from typing import Protocol
 
 from watchfiles import Change, awatch
 
+from bot import messages
 from bot.service import ReloadResult, RunbotService
 
 __all__ = ["BackgroundWatch", "watch_knowledge", "watch_knowledge_in_thread"]
@@ -245,4 +246,4 @@ def _log_changes(changes: set[tuple[Change, str]]) -> None:
 def _log_result(result: ReloadResult) -> None:
     # A failed reload was already logged, with its file:line problems, by the service.
     if result.ok:
-        log.info(result.summary)
+        log.info(messages.reload_report(result))

@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from bot.messages import reload_report
 from bot.reply import Question, Status
 from bot.service import ReloadResult, RunbotService
 from bot.watch import watch_knowledge
@@ -26,7 +27,7 @@ def test_good_edit_is_swapped_in(small_knowledge: Path) -> None:
     result = service.reload()
 
     assert result.ok
-    assert result.summary.startswith("Knowledge reloaded: 2 entries")
+    assert reload_report(result).startswith("Knowledge reloaded: 2 entries")
     assert service.answer(QUESTION).body.startswith("Breathe out slowly")
 
 
@@ -42,14 +43,15 @@ def test_broken_edit_keeps_the_last_good_knowledge_and_says_where(small_knowledg
 
     assert not result.ok
     assert (
-        "entries/easing.yaml:18:5: unknown field 'answr': did you mean 'answer'?" in result.summary
+        "entries/easing.yaml:18:5: unknown field 'answr': did you mean 'answer'?"
+        in reload_report(result)
     )
-    assert "still serving the last good knowledge (2 entries)" in result.summary
+    assert "still serving the last good knowledge (2 entries)" in reload_report(result)
     # Adapters show the two parts apart: one sentence, then the file:line:column lines.
     assert "\n" not in result.headline
     assert result.headline.startswith("Knowledge NOT reloaded (2 problem(s))")
     assert any(line.startswith("entries/easing.yaml:18:5: ") for line in result.details)
-    assert result.summary == "\n".join((result.headline, *result.details))
+    assert reload_report(result) == "\n".join((result.headline, *result.details))
     assert heard == [result]
     reply = service.answer(QUESTION)
     assert (reply.status, reply.entry_id) == (Status.ANSWERED, "side-stitch")

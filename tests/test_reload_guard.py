@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from adapters.cli import main
+from bot.messages import reload_report
 from bot.reply import Question, Status
 from bot.service import Confirmation, ReloadResult, RunbotService
 from tests.conftest import ENTRIES, RED_FLAGS
@@ -40,11 +41,11 @@ def test_a_truncated_red_flags_file_is_held_and_the_full_screen_still_serves(
     assert result.confirmation is Confirmation.NEEDED
     assert result.removals is not None
     assert len(result.removals.red_flags) == before - 1
-    assert result.summary.startswith(
+    assert reload_report(result).startswith(
         f"Knowledge NOT reloaded: the edit removes {before - 1} of {before} red flags. "
         "Still serving the last good knowledge"
     )
-    assert "\nred flags removed: " in result.summary
+    assert "\nred flags removed: " in reload_report(result)
     assert heard == [result]  # the moderators' chats are told
     assert len(service.brain.knowledge.red_flags.red_flags) == before
     assert service.answer(LIGHT_HEADED).status is Status.URGENT
@@ -60,8 +61,8 @@ def test_a_moderator_confirms_exactly_what_they_were_shown(knowledge_copy: Path)
 
     assert confirmed.ok
     assert confirmed.confirmation is Confirmation.CONFIRMED
-    assert confirmed.summary.startswith("Knowledge reloaded: ")
-    assert "A moderator confirmed removing 18 of 19 red flags." in confirmed.summary
+    assert reload_report(confirmed).startswith("Knowledge reloaded: ")
+    assert "A moderator confirmed removing 18 of 19 red flags." in reload_report(confirmed)
     assert len(service.brain.knowledge.red_flags.red_flags) == 1
 
 
@@ -86,7 +87,7 @@ def test_a_confirmation_of_other_removals_than_the_files_make_now_is_held_again(
     assert again.removals is not None
     assert again.removals.entries == ("side-stitch",)
     assert again.removals.patterns == (("chest-pain", "chest pain"),)
-    assert "red-flag patterns removed: 'chest pain' (chest-pain)" in again.summary
+    assert "red-flag patterns removed: 'chest pain' (chest-pain)" in reload_report(again)
     assert service.answer(Question("chest pain")).status is Status.URGENT
 
 
@@ -103,7 +104,7 @@ def test_a_declined_removal_keeps_serving_and_is_told(small_knowledge: Path) -> 
     declined = service.decline_reload(held.token)
 
     assert declined.confirmation is Confirmation.DECLINED
-    assert declined.summary.startswith(
+    assert reload_report(declined).startswith(
         "Knowledge NOT reloaded: a moderator declined removing 1 emergency number; "
         "still serving the last good knowledge (2 entries)."
     )
