@@ -16,20 +16,15 @@ from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot import messages
 from bot.answering import Brain
 from bot.messages import GAPS_ORDER, GAPS_TITLE, NO_GAPS, period
 from bot.progress import Tracker, no_progress
 from bot.question_log import LoggedQuestion
 from bot.reply import Status
 
-__all__ = ["OUTCOME_LABELS", "Gap", "find_gaps", "format_gaps"]
+__all__ = ["Gap", "find_gaps", "format_gaps"]
 
-# How each outcome reads to a moderator (in the chat reports and /stats).
-OUTCOME_LABELS = {
-    "fallback": "no answer",
-    "clarify": "did you mean",
-    "answered": "low-confidence answer",
-}
 # Answers below this confidence are shown too: they were given, but only just.
 LOW_CONFIDENCE = 0.65
 # Two questions belong to one group when their normalised words are this similar (0-100).
@@ -50,14 +45,13 @@ class Gap:
     @property
     def times_asked(self) -> str:
         """How often, by how many people: "Asked 3 times by 2 people"."""
-        times = "once" if self.count == 1 else f"{self.count} times"
-        people = "1 person" if self.askers == 1 else f"{self.askers} people"
-        return f"Asked {times} by {people}" if self.askers else f"Asked {times}"
+        return messages.gap_times_asked(self.count, self.askers)
 
     @property
     def outcomes(self) -> str:
         """What runbot did with these questions, in moderators' words."""
-        return ", ".join(OUTCOME_LABELS.get(status, status) for status in self.statuses)
+        labels = messages.GAP_OUTCOMES
+        return ", ".join(labels.get(status, status) for status in self.statuses)
 
     @property
     def teach_command(self) -> str:
@@ -68,8 +62,8 @@ class Gap:
     @property
     def advice(self) -> str:
         if self.nearest_entry and self.nearest_score >= 0.25:
-            return f"add an example question to '{self.nearest_entry}'"
-        return "write a new entry (or add the words to vocabulary.yaml)"
+            return messages.GAP_ADVICE_TEACH.format(entry=self.nearest_entry)
+        return messages.GAP_ADVICE_NEW
 
 
 def is_gap(question: LoggedQuestion) -> bool:

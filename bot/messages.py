@@ -53,6 +53,7 @@ __all__ = [
     "Discord",
     "Telegram",
     "cited",
+    "gap_times_asked",
     "period",
     "question_log_unusable",
     "reload_details",
@@ -257,6 +258,14 @@ STATS_TITLE = "runbot since start"
 GAPS_TITLE = "Questions runbot could not answer well, last {days}"
 GAPS_ORDER = "most asked first"
 NO_GAPS = "No unanswered questions in the last {days}."
+# How each outcome of a gap's questions reads to a moderator.
+GAP_OUTCOMES = {
+    "fallback": "no answer",
+    "clarify": "did you mean",
+    "answered": "low-confidence answer",
+}
+GAP_ADVICE_TEACH = "add an example question to '{entry}'"
+GAP_ADVICE_NEW = "write a new entry (or add the words to vocabulary.yaml)"
 GAP_ASKED = "{times_asked}: {outcomes}."
 GAP_ALSO_ASKED = "Also asked as: {examples}"
 GAP_NEAREST = "Nearest entry: {nearest}. To do: {advice}."
@@ -271,6 +280,13 @@ NOT_TAUGHT = "Not taught"
 NOT_UNDONE = "Not undone"
 UNDO = "Undo"
 TEACH_GONE = "That gap report is out of date (runbot restarted): {command} again."
+
+
+def gap_times_asked(count: int, askers: int) -> str:
+    """How often a gap's questions were asked, by how many people (if known)."""
+    times = "once" if count == 1 else f"{count} times"
+    people = "1 person" if askers == 1 else f"{askers} people"
+    return f"Asked {times} by {people}" if askers else f"Asked {times}"
 
 
 # --- reloads ---------------------------------------------------------------------------------
