@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # bot.votes brings sqlite3, which `runbot ask` never needs
     from bot.votes import VoteOutcome
 
 __all__ = [
+    "ABOUT_RUNBOT",
     "ALSO_ASKED_INTRO",
     "ASK_MODERATOR",
     "CLARIFY_INTRO",
@@ -340,6 +341,9 @@ def reload_report(result: ReloadResult) -> str:
     return "\n".join((result.headline, *result.details))
 
 
+ABOUT_RUNBOT = "About runbot"
+
+
 # --- what only one platform says (it names that platform's commands) ---------------------------
 
 
@@ -363,6 +367,14 @@ After "Did you mean...?" or a topic list, type a number to choose."""
 class Telegram:
     """Telegram's commands, menus, toasts and moderator views."""
 
+    # The menu next to the text box: (command, what it does).
+    COMMAND_MENU = (
+        ("topics", "Everything I can answer, as buttons"),
+        ("ask", "Ask a question (works in groups)"),
+        ("source", "Where my answers come from"),
+        ("help", "How to use runbot"),
+        ("start", ABOUT_RUNBOT),
+    )
     HELLO = "Hi! I'm runbot."
     ABOUT = (
         "I answer runners' questions{where}, with the research where it disagrees. "
@@ -442,7 +454,7 @@ class Discord:
         "Answers come from the published article below; caveats cite the research where it "
         "disagrees. runbot is not a doctor."
     )
-    HELP_TITLE = "About runbot"
+    HELP_TITLE = ABOUT_RUNBOT
     HELP_ABOUT = (
         "runbot answers runners' questions about cramps, side stitches, hydration, electrolytes "
         "and sweat rate, from a published article, with notes where the research disagrees. "

@@ -41,6 +41,7 @@ from adapters.telegram_bot.render import Paragraph, Rendered, render_paragraphs
 from adapters.telegram_bot.retrying import RetryingRateLimiter
 from adapters.telegram_bot.views import reload_view
 from adapters.telegram_bot.webhook import WebhookReceiver
+from bot.messages import Telegram
 from bot.metrics import METRICS
 from bot.service import ReloadResult, RunbotService
 from bot.settings import Settings
@@ -59,13 +60,7 @@ RunbotApplication = Application[
 ]
 
 # The menu Telegram shows next to the text box. Moderator commands are left out on purpose.
-COMMANDS = (
-    BotCommand("topics", "Everything I can answer, as buttons"),
-    BotCommand("ask", "Ask a question (works in groups)"),
-    BotCommand("source", "Where my answers come from"),
-    BotCommand("help", "How to use runbot"),
-    BotCommand("start", "About runbot"),
-)
+COMMANDS = tuple(BotCommand(name, said) for name, said in Telegram.COMMAND_MENU)
 # AIORateLimiter waits out Telegram's flood control (429 retry_after) and tries again.
 _FLOOD_RETRIES = 3
 # Updates handled at the same time (each sender's in order; see fairness.py), and when one
