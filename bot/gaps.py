@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from bot import messages
 from bot.answering import Brain
-from bot.messages import GAPS_ORDER, GAPS_TITLE, NO_GAPS, period
+from bot.messages import GAPS_HEADING, NO_GAPS, period
 from bot.progress import Tracker, no_progress
 from bot.question_log import LoggedQuestion
 from bot.reply import Status
@@ -146,7 +146,7 @@ def format_gaps(gaps: Sequence[Gap], style: str, days: int) -> str:
         return out.getvalue()
     if not gaps:
         return f"{NO_GAPS.format(days=period(days))}\n"
-    lines = [f"{GAPS_TITLE.format(days=period(days))} ({GAPS_ORDER}):", ""]
+    lines = [f"{GAPS_HEADING.format(days=period(days))}:", ""]
     for number, gap in enumerate(gaps, start=1):
         asked = gap.times_asked[0].lower() + gap.times_asked[1:]
         lines.append(f"{number}. {gap.examples[0]!r}  ({asked}; {', '.join(gap.statuses)})")

@@ -29,6 +29,7 @@ __all__ = [
     "FALLBACK_PROFESSIONAL",
     "FALLBACK_TOPICS",
     "FAREWELL",
+    "GAPS_HEADING",
     "GAPS_LOG_OFF",
     "GAPS_ORDER",
     "GAPS_TITLE",
@@ -258,6 +259,8 @@ SOURCES_TITLE = "Where runbot's answers come from"
 STATS_TITLE = "runbot since start"
 GAPS_TITLE = "Questions runbot could not answer well, last {days}"
 GAPS_ORDER = "most asked first"
+# The title with the order, where there is no footer to say it.
+GAPS_HEADING = f"{GAPS_TITLE} ({GAPS_ORDER})"
 NO_GAPS = "No unanswered questions in the last {days}."
 # How each outcome of a gap's questions reads to a moderator.
 GAP_OUTCOMES = {
@@ -477,6 +480,7 @@ class Discord:
         "their text."
     )
     HELP_KEEPS_NOTHING = "runbot doesn't keep your questions."
+    GAPS_FOOTER = f"{GAPS_ORDER.capitalize()}."
     STATS_TITLE = STATS_TITLE
     # The counts' names, in the order /kb stats shows them.
     STATS_COUNTS = (

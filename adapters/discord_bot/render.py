@@ -220,7 +220,7 @@ def gaps_embed(
         colour=discord.Colour.blurple(),
         title=title,
         fields=[_gap_field(number, gap) for number, gap in enumerate(gaps, start=1)],
-        footer=f"{messages.GAPS_ORDER.capitalize()}.",
+        footer=Discord.GAPS_FOOTER,
     )
 
 

@@ -141,8 +141,7 @@ def gaps_view(
     period = messages.period(days)
     if not gaps:
         return render_paragraphs([Paragraph(messages.NO_GAPS.format(days=period))])
-    title = f"{messages.GAPS_TITLE.format(days=period)} ({messages.GAPS_ORDER})"
-    paragraphs = [Paragraph(title, Style.BOLD)]
+    paragraphs = [Paragraph(messages.GAPS_HEADING.format(days=period), Style.BOLD)]
     paragraphs += [Paragraph(_describe_gap(number, gap)) for number, gap in enumerate(gaps, 1)]
     if not offers:
         return render_paragraphs(paragraphs)
