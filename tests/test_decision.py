@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.decision import Thresholds, decide
 from bot.ranking import Ranked
 from bot.reply import Status
@@ -60,3 +62,75 @@ def test_a_long_post_has_lower_boundaries() -> None:
     post = ranked(("causes", 0.25), ("stretch", 0.12), coverage=0.08)
     assert decide(post, LIMITS, same_subject).status is Status.FALLBACK
     assert decide(post, Thresholds().for_story(), same_subject).status is Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    ("scores", "status", "offered"),
+    [
+        # answered: at least 0.35, and 0.06 ahead of the best about something else
+        ([("stretch", 0.36), ("causes", 0.29)], Status.ANSWERED, ["stretch"]),
+        ([("stretch", 0.50), ("causes", 0.43)], Status.ANSWERED, ["stretch", "causes"]),
+        # a runner-up within 0.10 follows the answer, one further behind does not
+        ([("stretch", 0.70), ("massage", 0.61)], Status.ANSWERED, ["stretch", "massage"]),
+        ([("stretch", 0.70), ("massage", 0.59)], Status.ANSWERED, ["stretch"]),
+        # too close to another subject: the close ones are offered, at most three
+        ([("stretch", 0.50), ("causes", 0.46)], Status.CLARIFY, ["stretch", "causes"]),
+        (
+            [("stretch", 0.50), ("causes", 0.48), ("hydration", 0.47), ("massage", 0.46)],
+            Status.CLARIFY,
+            ["stretch", "causes", "hydration"],
+        ),
+        # the best's own neighbours are offered too: they may be what was asked
+        (
+            [("stretch", 0.50), ("massage", 0.49), ("causes", 0.47)],
+            Status.CLARIFY,
+            ["stretch", "massage", "causes"],
+        ),
+        # nothing reaches 0.35: no answer and no choices
+        ([("stretch", 0.34), ("causes", 0.20)], Status.FALLBACK, ["stretch", "causes"]),
+        ([], Status.FALLBACK, []),
+        # close to the best but under 0.35 itself: no second choice, so no question
+        ([("stretch", 0.38), ("causes", 0.34)], Status.FALLBACK, ["stretch", "causes"]),
+    ],
+)
+def test_outcomes_by_score(
+    scores: list[tuple[str, float]], status: Status, offered: list[str]
+) -> None:
+    decision = decide(ranked(*scores), LIMITS, same_subject)
+    assert decision.status is status
+    assert [c.entry_id for c in decision.candidates] == offered
+
+
+def test_a_clarification_never_offers_a_single_choice() -> None:
+    outcomes = [
+        decide(ranked(("stretch", best), ("causes", best - gap)), LIMITS, same_subject)
+        for best in [0.36, 0.40, 0.5, 0.7, 0.9]
+        for gap in [0.5, 0.2, 0.08, 0.05, 0.03, 0.01, 0.0]
+    ]
+    clarified = [o for o in outcomes if o.status is Status.CLARIFY]
+    assert len(clarified) >= 10
+    assert all(len(o.candidates) >= 2 for o in clarified)
+
+
+@pytest.mark.parametrize(
+    ("coverage", "semantic", "off_topic", "status"),
+    [
+        (0.30, 0.0, False, Status.ANSWERED),  # explains enough of the question
+        (0.29, 0.0, False, Status.FALLBACK),
+        (0.29, 0.75, False, Status.ANSWERED),  # its meaning vouches for it
+        (0.29, 0.74, False, Status.FALLBACK),
+        (0.29, 1.0, True, Status.FALLBACK),  # not when the question is off topic
+        (0.30, 1.0, True, Status.ANSWERED),  # its words still can
+    ],
+)
+def test_coverage_and_meaning(
+    coverage: float, semantic: float, off_topic: bool, status: Status
+) -> None:
+    candidates = ranked(("stretch", 0.8), coverage=coverage, semantic=semantic)
+    assert decide(candidates, LIMITS, same_subject, off_topic=off_topic).status is status
+
+
+def test_the_confidence_is_the_best_candidates_score() -> None:
+    decision = decide(ranked(("stretch", 0.7), ("causes", 0.2)), LIMITS, same_subject)
+    assert decision.confidence == 0.7
+    assert decide([], LIMITS, same_subject).confidence == 0.0

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.answering import Brain
+from bot.knowledge import VocabularyFile
+from bot.normalize import words
 from bot.reply import Status
+from tests.helpers import normalizer
 
 
 @pytest.mark.parametrize(
@@ -77,3 +80,75 @@ def test_slang_the_vocabulary_knows_reaches_the_meaning_signal(brain: Brain) -> 
     best = brain.ranker.rank(slang)[0]
     assert best.semantic > 0
     assert brain.decide(slang).status is not Status.FALLBACK
+
+
+# --- the Normalizer read directly, with a vocabulary of a few lines ----------------------
+
+PLAIN = normalizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        # a synonym's variants become its one token, several words or one
+        ("charley horse in my calf", ("cramp", "in", "calf")),
+        ("side ache on a run", ("side_stitch", "on", "run")),
+        ("stitch on a run", ("side_stitch", "on", "run")),
+        # the longest phrase wins: "side stitch" is one token, not "side" and a stitch
+        ("a side stitch", ("side_stitch",)),
+        # a phrase's words apart are no phrase
+        ("my side has a stitch", ("side", "has", "side_stitch")),
+        ("charley, the horse", ("charley", "hors")),
+        # stemmed, so inflections meet: "stretching" is "stretch"
+        ("stretching cramps", ("stretch", "cramp")),
+        # filler goes
+        ("how do i stop it", ("stop", "it")),
+    ],
+)
+def test_phrases_and_filler(text: str, tokens: tuple[str, ...]) -> None:
+    assert PLAIN.normalize(text).tokens == tokens
+
+
+def test_filler_is_kept_for_the_red_flag_screen_and_stems_before_phrases() -> None:
+    normalized = PLAIN.normalize("what is a charley horse")
+    assert normalized.tokens == ("cramp",)
+    assert normalized.every_token == ("what", "is", "a", "cramp")
+    assert normalized.stems == ("what", "is", "a", "charley", "hors")
+
+
+@pytest.mark.parametrize(
+    ("text", "off_topic"),
+    [
+        ("shin splints after my run", {"shin_splint"}),
+        ("my shin splint is back", {"shin_splint"}),
+        ("my shin hurts", set()),
+        ("a side stitch", set()),
+    ],
+)
+def test_off_topic_phrases_are_marked(text: str, off_topic: set[str]) -> None:
+    assert PLAIN.normalize(text).off_topic == off_topic
+
+
+def test_an_off_topic_phrase_that_is_also_a_synonym_keeps_the_synonym() -> None:
+    vocabulary = VocabularyFile(synonyms={"side stitch": ["side ache"]}, off_topic=["side ache"])
+    normalized = normalizer("side stitch", vocabulary=vocabulary).normalize("a side ache")
+    assert normalized.tokens == ("a", "side_stitch")
+    assert normalized.off_topic == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Calf CRAMP!!", ["calf", "cramp"]),
+        ("don't stop", ["dont", "stop"]),  # apostrophes join, straight or curly
+        ("don\u2019t stop", ["dont", "stop"]),
+        ("ch\u200best pain", ["chest", "pain"]),  # a zero-width space joins too
+        ("cramp\u00a0\U0001f3c3\u200d\u2640\ufe0f again", ["cramp", "again"]),  # emoji go
+        ("\ufb01nal mile", ["final", "mile"]),  # NFKC: the "fi" ligature is two letters
+        ("Stra\u00dfe", ["strasse"]),  # casefold, not lower
+        ("1.5 litres", ["1", "5", "litres"]),
+        ("under_score", ["under", "score"]),
+    ],
+)
+def test_words_of_a_message(text: str, found: list[str]) -> None:
+    assert words(text) == found

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.answering import Brain
+from bot.safety import RedFlagScreen, ScreenLimits
+from bot.semantic import SemanticIndex, shared_embedder
+from tests.helpers import EXAMPLES, NO_ANSWERS, normalizer, red_flag_file
 
 
 def flags(brain: Brain, text: str) -> set[str]:
@@ -161,3 +165,148 @@ def test_asking_how_to_sweat_less_is_no_heatstroke(brain: Brain) -> None:
 
 def test_red_flags_late_in_a_long_post_are_still_read(brain: Brain) -> None:
     assert brain.screen.screen("ok\n" * 120 + "I passed out after the race")
+
+
+# --- the RedFlagScreen read directly: a few signs, patterns only unless said ------------
+
+SIGNS = red_flag_file(
+    {"id": "chest-pain", "level": "emergency", "patterns": ["chest pain"]},
+    {"id": "dizziness", "level": "doctor", "patterns": ["dizzy"]},
+    {"id": "long-cramp", "level": "doctor", "patterns": ["cramp 20 minutes"]},
+    {"id": "racing-heart", "level": "emergency", "patterns": ["heart racing"]},
+    harmless=["writer's cramp", "heart rate", "minutes into"],
+)
+# As the Brain builds it: the patterns' words are known words, so their misspellings are fixed.
+READ = normalizer(
+    *(text for _, text in EXAMPLES), *(p for f in SIGNS.red_flags for p in f.patterns)
+)
+PATTERNS = RedFlagScreen(SIGNS, READ, None, NO_ANSWERS)
+
+
+def screened(text: str, screen: RedFlagScreen = PATTERNS) -> list[str]:
+    return [flag.id for flag in screen.screen(text).flags]
+
+
+@pytest.mark.parametrize(
+    ("message", "signs"),
+    [
+        ("chest pain", ["chest-pain"]),
+        ("CHEST PAIN!!!", ["chest-pain"]),
+        ("a pain in my chest", ["chest-pain"]),  # the words in any order
+        ("chest painn", ["chest-pain"]),  # misspelt
+        ("ch\u200best pain", ["chest-pain"]),
+        # the words within the pattern's length + 10 positions
+        ("chest " + "very " * 10 + "pain", ["chest-pain"]),
+        ("chest " + "very " * 11 + "pain", []),
+        # in one breath: up to three sentences read together, not four
+        ("My chest. It is pain.", ["chest-pain"]),
+        ("My chest. Ok. Ok. Pain.", []),
+        # emergencies first, whatever the order they were said in
+        ("dizzy and then chest pain", ["chest-pain", "dizziness"]),
+    ],
+)
+def test_the_word_window(message: str, signs: list[str]) -> None:
+    assert screened(message) == signs
+
+
+@pytest.mark.parametrize(
+    ("message", "signs"),
+    [
+        ("no chest pain", []),
+        ("without chest pain", []),
+        # only determiners may stand between a denial and what it denies
+        ("not any chest pain", []),
+        ("no real chest pain", []),
+        ("i didn't feel the chest pain until i stopped", ["chest-pain"]),
+        # a denial reaches the next item of a short list, not a later sentence
+        ("no chest pain or dizzy", []),
+        ("no chest pain or feeling really dizzy", ["dizziness"]),
+        ("no chest pain, then very dizzy", ["dizziness"]),
+        # a denied mention leaves the affirmed one standing
+        ("no pain at first then chest pain", ["chest-pain"]),
+        # "never" describes a first time, it denies nothing
+        ("never felt chest pain like this", ["chest-pain"]),
+    ],
+)
+def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
+    assert screened(message) == signs
+
+
+@pytest.mark.parametrize(
+    ("message", "signs"),
+    [
+        ("cramp for 20 minutes", ["long-cramp"]),
+        ("my calf cramped for 20 minutes", ["long-cramp"]),
+        ("a cramp lasting 20 long minutes", ["long-cramp"]),
+        # the number belongs to its unit: one word between them at most
+        ("a cramp for 20 very long minutes", []),
+        # the pattern's own number: 25 is not 20
+        ("cramp for 25 minutes", []),
+        # how often, or how long the run was, is not how long the cramp lasted
+        ("a cramp every 20 minutes", []),
+        ("each 20 minutes a cramp", []),
+        ("a 20 minute run and then a cramp", []),
+        ("runs of 20 minutes and my calf cramped", []),
+        ("cramped for 20 minutes, run abandoned", ["long-cramp"]),
+    ],
+)
+def test_how_long_a_cramp_lasted(message: str, signs: list[str]) -> None:
+    assert screened(message) == signs
+
+
+@pytest.mark.parametrize(
+    ("message", "signs"),
+    [
+        # the moderators' harmless phrases are taken out before any pattern is read
+        ("i get writer's cramp after 20 minutes of typing", []),
+        ("20 minutes into the run my calf cramped", []),
+        ("my heart rate is racing", []),
+        ("my heart is racing", ["racing-heart"]),
+    ],
+)
+def test_harmless_phrases_are_no_sign(message: str, signs: list[str]) -> None:
+    assert screened(message) == signs
+
+
+BREATHLESS = red_flag_file(
+    {
+        "id": "breathless",
+        "level": "emergency",
+        "patterns": ["cannot breathe"],
+        "examples": ["my lips turned blue and i could barely get any air"],
+    }
+)
+SAID_AS_THE_EXAMPLE = "my lips turned blue and i could barely get any air"
+SAID_OTHERWISE = "i could hardly get air and my lips went bluish"
+
+
+@pytest.mark.parametrize(
+    ("message", "answers", "limits", "signs"),
+    [
+        # as close as the certain limit to an example: a sign, however close an answer is
+        (SAID_AS_THE_EXAMPLE, [SAID_AS_THE_EXAMPLE], ScreenLimits(), ["breathless"]),
+        # close, and closer to the sign than to any answer by the contrast: a sign
+        (SAID_OTHERWISE, [], ScreenLimits(), ["breathless"]),
+        (SAID_AS_THE_EXAMPLE, [], ScreenLimits(certain=1.1), ["breathless"]),
+        # close, but as close to a question runbot answers: not a sign
+        (SAID_OTHERWISE, [SAID_OTHERWISE], ScreenLimits(), []),
+        (SAID_AS_THE_EXAMPLE, [SAID_AS_THE_EXAMPLE], ScreenLimits(certain=1.1), []),
+        # not close at all
+        ("how do i stretch out a cramp", [], ScreenLimits(), []),
+    ],
+)
+def test_the_meaning_screen(
+    message: str, answers: list[str], limits: ScreenLimits, signs: list[str]
+) -> None:
+    read = normalizer()
+    embedder = shared_embedder()
+    vectors = embedder.embed([read.corrected(text) for text in answers])
+    answered = SemanticIndex(vectors, np.asarray([0, len(answers)], dtype=np.int64))
+    screen = RedFlagScreen(BREATHLESS, read, embedder, answered, limits)
+    assert screened(message, screen) == signs
+
+
+def test_without_a_model_only_patterns_are_read() -> None:
+    screen = RedFlagScreen(BREATHLESS, normalizer(), None, NO_ANSWERS)
+    assert screened(SAID_AS_THE_EXAMPLE, screen) == []
+    assert screened("i cannot breathe", screen) == ["breathless"]

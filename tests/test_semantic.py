@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.semantic import SentenceEmbedder, shared_embedder
+from bot.ranking import Ranker, RankingWeights
+from bot.semantic import DIMENSIONS, SentenceEmbedder, shared_embedder, unit_rows
 from bot.service import RunbotService
+from tests.helpers import NO_ANSWERS, match_index, normalizer, semantic_index
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +118,78 @@ def test_the_cache_keeps_the_newest_texts(monkeypatch: pytest.MonkeyPatch) -> No
     assert embedder.computed == before
     embedder.embed(["calf cramp"])  # the oldest: gone
     assert embedder.computed == before + 1
+
+
+# --- the semantic signal read directly ---------------------------------------------------
+
+
+def test_each_entry_scores_its_closest_example() -> None:
+    # Entry 0 owns examples 0 and 1, entry 1 owns example 2.
+    index = semantic_index([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 2, 3])
+    question = np.zeros(DIMENSIONS, dtype=np.float32)
+    question[1] = 0.6
+    question[2] = 0.8
+    assert index.similarities(question).tolist() == pytest.approx([0.6, 0.8])
+    assert index.closest(question[np.newaxis, :]).tolist() == pytest.approx([0.8])
+
+
+def test_an_index_without_examples_scores_zero() -> None:
+    questions = np.ones((2, DIMENSIONS), dtype=np.float32)
+    assert NO_ANSWERS.closest(questions).tolist() == [0.0, 0.0]
+    assert semantic_index([], [0, 0, 0]).similarities(questions[0]).tolist() == [0.0, 0.0]
+
+
+def test_unit_rows_scales_each_row_and_leaves_a_zero_row_zero() -> None:
+    rows = unit_rows(np.asarray([[3.0, 4.0], [0.0, 0.0]], dtype=np.float32))
+    assert rows.ravel().tolist() == pytest.approx([0.6, 0.8, 0.0, 0.0])
+
+
+def test_a_runners_message_is_embedded_but_not_remembered(embedder: SentenceEmbedder) -> None:
+    before = embedder.computed
+    embedder.embed(["a message nobody sends twice, once"], remember=False)
+    embedder.embed(["a message nobody sends twice, once"], remember=False)
+    assert embedder.computed == before + 2
+    embedder.embed(["a knowledge text, kept"])
+    embedder.embed(["a knowledge text, kept"])
+    assert embedder.computed == before + 3
+
+
+@pytest.fixture(scope="module")
+def meaning_only() -> Ranker:
+    """Entries ranked on the semantic signal alone (the static vectors)."""
+    return Ranker(match_index(), shared_embedder(), normalizer(), RankingWeights(lexical=0.0))
+
+
+def meaning(ranker: Ranker, question: str) -> dict[str, float]:
+    return {ranked.entry_id: ranked.semantic for ranked in ranker.rank(question)}
+
+
+@pytest.mark.parametrize(
+    ("question", "best"),
+    [
+        ("stitch while running", "side-stitch"),  # an example, word for word
+        ("massaging cramps", "massage-a-cramp"),
+        ("rubbing a sore calf", "massage-a-cramp"),
+        ("how much should i drink during a marathon", "drink-water"),
+    ],
+)
+def test_meaning_alone_ranks_the_closest_entry_first(
+    meaning_only: Ranker, question: str, best: str
+) -> None:
+    [first, *_] = meaning_only.rank(question)
+    assert first.entry_id == best
+    assert first.score == first.semantic  # the lexical share is 0
+
+
+def test_an_example_word_for_word_means_one_and_unrelated_text_zero(
+    meaning_only: Ranker,
+) -> None:
+    assert meaning(meaning_only, "stitch while running")["side-stitch"] == pytest.approx(1.0)
+    # Below the floor (the similarity of unrelated sentences) everything is 0.
+    assert set(meaning(meaning_only, "recommend a good pizza place").values()) == {0.0}
+
+
+def test_the_static_vectors_read_the_spelling_corrected_message(meaning_only: Ranker) -> None:
+    typed = meaning(meaning_only, "crmap in my calf")
+    assert typed == meaning(meaning_only, "cramp in my calf")
+    assert typed["massage-a-cramp"] > 0.5
