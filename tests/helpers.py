@@ -6,7 +6,12 @@ so a table test reads the piece it tests and nothing of the real knowledge.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,10 +24,88 @@ from bot.settings import PROJECT_ROOT
 
 # What moderators edit: tests read it only for what must hold whatever they write.
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+# The one knowledge base tests write their expectations against.
+TEST_KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
+
+# --- a small knowledge base to break ------------------------------------------------------
+
+SOURCES = """\
+sources:
+  article:
+    title: "Running: How to Overcome Muscle Cramps"
+    author: Anna Weber
+    publisher: Linked Fitness Community
+  miller-2022:
+    title: Exercise-associated muscle cramps
+    author: Miller KC et al.
+    publisher: Journal of Athletic Training
+    year: 2022
+"""
+VOCABULARY = """\
+synonyms:
+  cramp: [charley horse]
+  side stitch: [stitch, stich]
+filler: [how, do, i, a, the, what, is]
+off_topic: [shin splints]
+"""
+RED_FLAGS = """\
+emergency_message: Stop running and call your local emergency number.
+doctor_message: See a doctor soon.
+emergency_numbers:
+  - {number: "112", where: EU}
+red_flags:
+  - id: chest-pain
+    name: chest pain
+    level: emergency
+    patterns: [chest pain]
+    cite: [miller-2022]
+"""
+ENTRIES = """\
+topic: Easing a cramp
+entries:
+  - id: stretch-a-cramp
+    title: Stretching out a cramp
+    questions:
+      - how do i stretch out a cramp
+      - stretching a calf cramp
+    answer: Stretch the muscle gently as soon as the cramp starts.
+    source:
+      ref: article
+      section: How Can I Make a Cramp Go Away?
+    related: [side-stitch]
+  - id: side-stitch
+    title: Side stitches
+    questions:
+      - what to do about a side stitch
+      - stitch while running
+    answer: Grab the painful area to ease the tension without breaking stride.
+    caveat:
+      text: Relief techniques are anecdotal.
+      cite: [miller-2022]
+    source:
+      ref: article
+"""
+
+
+def write_knowledge(directory: Path, changes: dict[str, str] | None = None) -> Path:
+    """A small valid knowledge directory; `changes` replaces files by relative path."""
+    files = {
+        "sources.yaml": SOURCES,
+        "vocabulary.yaml": VOCABULARY,
+        "red_flags.yaml": RED_FLAGS,
+        "entries/easing.yaml": ENTRIES,
+        **(changes or {}),
+    }
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return directory
+
 
 # --- the core's pieces, built directly ---------------------------------------------------
 
-VOCABULARY = VocabularyFile(
+SMALL_VOCABULARY = VocabularyFile(
     synonyms={"cramp": ["charley horse"], "side stitch": ["stitch", "side ache"]},
     filler=["how", "do", "i", "a", "the", "what", "is", "my", "to", "about", "should"],
     off_topic=["shin splints"],
@@ -40,7 +123,7 @@ EXAMPLES = (
 )
 
 
-def normalizer(*known_text: str, vocabulary: VocabularyFile = VOCABULARY) -> Normalizer:
+def normalizer(*known_text: str, vocabulary: VocabularyFile = SMALL_VOCABULARY) -> Normalizer:
     """A Normalizer knowing `known_text` (default: the examples' words)."""
     return Normalizer(vocabulary, known_text or [text for _, text in EXAMPLES])
 
@@ -71,3 +154,43 @@ def semantic_index(vectors: list[list[float]], starts: list[int]) -> SemanticInd
 
 
 NO_ANSWERS = semantic_index([], [0])
+
+
+DAY = 86_400.0
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+LOCKER = (
+    "import sqlite3, sys\n"
+    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "db.execute('BEGIN EXCLUSIVE')\n"
+    "print('locked', flush=True)\n"
+    "sys.stdin.read()\n"
+)
+
+
+@contextlib.contextmanager
+def locked_by_another_program(path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds the database's write lock until the block ends."""
+    locker = subprocess.Popen(
+        [sys.executable, "-c", LOCKER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert locker.stdout is not None
+    assert locker.stdin is not None
+    try:
+        assert locker.stdout.readline().strip() == "locked"
+        yield locker
+    finally:
+        locker.stdin.close()
+        locker.wait(10)
+        locker.stdout.close()

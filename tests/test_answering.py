@@ -193,7 +193,7 @@ def test_red_flag_words_far_apart_in_a_long_message_are_not_one_sign(brain: Brai
 
 def test_a_synonym_for_a_red_flag_phrase_does_not_hide_other_wordings(tmp_path) -> None:
     from bot.knowledge.load import load_knowledge
-    from tests.conftest import VOCABULARY, write_knowledge
+    from tests.helpers import VOCABULARY, write_knowledge
 
     vocabulary = VOCABULARY.replace("synonyms:\n", "synonyms:\n  chest pain: [sore chest]\n")
     directory = write_knowledge(tmp_path, {"vocabulary.yaml": vocabulary})

@@ -12,7 +12,7 @@ import pytest
 from adapters.cli import _answer_lines, main
 from bot.answering import Brain
 from bot.knowledge.load import load_knowledge
-from tests.conftest import KNOWLEDGE_DIR
+from tests.helpers import KNOWLEDGE_DIR
 
 JSON_FIELDS = {
     *("status", "entry", "confidence", "text", "source", "suggestions"),

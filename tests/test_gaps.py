@@ -9,7 +9,7 @@ from bot.gaps import find_gaps, format_gaps
 from bot.question_log import SqliteQuestionLog
 from bot.reply import Question
 from bot.service import RunbotService
-from tests.conftest import KNOWLEDGE_DIR
+from tests.helpers import KNOWLEDGE_DIR
 
 ASKED = [
     # (asker, question) as runners typed them over a week

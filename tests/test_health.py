@@ -15,7 +15,7 @@ from bot.metrics import METRICS, Metrics
 from bot.reply import Question
 from bot.service import RunbotService
 from bot.votes import VoteOutcome
-from tests.conftest import write_knowledge
+from tests.helpers import write_knowledge
 from tests.scrape import get, sample
 
 

@@ -21,8 +21,8 @@ from bot.matcher import MatchIndex
 from bot.normalize import words
 from bot.settings import PROJECT_ROOT
 from bot.spelling import SpellingIndex
-from tests.conftest import KNOWLEDGE_DIR
 from tests.exact_scoring import exact_lexical, exact_nearest
+from tests.helpers import KNOWLEDGE_DIR
 
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 QUESTIONS = [

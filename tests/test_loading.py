@@ -10,7 +10,7 @@ import yaml
 from bot.knowledge import KnowledgeError
 from bot.knowledge.load import load_knowledge
 from bot.knowledge.yaml_reading import load_located_yaml
-from tests.conftest import ENTRIES, RED_FLAGS, SOURCES, VOCABULARY, write_knowledge
+from tests.helpers import ENTRIES, RED_FLAGS, SOURCES, VOCABULARY, write_knowledge
 
 
 def problems_for(directory: Path, changes: dict[str, str]) -> list[str]:

@@ -15,7 +15,7 @@ from bot.knowledge import KnowledgeError
 from bot.knowledge.load import MAX_FILE_BYTES, load_knowledge
 from bot.reply import Question
 from bot.service import RunbotService
-from tests.conftest import VOCABULARY, write_knowledge
+from tests.helpers import VOCABULARY, write_knowledge
 
 
 def problems_for(directory: Path, changes: dict[str, str]) -> list[str]:

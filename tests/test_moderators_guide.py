@@ -12,7 +12,7 @@ from bot.answering import Brain
 from bot.knowledge.checks import lint
 from bot.knowledge.load import load_knowledge
 from bot.reply import Status
-from tests.conftest import KNOWLEDGE_DIR
+from tests.helpers import KNOWLEDGE_DIR
 
 GUIDE = KNOWLEDGE_DIR / "README.md"
 

@@ -13,16 +13,7 @@ from pathlib import Path
 
 from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, Reply, Status
-
-DAY = 86_400.0
-
-
-class Clock:
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import DAY, Clock
 
 
 def dump_of(path: Path) -> str:
@@ -158,7 +149,7 @@ def test_a_red_flag_question_asked_through_the_service_is_stored_without_its_tex
     tmp_path: Path,
 ) -> None:
     from bot.service import RunbotService
-    from tests.conftest import KNOWLEDGE_DIR
+    from tests.helpers import KNOWLEDGE_DIR
 
     with SqliteQuestionLog(tmp_path / "log.db") as log:
         service = RunbotService(KNOWLEDGE_DIR, question_log=log)

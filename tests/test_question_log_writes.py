@@ -3,45 +3,14 @@ holds the database locked, and are all written once it lets go."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, Reply, Status
-
-LOCKER = (
-    "import sqlite3, sys\n"
-    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-    "db.execute('BEGIN EXCLUSIVE')\n"
-    "print('locked', flush=True)\n"
-    "sys.stdin.read()\n"
-)
-
-
-@contextlib.contextmanager
-def locked_by_another_program(path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holds the database's write lock until the block ends."""
-    locker = subprocess.Popen(
-        [sys.executable, "-c", LOCKER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert locker.stdout is not None
-    assert locker.stdin is not None
-    try:
-        assert locker.stdout.readline().strip() == "locked"
-        yield locker
-    finally:
-        locker.stdin.close()
-        locker.wait(10)
-        locker.stdout.close()
+from tests.helpers import locked_by_another_program
 
 
 def reply(number: int) -> Reply:

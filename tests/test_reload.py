@@ -12,7 +12,7 @@ from bot.messages import reload_report
 from bot.reply import Question, Status
 from bot.service import ReloadResult, RunbotService
 from bot.watch import watch_knowledge
-from tests.conftest import ENTRIES
+from tests.helpers import ENTRIES
 
 QUESTION = Question("stitch while running", "console")
 

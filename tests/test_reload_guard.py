@@ -13,7 +13,7 @@ from adapters.cli import main
 from bot.messages import reload_report
 from bot.reply import Question, Status
 from bot.service import Confirmation, ReloadResult, RunbotService
-from tests.conftest import ENTRIES, RED_FLAGS
+from tests.helpers import ENTRIES, RED_FLAGS
 
 LIGHT_HEADED = Question("I feel faint and dizzy", "console")
 
@@ -149,7 +149,7 @@ def test_kb_check_lists_what_an_edit_would_remove_from_what_runbot_serves(
 def test_kb_check_compares_with_another_folder_when_asked(
     knowledge_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.conftest import KNOWLEDGE_DIR
+    from tests.helpers import KNOWLEDGE_DIR
 
     cut_after_first_red_flag(knowledge_copy)
 

@@ -11,7 +11,7 @@ from bot.answering import Brain
 from bot.knowledge.checks import lint
 from bot.knowledge.load import load_knowledge
 from bot.knowledge.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
-from tests.conftest import ENTRIES, KNOWLEDGE_DIR, SOURCES, VOCABULARY, write_knowledge
+from tests.helpers import ENTRIES, KNOWLEDGE_DIR, SOURCES, VOCABULARY, write_knowledge
 
 
 def test_checked_in_schemas_match_the_models() -> None:

@@ -22,8 +22,8 @@ from bot.migrations import SCHEMA_VERSION
 from bot.question_log import QuestionLogStore, QuestionLogUnusableError
 from bot.reply import Question, Reply, Status
 from bot.votes import VoteBook, VoteOutcome
+from tests.helpers import DAY, Clock
 from tests.postgres import PostgresServer
-from tests.test_question_log import DAY, Clock
 
 SALT = "the-operators-salt"
 Opener = Callable[..., QuestionLogStore]
@@ -282,7 +282,7 @@ def test_a_teach_button_offered_by_one_worker_works_on_another(
     open_log: Opener, target: str
 ) -> None:
     from bot.service import RunbotService
-    from tests.conftest import KNOWLEDGE_DIR
+    from tests.helpers import KNOWLEDGE_DIR
 
     first, second = open_log(salt=SALT), open_log(salt=SALT)
     offering = RunbotService(KNOWLEDGE_DIR, question_log=first)

@@ -11,7 +11,7 @@ from bot.answering import Brain
 from bot.knowledge.load import load_knowledge
 from bot.reply import Status
 from bot.teach import TeachRefusedError, teach, unteach
-from tests.conftest import ENTRIES, write_knowledge
+from tests.helpers import ENTRIES, write_knowledge
 
 QUESTION = "quickest way to get rid of a charley horse"
 

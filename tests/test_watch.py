@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.reply import Question
 from bot.service import RunbotService
 from bot.watch import watch_knowledge
-from tests.conftest import ENTRIES, write_knowledge
+from tests.helpers import ENTRIES, write_knowledge
 
 QUESTION = Question("stitch while running", "console")
 

@@ -19,13 +19,10 @@ with warnings.catch_warnings():
 
 from adapters.discord_bot.client import serve
 from bot.service import RunbotService
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
+from tests.discord.helpers import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
 from tests.discord.interactions import Interactions
 from tests.discord.standin import DiscordStandIn
-
-KNOWLEDGE = PROJECT_ROOT / "knowledge"
-MODERATOR_CHANNEL = 1300000000000000301
-MODERATOR_ID = 1300000000000000042
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from typing import Any
 from bot.messages import Discord, research_note, urgent_basis
 from bot.reply import Status
 from bot.service import RunbotService
+from tests.discord.helpers import assert_components_within_limits, assert_embed_within_limits
 from tests.discord.interactions import Interactions
 from tests.discord.standin import AUTOCOMPLETE_RESULT, CHANNEL_MESSAGE, EPHEMERAL, DiscordStandIn
-from tests.discord.test_render import assert_components_within_limits, assert_embed_within_limits
 
 GREEN = 0x2ECC71
 BLURPLE = 0x5865F2

@@ -15,7 +15,15 @@ import pytest
 from bot.question_log import SqliteQuestionLog
 from bot.service import RunbotService
 from bot.settings import Settings
-from tests.discord.conftest import MODERATOR_CHANNEL, MODERATOR_ID
+from tests.discord.helpers import (
+    MODERATOR_CHANNEL,
+    MODERATOR_ID,
+    buttons,
+    custom_ids,
+    latest,
+    reply_message,
+    runbot_with_log,
+)
 from tests.discord.interactions import MEMBER_ID, Interactions
 from tests.discord.standin import (
     CHANNEL_MESSAGE,
@@ -26,9 +34,6 @@ from tests.discord.standin import (
     Call,
     DiscordStandIn,
 )
-from tests.discord.test_components import custom_ids, reply_message
-from tests.discord.test_teach import buttons, latest
-from tests.discord.test_votes import runbot_with_log
 
 GAP = "how do i fix shin splints"  # runbot's knowledge cannot answer it
 MODERATOR = str(MODERATOR_ID)

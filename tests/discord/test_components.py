@@ -5,32 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-from typing import Any
 
 from adapters.discord_bot.client import serve
 from bot.messages import Discord
 from bot.reply import Status
 from bot.service import RunbotService
 from bot.settings import Settings
+from tests.discord.helpers import custom_ids, reply_message
 from tests.discord.interactions import Interactions
 from tests.discord.standin import CHANNEL_MESSAGE, EPHEMERAL, DiscordStandIn
 
 GREEN = 0x2ECC71
-
-
-async def reply_message(
-    standin: DiscordStandIn, interaction: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Send an interaction; return the bot's callback data and the message it created."""
-    before = set(standin.messages)
-    callback = await standin.interact(interaction)
-    (created,) = [m for key, m in standin.messages.items() if key not in before]
-    return callback.data, created
-
-
-def custom_ids(message: dict[str, Any], prefix: str) -> list[str]:
-    items = [item for row in message["components"] for item in row["components"]]
-    return [item["custom_id"] for item in items if item["custom_id"].startswith(prefix)]
 
 
 async def test_clarify_button_answers_the_chosen_entry(

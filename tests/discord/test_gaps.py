@@ -13,10 +13,9 @@ from bot.gaps import Gap
 from bot.question_log import SqliteQuestionLog
 from bot.reply import Question
 from bot.service import RunbotService
-from tests.discord.conftest import MODERATOR_ID
+from tests.discord.helpers import HOSTILE, MODERATOR_ID, assert_embed_within_limits
 from tests.discord.interactions import RUN_LEADER_ROLE, Interactions
 from tests.discord.standin import DEFERRED_CHANNEL_MESSAGE, EPHEMERAL, DiscordStandIn
-from tests.discord.test_render import HOSTILE, assert_embed_within_limits
 
 INTEGER = 4
 MARKDOWN = "**best** shoes? [free pair](https://example.org/win) @everyone ||now||"

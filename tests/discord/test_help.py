@@ -11,9 +11,9 @@ import pytest
 from bot.question_log import SqliteQuestionLog
 from bot.service import RunbotService
 from bot.settings import Settings
+from tests.discord.helpers import assert_embed_within_limits
 from tests.discord.interactions import Interactions
 from tests.discord.standin import CHANNEL_MESSAGE, EPHEMERAL, DiscordStandIn
-from tests.discord.test_render import assert_embed_within_limits
 
 RETENTION_DAYS = 14
 KEPT = (

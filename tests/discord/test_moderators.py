@@ -17,7 +17,7 @@ from bot.messages import Discord
 from bot.reply import Question
 from bot.service import RunbotService
 from bot.settings import Settings
-from tests.discord.conftest import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
+from tests.discord.helpers import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
 from tests.discord.interactions import (
     ADMINS_ROLE,
     MANAGE_GUILD,

@@ -12,7 +12,7 @@ import pytest
 from bot.messages import Discord
 from bot.reply import Question, Status
 from bot.service import RunbotService
-from tests.discord.conftest import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
+from tests.discord.helpers import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID
 from tests.discord.interactions import MEMBER_ID, Interactions
 from tests.discord.standin import EPHEMERAL, DiscordStandIn
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from adapters.discord_bot.limits import fit
@@ -18,15 +16,11 @@ from adapters.discord_bot.views import reply_view, topics_view
 from bot.messages import Discord, research_note
 from bot.reply import Attribution, Caveat, Citation, Reply, Status, Suggestion, SuggestionKind
 from bot.service import TopicMenu
-
-EMOJI = "🏃\u200d♀️"  # a runner: several code points, surrogate pairs in UTF-16
-HOSTILE = [
-    pytest.param("x" * 10_000, id="long-ascii"),
-    pytest.param(EMOJI * 3_000, id="long-emoji"),
-    pytest.param("**@everyone** `<script>` ||spoiler|| " * 400, id="markdown-and-mentions"),
-    pytest.param("\n" * 50 + "a" + " " * 9_000, id="whitespace-padded"),
-    pytest.param("é" * 4_095 + EMOJI, id="emoji-at-the-edge"),
-]
+from tests.discord.helpers import (
+    HOSTILE,
+    assert_components_within_limits,
+    assert_embed_within_limits,
+)
 
 
 def hostile_reply(text: str, status: Status = Status.ANSWERED, suggestions: int = 40) -> Reply:
@@ -44,48 +38,6 @@ def hostile_reply(text: str, status: Status = Status.ANSWERED, suggestions: int 
         entry_id="entry-0",
         reply_id="0123456789abcdef",
     )
-
-
-def discord_length(text: str) -> int:
-    """The longest count Discord may use: UTF-16 code units (an emoji's surrogate pair is
-    two, as in JavaScript's String.length), counted here apart from the adapter's own."""
-    return sum(2 if ord(character) > 0xFFFF else 1 for character in text)
-
-
-def assert_embed_within_limits(embed: dict[str, Any]) -> None:
-    assert discord_length(embed.get("title", "")) <= 256
-    assert discord_length(embed.get("description", "")) <= 4096
-    assert len(embed.get("fields", [])) <= 25
-    for field in embed.get("fields", []):
-        assert 1 <= discord_length(field["name"]) <= 256
-        assert 1 <= discord_length(field["value"]) <= 1024
-    assert discord_length(embed.get("footer", {}).get("text", "")) <= 2048
-    texts = [embed.get("title", ""), embed.get("description", "")]
-    texts += [embed.get("footer", {}).get("text", "")]
-    texts += [part for field in embed.get("fields", []) for part in (field["name"], field["value"])]
-    assert sum(discord_length(text) for text in texts) <= 6000
-
-
-def assert_components_within_limits(components: list[dict[str, Any]]) -> None:
-    assert len(components) <= 5
-    custom_ids = []
-    for row in components:
-        assert row["type"] == 1
-        assert 1 <= len(row["components"]) <= 5
-        for item in row["components"]:
-            custom_ids.append(item["custom_id"])
-            assert len(item["custom_id"]) <= 100
-            if item["type"] == 2:
-                assert 1 <= len(item["label"]) <= 80
-            else:
-                assert len(row["components"]) == 1
-                assert 1 <= len(item["options"]) <= 25
-                assert len(item.get("placeholder", "")) <= 150
-                for option in item["options"]:
-                    assert 1 <= len(option["label"]) <= 100
-                    assert len(option["value"]) <= 100
-                    assert len(option.get("description") or "") <= 100
-    assert len(custom_ids) == len(set(custom_ids))
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.discord.conftest import KNOWLEDGE
+from tests.discord.helpers import KNOWLEDGE
 from tests.discord.interactions import Interactions
 from tests.discord.standin import DiscordStandIn
 

@@ -12,7 +12,7 @@ import pytest
 from bot.question_log import SqliteQuestionLog
 from bot.reply import Question, Status
 from bot.service import RunbotService
-from tests.discord.conftest import KNOWLEDGE, MODERATOR_ID
+from tests.discord.helpers import KNOWLEDGE, MODERATOR_ID, buttons, latest
 from tests.discord.interactions import Interactions
 from tests.discord.standin import DiscordStandIn
 
@@ -33,18 +33,6 @@ def question_log(tmp_path: Path) -> Iterator[SqliteQuestionLog]:
 @pytest.fixture
 def service(knowledge_dir: Path, question_log: SqliteQuestionLog) -> RunbotService:
     return RunbotService(knowledge_dir, question_log=question_log)
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    return {
-        item["label"]: item["custom_id"]
-        for row in message["components"]
-        for item in row["components"]
-    }
-
-
-def latest(standin: DiscordStandIn) -> dict[str, Any]:
-    return standin.messages[next(reversed(standin.messages))]
 
 
 async def press(

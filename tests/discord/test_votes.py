@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from adapters.discord_bot.client import serve
-from bot.question_log import SqliteQuestionLog
-from bot.service import RunbotService
 from bot.settings import Settings
-from tests.discord.conftest import KNOWLEDGE
+from tests.discord.helpers import custom_ids, reply_message, runbot_with_log
 from tests.discord.interactions import Interactions
 from tests.discord.standin import DiscordStandIn
-from tests.discord.test_components import custom_ids, reply_message
-
-SALT = "operator-salt-for-tests"
-
-
-@contextlib.asynccontextmanager
-async def runbot_with_log(
-    standin: DiscordStandIn, settings: Settings, database: Path, *, ask_a_human: bool = False
-) -> AsyncIterator[tuple[Interactions, RunbotService]]:
-    """runbot serving Discord with a question log in `database`; stopped (and the log closed)
-    at the end, as a restart would."""
-    question_log = SqliteQuestionLog(database, salt=SALT)
-    service = RunbotService(KNOWLEDGE, question_log=question_log, ask_a_human=ask_a_human)
-    standin.identified.clear()
-    task = asyncio.create_task(serve(service, settings))
-    try:
-        async with asyncio.timeout(10):
-            await standin.identified.wait()
-        yield Interactions(standin), service
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        service.close()
 
 
 def click_by(interactions: Interactions, message: dict[str, Any], custom_id: str, user: str):

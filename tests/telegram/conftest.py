@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,54 +14,8 @@ import pytest
 from adapters.telegram_bot.app import serve
 from bot.question_log import SqliteQuestionLog
 from bot.service import RunbotService
-from bot.settings import Settings
-from tests.telegram.standin import ApiCall, BotApiStandIn
-from tests.telegram.updates import FIXTURES
-
-TOKEN = "123456:TEST"
-KNOWLEDGE = FIXTURES / "knowledge"
-
-
-@dataclass
-class TelegramSession:
-    """runbot serving Telegram, and the stand-in API it talks to."""
-
-    api: BotApiStandIn
-    service: RunbotService
-    settings: Settings
-    task: asyncio.Task[None]
-
-    async def stop(self) -> None:
-        """Stop serving and close the question log, as a bot that is shut down does."""
-        self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        await self.api.stop()
-        self.service.close()
-
-    async def ask(self, update: dict[str, Any], method: str = "sendMessage") -> ApiCall:
-        """Push an update and return the next successful `method` call it causes."""
-        before = len(self.api.sent(method))
-        await self.api.push(update)
-        return (await self.api.wait_for(method, before + 1))[before]
-
-
-StartBot = Callable[..., Awaitable[TelegramSession]]
-
-
-def telegram_settings(base_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "telegram_bot_token": TOKEN,
-        "telegram_base_url": base_url,
-        "telegram_moderator_ids": [],
-        "telegram_moderator_chat_id": None,
-        "telegram_webhook_url": None,
-        "telegram_webhook_secret": None,
-        "runbot_question_log": True,
-        "runbot_retention_days": 30,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
+from tests.telegram.helpers import KNOWLEDGE, TOKEN, StartBot, TelegramSession, telegram_settings
+from tests.telegram.standin import BotApiStandIn
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.telegram.conftest import KNOWLEDGE, TOKEN
+from tests.telegram.helpers import KNOWLEDGE, TOKEN
 from tests.telegram.standin import BotApiStandIn
 
 RUNBOT = Path(sys.executable).with_name("runbot")

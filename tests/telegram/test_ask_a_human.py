@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.telegram.conftest import StartBot, TelegramSession
+from tests.telegram.helpers import StartBot, TelegramSession
 from tests.telegram.standin import ApiCall
 from tests.telegram.updates import button_press, message, private
 

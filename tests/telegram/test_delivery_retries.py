@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from tests.telegram.conftest import StartBot
+from tests.telegram.helpers import StartBot
 from tests.telegram.updates import button_press, private
 
 STITCH = "what to do about a side stitch"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.telegram.conftest import StartBot
+from tests.telegram.helpers import StartBot
 from tests.telegram.updates import private
 
 MODERATOR = 42

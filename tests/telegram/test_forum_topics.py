@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.telegram.conftest import StartBot, TelegramSession
+from tests.telegram.helpers import StartBot, TelegramSession
 from tests.telegram.standin import BOT_USERNAME
 from tests.telegram.updates import (
     GROUP_CHAT,

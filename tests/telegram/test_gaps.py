@@ -12,7 +12,7 @@ from adapters.telegram_bot.views import gaps_view
 from bot.gaps import Gap
 from bot.reply import Question
 from bot.service import RunbotService
-from tests.telegram.conftest import StartBot
+from tests.telegram.helpers import StartBot
 from tests.telegram.standin import BOT_USERNAME, html_problem
 from tests.telegram.updates import GROUP_CHAT, group, private
 

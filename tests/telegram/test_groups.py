@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.telegram.conftest import TelegramSession
+from tests.telegram.helpers import TelegramSession
 from tests.telegram.standin import BOT_USERNAME, ApiCall
 from tests.telegram.updates import GROUP_CHAT, group, message, photo, private
 

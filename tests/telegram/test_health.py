@@ -10,7 +10,7 @@ import pytest
 
 from bot.health import HealthServer
 from tests.scrape import health, healthy, metrics, sample
-from tests.telegram.conftest import StartBot
+from tests.telegram.helpers import StartBot
 from tests.telegram.updates import button_press, private
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.telegram.conftest import StartBot, TelegramSession
+from tests.telegram.helpers import StartBot, TelegramSession
 from tests.telegram.updates import PRIVATE_CHAT, button_press, inline, private
 
 

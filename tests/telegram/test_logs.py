@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from adapters.telegram_bot.logs import REDACTED, token_kept_out_of_logs
-from tests.telegram.conftest import TOKEN, StartBot
+from tests.telegram.helpers import TOKEN, StartBot
 from tests.telegram.updates import private
 
 

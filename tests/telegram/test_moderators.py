@@ -6,7 +6,7 @@ import asyncio
 import re
 from pathlib import Path
 
-from tests.telegram.conftest import StartBot
+from tests.telegram.helpers import StartBot
 from tests.telegram.updates import GROUP_CHAT, PRIVATE_CHAT, button_press, group, private
 
 MODERATOR = 42  # the sender of the private_message fixture

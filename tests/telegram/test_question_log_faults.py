@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.question_log import SqliteQuestionLog
-from tests.telegram.conftest import StartBot
+from tests.helpers import locked_by_another_program
+from tests.telegram.helpers import StartBot
 from tests.telegram.updates import private
-from tests.test_question_log_writes import locked_by_another_program
 
 
 async def test_replies_go_on_while_another_program_locks_the_database(

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from tests.telegram.conftest import StartBot, TelegramSession
+from tests.telegram.helpers import StartBot, TelegramSession
 from tests.telegram.standin import ApiCall
 from tests.telegram.updates import PRIVATE_CHAT, button_press, private
 

@@ -13,7 +13,7 @@ from telegram.error import InvalidToken
 
 from adapters.telegram_bot.app import build_application, serve
 from bot.service import RunbotService
-from tests.telegram.conftest import KNOWLEDGE, TOKEN, StartBot, TelegramSession, telegram_settings
+from tests.telegram.helpers import KNOWLEDGE, TOKEN, StartBot, TelegramSession, telegram_settings
 from tests.telegram.standin import BotApiStandIn
 from tests.telegram.updates import PRIVATE_CHAT, button_press, group, inline, private
 

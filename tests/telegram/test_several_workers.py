@@ -18,10 +18,16 @@ import pytest
 
 from adapters.cli import main
 from bot.knowledge_version import knowledge_version
-from tests.telegram.conftest import KNOWLEDGE, TOKEN
+from tests.telegram.helpers import (
+    HOOK_PATH,
+    KNOWLEDGE,
+    SECRET,
+    TOKEN,
+    free_port,
+    wait_until_listening,
+)
 from tests.telegram.process import START_SECONDS, RunbotProcess, start_runbot
 from tests.telegram.standin import BotApiStandIn
-from tests.telegram.test_webhook import HOOK_PATH, SECRET, free_port, wait_until_listening
 from tests.telegram.updates import button_press, private
 
 SALT = "one-salt-for-every-worker"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.question_log import SqliteQuestionLog
-from tests.telegram.conftest import StartBot
+from tests.telegram.helpers import StartBot
 from tests.telegram.updates import button_press, group, private
 
 SALT = "operator-salt-for-tests"  # RUNBOT_ASKER_SALT: the same person hashes the same

@@ -3,56 +3,21 @@ without the secret are refused."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import re
-import socket
 
-import aiohttp
 import pytest
 
 from adapters.telegram_bot.logs import REDACTED_SECRET
-from tests.telegram.conftest import StartBot
-from tests.telegram.updates import PRIVATE_CHAT, private
-
-SECRET = "s3cret-Token_for-tests"
-HOOK_PATH = "telegram/hook"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def wait_until_listening(port: int) -> None:
-    """PTB registers the webhook just before its server starts listening."""
-    for _ in range(200):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.01)
-            continue
-        writer.close()
-        await writer.wait_closed()
-        return
-    raise AssertionError(f"the webhook server never listened on port {port}")
-
-
-async def post_update(port: int, secret: str | None) -> int:
-    """POST a private question to the webhook as Telegram would; the HTTP status."""
-    hook = f"http://127.0.0.1:{port}/{HOOK_PATH}"
-    update = json.dumps({**private("what to do about a side stitch"), "update_id": 1})
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    async with (
-        aiohttp.ClientSession() as http,
-        http.post(hook, data=update, headers=headers) as response,
-    ):
-        return response.status
+from tests.telegram.helpers import (
+    HOOK_PATH,
+    SECRET,
+    StartBot,
+    free_port,
+    post_update,
+    wait_until_listening,
+)
+from tests.telegram.updates import PRIVATE_CHAT
 
 
 async def test_webhook_mode_registers_and_checks_the_secret(start_bot: StartBot) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.telegram.conftest import StartBot, TelegramSession
-from tests.telegram.test_webhook import (
+from tests.telegram.helpers import (
     HOOK_PATH,
     SECRET,
+    StartBot,
+    TelegramSession,
     free_port,
     post_update,
     wait_until_listening,
