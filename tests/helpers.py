@@ -103,6 +103,13 @@ def write_knowledge(directory: Path, changes: dict[str, str] | None = None) -> P
     return directory
 
 
+def utf16_units(text: str) -> int:
+    """A message's length as Telegram and Discord count it: UTF-16 code units (a character
+    beyond the Basic Multilingual Plane, as most emoji, is a surrogate pair: two). Counted
+    by code point, apart from the adapters' own length functions."""
+    return sum(2 if ord(character) > 0xFFFF else 1 for character in text)
+
+
 # --- the core's pieces, built directly ---------------------------------------------------
 
 SMALL_VOCABULARY = VocabularyFile(

@@ -16,6 +16,7 @@ from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT, Settings
 from tests.discord.interactions import Interactions
 from tests.discord.standin import DiscordStandIn
+from tests.helpers import utf16_units
 
 # The real knowledge: autocomplete and topic menus need more than 25 entries to show limits.
 KNOWLEDGE = PROJECT_ROOT / "knowledge"
@@ -86,24 +87,18 @@ HOSTILE = [
 ]
 
 
-def discord_length(text: str) -> int:
-    """The longest count Discord may use: UTF-16 code units (an emoji's surrogate pair is
-    two, as in JavaScript's String.length), counted here apart from the adapter's own."""
-    return sum(2 if ord(character) > 0xFFFF else 1 for character in text)
-
-
 def assert_embed_within_limits(embed: dict[str, Any]) -> None:
-    assert discord_length(embed.get("title", "")) <= 256
-    assert discord_length(embed.get("description", "")) <= 4096
+    assert utf16_units(embed.get("title", "")) <= 256
+    assert utf16_units(embed.get("description", "")) <= 4096
     assert len(embed.get("fields", [])) <= 25
     for field in embed.get("fields", []):
-        assert 1 <= discord_length(field["name"]) <= 256
-        assert 1 <= discord_length(field["value"]) <= 1024
-    assert discord_length(embed.get("footer", {}).get("text", "")) <= 2048
+        assert 1 <= utf16_units(field["name"]) <= 256
+        assert 1 <= utf16_units(field["value"]) <= 1024
+    assert utf16_units(embed.get("footer", {}).get("text", "")) <= 2048
     texts = [embed.get("title", ""), embed.get("description", "")]
     texts += [embed.get("footer", {}).get("text", "")]
     texts += [part for field in embed.get("fields", []) for part in (field["name"], field["value"])]
-    assert sum(discord_length(text) for text in texts) <= 6000
+    assert sum(utf16_units(text) for text in texts) <= 6000
 
 
 def assert_components_within_limits(components: list[dict[str, Any]]) -> None:

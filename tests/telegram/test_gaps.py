@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from adapters.telegram_bot.render import telegram_length
 from adapters.telegram_bot.views import gaps_view
 from bot.gaps import Gap
 from bot.reply import Question
 from bot.service import RunbotService
+from tests.helpers import utf16_units
 from tests.telegram.helpers import StartBot
 from tests.telegram.standin import BOT_USERNAME, html_problem
 from tests.telegram.updates import GROUP_CHAT, group, private
@@ -179,7 +179,7 @@ def test_a_long_gap_report_is_split_into_valid_messages_in_order() -> None:
 
     assert len(messages) > 1
     assert all(html_problem(message) is None for message in messages)
-    assert all(telegram_length(visible(message)) <= 4096 for message in messages)
+    assert all(utf16_units(visible(message)) <= 4096 for message in messages)
     report = "\n\n".join(messages)
     positions = [report.index(f'{number + 1}. "&lt;{number}&gt; &amp; why') for number in range(10)]
     assert positions == sorted(positions)

@@ -6,10 +6,11 @@ import pytest
 from telegram import InputTextMessageContent
 
 from adapters.telegram_bot.inline import inline_results
-from adapters.telegram_bot.render import render_reply, telegram_length
+from adapters.telegram_bot.render import render_reply
 from adapters.telegram_bot.views import source_view, start_view, topics_view
 from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT
+from tests.helpers import utf16_units
 from tests.telegram.standin import html_problem
 
 
@@ -24,7 +25,7 @@ def test_every_entry_renders_as_one_valid_message(service: RunbotService) -> Non
         assert reply is not None
         [message] = render_reply(reply).messages
         assert html_problem(message) is None, entry_id
-        assert telegram_length(message) <= 4096
+        assert utf16_units(message) <= 4096
 
 
 def test_every_inline_result_is_valid_html(service: RunbotService) -> None:

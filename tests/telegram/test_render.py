@@ -23,9 +23,9 @@ from adapters.telegram_bot.render import (
     render_reply,
     shorten,
     split_paragraphs,
-    telegram_length,
 )
 from bot.reply import Attribution, Caveat, Citation, Reply, Status, Suggestion, SuggestionKind
+from tests.helpers import utf16_units
 from tests.telegram.standin import html_problem
 
 LIMIT = 4096
@@ -62,7 +62,7 @@ def test_a_paragraph_too_long_alone_is_cut_at_line_then_word_breaks() -> None:
     chunks = split_paragraphs([Paragraph(lines), Paragraph(words)])
 
     for chunk in chunks:
-        assert sum(telegram_length(p.text) for p in chunk) + 2 * (len(chunk) - 1) <= LIMIT
+        assert sum(utf16_units(p.text) for p in chunk) + 2 * (len(chunk) - 1) <= LIMIT
         for paragraph in chunk:
             assert not paragraph.text.startswith((" ", "\n"))
     line_pieces = [p.text for chunk in chunks for p in chunk if p.text.startswith("line")]
@@ -75,7 +75,7 @@ def test_a_paragraph_too_long_alone_is_cut_at_line_then_word_breaks() -> None:
 def test_text_without_breaks_is_cut_hard_and_emoji_count_double() -> None:
     chunks = split_paragraphs([Paragraph("🏃" * 3000)])
 
-    assert [telegram_length(chunk[0].text) for chunk in chunks] == [4096, 1904]
+    assert [utf16_units(chunk[0].text) for chunk in chunks] == [4096, 1904]
     assert "".join(chunk[0].text for chunk in chunks) == "🏃" * 3000
 
 
