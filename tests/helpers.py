@@ -7,6 +7,7 @@ so a table test reads the piece it tests and nothing of the real knowledge.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -27,76 +28,25 @@ KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 # The one knowledge base tests write their expectations against.
 TEST_KNOWLEDGE = Path(__file__).parent / "fixtures" / "knowledge"
 
-# --- a small knowledge base to break ------------------------------------------------------
+# --- the test knowledge base, and copies of it to break ----------------------------------
 
-SOURCES = """\
-sources:
-  article:
-    title: "Running: How to Overcome Muscle Cramps"
-    author: Anna Weber
-    publisher: Linked Fitness Community
-  miller-2022:
-    title: Exercise-associated muscle cramps
-    author: Miller KC et al.
-    publisher: Journal of Athletic Training
-    year: 2022
-"""
-VOCABULARY = """\
-synonyms:
-  cramp: [charley horse]
-  side stitch: [stitch, stich]
-filler: [how, do, i, a, the, what, is]
-off_topic: [shin splints]
-"""
-RED_FLAGS = """\
-emergency_message: Stop running and call your local emergency number.
-doctor_message: See a doctor soon.
-emergency_numbers:
-  - {number: "112", where: EU}
-red_flags:
-  - id: chest-pain
-    name: chest pain
-    level: emergency
-    patterns: [chest pain]
-    cite: [miller-2022]
-"""
-ENTRIES = """\
-topic: Easing a cramp
-entries:
-  - id: stretch-a-cramp
-    title: Stretching out a cramp
-    questions:
-      - how do i stretch out a cramp
-      - stretching a calf cramp
-    answer: Stretch the muscle gently as soon as the cramp starts.
-    source:
-      ref: article
-      section: How Can I Make a Cramp Go Away?
-    related: [side-stitch]
-  - id: side-stitch
-    title: Side stitches
-    questions:
-      - what to do about a side stitch
-      - stitch while running
-    answer: Grab the painful area to ease the tension without breaking stride.
-    caveat:
-      text: Relief techniques are anecdotal.
-      cite: [miller-2022]
-    source:
-      ref: article
-"""
+
+def _fixture(name: str) -> str:
+    return (TEST_KNOWLEDGE / name).read_text(encoding="utf-8")
+
+
+# Its files as text, for tests that write a changed copy (`write_knowledge(dir, {...})`).
+SOURCES = _fixture("sources.yaml")
+VOCABULARY = _fixture("vocabulary.yaml")
+RED_FLAGS = _fixture("red_flags.yaml")
+ENTRIES = _fixture("entries/easing.yaml")  # stretch-a-cramp and massage-a-cramp
+STITCH_ENTRIES = _fixture("entries/side-stitch.yaml")  # side-stitch, a topic of its own
 
 
 def write_knowledge(directory: Path, changes: dict[str, str] | None = None) -> Path:
-    """A small valid knowledge directory; `changes` replaces files by relative path."""
-    files = {
-        "sources.yaml": SOURCES,
-        "vocabulary.yaml": VOCABULARY,
-        "red_flags.yaml": RED_FLAGS,
-        "entries/easing.yaml": ENTRIES,
-        **(changes or {}),
-    }
-    for name, text in files.items():
+    """A copy of the test knowledge in `directory`; `changes` replaces files by relative path."""
+    shutil.copytree(TEST_KNOWLEDGE, directory, dirs_exist_ok=True)
+    for name, text in (changes or {}).items():
         path = directory / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")

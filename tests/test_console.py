@@ -144,7 +144,7 @@ def test_a_reload_is_announced_once_on_a_line_of_its_own(small_knowledge: Path) 
 
     run_chat(service, read=read, out=out)
 
-    summary = "Knowledge reloaded: 2 entries in"
+    summary = "Knowledge reloaded: 3 entries in"
     assert out.getvalue().count(summary) == 1
     (line,) = [line for line in out.getvalue().splitlines() if summary in line]
     assert line.startswith(summary)
@@ -172,7 +172,7 @@ def test_on_a_terminal_a_reload_clears_the_prompt_line_and_draws_the_prompt_agai
 
     run_chat(service, read=read, out=out)
 
-    assert "\r\x1b[KKnowledge reloaded: 2 entries in" in out.getvalue()
+    assert "\r\x1b[KKnowledge reloaded: 3 entries in" in out.getvalue()
     assert re.search(r"\r\x1b\[KKnowledge reloaded: [^\n]*\n" + re.escape(PROMPT), out.getvalue())
 
 

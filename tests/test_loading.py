@@ -10,7 +10,7 @@ import yaml
 from bot.knowledge import KnowledgeError
 from bot.knowledge.load import load_knowledge
 from bot.knowledge.yaml_reading import load_located_yaml
-from tests.helpers import ENTRIES, RED_FLAGS, SOURCES, VOCABULARY, write_knowledge
+from tests.helpers import ENTRIES, RED_FLAGS, SOURCES, STITCH_ENTRIES, VOCABULARY, write_knowledge
 
 
 def problems_for(directory: Path, changes: dict[str, str]) -> list[str]:
@@ -23,10 +23,10 @@ def problems_for(directory: Path, changes: dict[str, str]) -> list[str]:
 def test_valid_knowledge_loads_with_topics_and_sources(small_knowledge: Path) -> None:
     knowledge = load_knowledge(small_knowledge)
 
-    assert list(knowledge.entries) == ["stretch-a-cramp", "side-stitch"]
+    assert list(knowledge.entries) == ["stretch-a-cramp", "massage-a-cramp", "side-stitch"]
     assert knowledge.topics[0].name == "Easing a cramp"
     assert knowledge.sources["article"].author == "Anna Weber"
-    assert knowledge.where("question", "side-stitch", "1") == ("entries/easing.yaml", 17, 9)
+    assert knowledge.where("question", "side-stitch", "1") == ("entries/side-stitch.yaml", 7, 9)
 
 
 def test_unknown_field_is_reported_with_line_column_and_a_guess(tmp_path: Path) -> None:
@@ -43,24 +43,24 @@ def test_unknown_field_is_reported_with_line_column_and_a_guess(tmp_path: Path) 
 
 
 def test_wrong_type_is_reported_where_it_is(tmp_path: Path) -> None:
-    broken = ENTRIES.replace("related: [side-stitch]", "related: side-stitch")
+    broken = ENTRIES.replace("related: [massage-a-cramp]", "related: massage-a-cramp")
 
     problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
 
     assert problems == [
-        "entries/easing.yaml:12:5: 'related' must be a list (lines starting with '- ')"
+        "entries/easing.yaml:15:5: 'related' must be a list (lines starting with '- ')"
     ]
 
 
 def test_empty_questions_are_reported(tmp_path: Path) -> None:
-    broken = ENTRIES.replace(
+    broken = STITCH_ENTRIES.replace(
         "    questions:\n      - what to do about a side stitch\n      - stitch while running\n",
         "    questions: []\n",
     )
 
-    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+    problems = problems_for(tmp_path, {"entries/side-stitch.yaml": broken})
 
-    assert problems == ["entries/easing.yaml:15:5: 'questions' is empty: add at least 1"]
+    assert problems == ["entries/side-stitch.yaml:5:5: 'questions' is empty: add at least 1"]
 
 
 def test_answer_too_long_for_one_chat_message_is_reported(tmp_path: Path) -> None:
@@ -77,24 +77,26 @@ def test_answer_too_long_for_one_chat_message_is_reported(tmp_path: Path) -> Non
 
 
 def test_invalid_yaml_is_reported_at_the_offending_line(tmp_path: Path) -> None:
-    broken = ENTRIES.replace("    title: Side stitches", '    title: Side stitches: "unclosed')
+    broken = STITCH_ENTRIES.replace(
+        "    title: Easing a side stitch", '    title: Easing a side stitch: "unclosed'
+    )
 
-    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+    problems = problems_for(tmp_path, {"entries/side-stitch.yaml": broken})
 
     assert len(problems) == 1
-    assert problems[0].startswith("entries/easing.yaml:14:")
+    assert problems[0].startswith("entries/side-stitch.yaml:4:")
     assert "invalid YAML" in problems[0]
 
 
 def test_duplicate_key_is_reported_not_silently_overwritten(tmp_path: Path) -> None:
-    broken = ENTRIES.replace(
-        "    answer: Grab the painful area",
-        "    answer: First answer.\n    answer: Grab the painful area",
+    broken = STITCH_ENTRIES.replace(
+        "    answer: Press on the painful area",
+        "    answer: First answer.\n    answer: Press on the painful area",
     )
 
-    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+    problems = problems_for(tmp_path, {"entries/side-stitch.yaml": broken})
 
-    assert problems == ["entries/easing.yaml:19:5: 'answer' appears twice (first on line 18)"]
+    assert problems == ["entries/side-stitch.yaml:9:5: 'answer' appears twice (first on line 8)"]
 
 
 def test_duplicate_entry_id_across_files_names_both_places(tmp_path: Path) -> None:
@@ -107,15 +109,15 @@ def test_duplicate_entry_id_across_files_names_both_places(tmp_path: Path) -> No
 
 
 def test_dangling_references_are_reported(tmp_path: Path) -> None:
-    broken = ENTRIES.replace("related: [side-stitch]", "related: [side-stich]").replace(
+    broken = ENTRIES.replace("related: [massage-a-cramp]", "related: [massage-a-cram]").replace(
         "cite: [miller-2022]", "cite: [miller-2023]"
     )
 
     problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
 
     assert problems == [
-        "entries/easing.yaml:12:5: related entry 'side-stich' does not exist: did you mean 'side-stitch'?",
-        "entries/easing.yaml:21:7: unknown source 'miller-2023': declare it in sources.yaml",
+        "entries/easing.yaml:11:7: unknown source 'miller-2023': declare it in sources.yaml",
+        "entries/easing.yaml:15:5: related entry 'massage-a-cram' does not exist: did you mean 'massage-a-cramp'?",
     ]
 
 
@@ -128,11 +130,11 @@ def test_red_flag_citing_an_undeclared_source_is_reported(tmp_path: Path) -> Non
 
 
 def test_bad_id_is_explained(tmp_path: Path) -> None:
-    problems = problems_for(
-        tmp_path, {"entries/easing.yaml": ENTRIES.replace("id: side-stitch", "id: Side Stitch")}
-    )
+    broken = STITCH_ENTRIES.replace("id: side-stitch", "id: Side Stitch")
 
-    assert problems[0].startswith("entries/easing.yaml:13:5: 'Side Stitch' is not a valid id")
+    problems = problems_for(tmp_path, {"entries/side-stitch.yaml": broken})
+
+    assert problems[0].startswith("entries/side-stitch.yaml:3:5: 'Side Stitch' is not a valid id")
 
 
 def test_variant_listed_under_two_words_is_reported(tmp_path: Path) -> None:
@@ -174,10 +176,10 @@ def test_where_finds_every_kind_of_key_and_defaults_for_others(small_knowledge: 
     easing = "entries/easing.yaml"
 
     assert knowledge.where("entry", "stretch-a-cramp") == (easing, 3, 5)
-    assert knowledge.where("entry", "stretch-a-cramp", "source") == (easing, 9, 5)
-    assert knowledge.where("entry", "stretch-a-cramp", "related") == (easing, 12, 5)
-    assert knowledge.where("entry", "stretch-a-cramp", "caveat") == (easing, 3, 5)  # has none
-    assert knowledge.where("entry", "side-stitch", "caveat") == (easing, 21, 7)
+    assert knowledge.where("entry", "stretch-a-cramp", "source") == (easing, 12, 5)
+    assert knowledge.where("entry", "stretch-a-cramp", "related") == (easing, 15, 5)
+    assert knowledge.where("entry", "stretch-a-cramp", "caveat") == (easing, 11, 7)
+    assert knowledge.where("entry", "massage-a-cramp", "caveat") == (easing, 16, 5)  # has none
     assert knowledge.where("question", "stretch-a-cramp", "0") == (easing, 6, 9)
     assert knowledge.where("synonym", "side stitch") == ("vocabulary.yaml", 3, 3)
     assert knowledge.where("source", "miller-2022") == ("sources.yaml", 6, 3)
@@ -192,7 +194,8 @@ def test_where_finds_every_kind_of_key_and_defaults_for_others(small_knowledge: 
     ]:
         assert knowledge.where(*unknown) == ("entries", 1, 1)
     keys = list(knowledge.locations)
-    assert len(keys) == len(knowledge.locations) == 2 * 4 + 4 + 2 + 2 + 1
+    # 4 places per entry, 6 questions, 2 synonyms, 2 sources, 1 red flag
+    assert len(keys) == len(knowledge.locations) == 3 * 4 + 6 + 2 + 2 + 1
     assert keys[:5] == [
         ("entry", "stretch-a-cramp"),
         ("entry", "stretch-a-cramp", "source"),
@@ -223,14 +226,14 @@ tagged: {c: !!str 3}
 
 
 def test_a_bare_yes_or_no_question_is_reported_as_not_text(tmp_path: Path) -> None:
-    broken = ENTRIES.replace(
+    broken = STITCH_ENTRIES.replace(
         "      - stitch while running\n", "      - stitch while running\n      - no\n"
     )
 
-    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+    problems = problems_for(tmp_path, {"entries/side-stitch.yaml": broken})
 
     assert problems == [
-        "entries/easing.yaml:18:9: item 3 of 'questions' must be text (put it in quotes)"
+        "entries/side-stitch.yaml:8:9: item 3 of 'questions' must be text (put it in quotes)"
     ]
 
 
@@ -238,7 +241,7 @@ def test_keys_yaml_finds_equal_are_duplicates(tmp_path: Path) -> None:
     # 1 and true are the same key to YAML (and to Python).
     problems = problems_for(tmp_path, {"sources.yaml": SOURCES + "1: one\ntrue: yes\n"})
 
-    assert problems == ["sources.yaml:12:1: 'True' appears twice (first on line 11)"]
+    assert problems == ["sources.yaml:14:1: 'True' appears twice (first on line 13)"]
 
 
 @pytest.mark.parametrize(
@@ -314,7 +317,9 @@ def test_an_entries_file_ending_in_yml_is_not_silently_ignored(tmp_path: Path) -
 
 
 def test_a_bad_web_address_and_a_bad_emergency_number_are_explained(tmp_path: Path) -> None:
-    sources = SOURCES.replace("    year: 2022\n", "    year: 2022\n    url: www.example.org\n")
+    sources = SOURCES.replace(
+        "    url: https://pmc.ncbi.nlm.nih.gov/articles/PMC8775277/\n", "    url: www.example.org\n"
+    )
     red_flags = RED_FLAGS.replace(
         '{number: "112", where: EU}', '{number: "one-one-two", where: EU}'
     )
@@ -328,14 +333,14 @@ def test_a_bad_web_address_and_a_bad_emergency_number_are_explained(tmp_path: Pa
 
 
 def test_a_question_with_an_unquoted_colon_is_told_to_be_quoted(tmp_path: Path) -> None:
-    broken = ENTRIES.replace(
+    broken = STITCH_ENTRIES.replace(
         "      - stitch while running\n", "      - stitch while running\n      - note: it hurts\n"
     )
 
-    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+    problems = problems_for(tmp_path, {"entries/side-stitch.yaml": broken})
 
     assert problems == [
-        "entries/easing.yaml:18:9: item 3 of 'questions' must be text, but its colon followed "
+        "entries/side-stitch.yaml:8:9: item 3 of 'questions' must be text, but its colon followed "
         "by a space makes it a 'field: value' pair: put it in quotes, like \"note: it hurts\""
     ]
 
@@ -358,16 +363,16 @@ def test_a_tab_that_indents_is_named(tmp_path: Path, before: str, after: str) ->
 
 def test_a_question_of_two_entries_is_reported_at_both_places(tmp_path: Path) -> None:
     # The new line may be in either entry: each place is reported, naming the other.
-    broken = ENTRIES.replace(
+    broken = STITCH_ENTRIES.replace(
         "      - stitch while running\n",
         "      - stitch while running\n      - How do I  stretch out a cramp\n",
     )
 
-    problems = problems_for(tmp_path, {"entries/easing.yaml": broken})
+    problems = problems_for(tmp_path, {"entries/side-stitch.yaml": broken})
 
     assert problems == [
         "entries/easing.yaml:6:9: question 'how do i stretch out a cramp' is also an example "
-        "of 'side-stitch' (entries/easing.yaml:18)",
-        "entries/easing.yaml:18:9: question 'How do I  stretch out a cramp' is also an example "
-        "of 'stretch-a-cramp' (entries/easing.yaml:6)",
+        "of 'side-stitch' (entries/side-stitch.yaml:8)",
+        "entries/side-stitch.yaml:8:9: question 'How do I  stretch out a cramp' is also an "
+        "example of 'stretch-a-cramp' (entries/easing.yaml:6)",
     ]

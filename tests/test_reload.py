@@ -12,22 +12,24 @@ from bot.messages import reload_report
 from bot.reply import Question, Status
 from bot.service import ReloadResult, RunbotService
 from bot.watch import watch_knowledge
-from tests.helpers import ENTRIES
+from tests.helpers import STITCH_ENTRIES
 
 QUESTION = Question("stitch while running", "console")
 
 
 def test_good_edit_is_swapped_in(small_knowledge: Path) -> None:
     service = RunbotService(small_knowledge)
-    path = small_knowledge / "entries" / "easing.yaml"
+    path = small_knowledge / "entries" / "side-stitch.yaml"
     path.write_text(
-        ENTRIES.replace("Grab the painful area", "Breathe out slowly and grab the painful area")
+        STITCH_ENTRIES.replace(
+            "Press on the painful area", "Breathe out slowly, press on the painful area"
+        )
     )
 
     result = service.reload()
 
     assert result.ok
-    assert reload_report(result).startswith("Knowledge reloaded: 2 entries")
+    assert reload_report(result).startswith("Knowledge reloaded: 3 entries")
     assert service.answer(QUESTION).body.startswith("Breathe out slowly")
 
 
@@ -35,22 +37,22 @@ def test_broken_edit_keeps_the_last_good_knowledge_and_says_where(small_knowledg
     service = RunbotService(small_knowledge)
     heard: list[ReloadResult] = []
     service.on_reload(heard.append)
-    (small_knowledge / "entries" / "easing.yaml").write_text(
-        ENTRIES.replace("    answer: Grab", "    answr: Grab")
+    (small_knowledge / "entries" / "side-stitch.yaml").write_text(
+        STITCH_ENTRIES.replace("    answer: Press", "    answr: Press")
     )
 
     result = service.reload()
 
     assert not result.ok
     assert (
-        "entries/easing.yaml:18:5: unknown field 'answr': did you mean 'answer'?"
+        "entries/side-stitch.yaml:8:5: unknown field 'answr': did you mean 'answer'?"
         in reload_report(result)
     )
-    assert "still serving the last good knowledge (2 entries)" in reload_report(result)
+    assert "still serving the last good knowledge (3 entries)" in reload_report(result)
     # Adapters show the two parts apart: one sentence, then the file:line:column lines.
     assert "\n" not in result.headline
     assert result.headline.startswith("Knowledge NOT reloaded (2 problem(s))")
-    assert any(line.startswith("entries/easing.yaml:18:5: ") for line in result.details)
+    assert any(line.startswith("entries/side-stitch.yaml:8:5: ") for line in result.details)
     assert reload_report(result) == "\n".join((result.headline, *result.details))
     assert heard == [result]
     reply = service.answer(QUESTION)
@@ -62,14 +64,14 @@ def test_a_brain_taken_before_a_reload_keeps_answering_from_the_old_knowledge(
 ) -> None:
     service = RunbotService(small_knowledge)
     brain_before = service.brain
-    (small_knowledge / "entries" / "easing.yaml").write_text(
-        ENTRIES.replace("Grab the painful", "Hold the painful")
+    (small_knowledge / "entries" / "side-stitch.yaml").write_text(
+        STITCH_ENTRIES.replace("Press on the painful", "Hold the painful")
     )
 
     service.reload()
 
     assert service.brain is not brain_before
-    assert brain_before.answer(QUESTION.text).body.startswith("Grab the painful")
+    assert brain_before.answer(QUESTION.text).body.startswith("Press on the painful")
 
 
 async def wait_for(condition) -> None:
@@ -99,13 +101,13 @@ async def watching(
 async def test_watcher_reloads_after_a_save(small_knowledge: Path) -> None:
     service = RunbotService(small_knowledge)
     async with watching(service) as results:
-        (small_knowledge / "entries" / "easing.yaml").write_text(
-            ENTRIES.replace("Grab the painful", "Press on the painful")
+        (small_knowledge / "entries" / "side-stitch.yaml").write_text(
+            STITCH_ENTRIES.replace("Press on the painful", "Grab the painful")
         )
         await wait_for(lambda: results)
 
     assert results[-1].ok
-    assert service.answer(QUESTION).body.startswith("Press on the painful")
+    assert service.answer(QUESTION).body.startswith("Grab the painful")
 
 
 async def test_watcher_handles_editors_that_save_by_renaming_a_temporary_file(
@@ -113,9 +115,9 @@ async def test_watcher_handles_editors_that_save_by_renaming_a_temporary_file(
 ) -> None:
     service = RunbotService(small_knowledge)
     async with watching(service) as results:
-        temporary = small_knowledge / "entries" / ".easing.yaml.swp~"
-        temporary.write_text(ENTRIES.replace("Grab the painful", "Squeeze the painful"))
-        os.replace(temporary, small_knowledge / "entries" / "easing.yaml")
+        temporary = small_knowledge / "entries" / ".side-stitch.yaml.swp~"
+        temporary.write_text(STITCH_ENTRIES.replace("Press on the painful", "Squeeze the painful"))
+        os.replace(temporary, small_knowledge / "entries" / "side-stitch.yaml")
         await wait_for(
             lambda: results and results[-1].ok and "Squeeze" in service.answer(QUESTION).body
         )
@@ -123,11 +125,13 @@ async def test_watcher_handles_editors_that_save_by_renaming_a_temporary_file(
 
 async def test_a_burst_of_saves_ends_on_the_last_version(small_knowledge: Path) -> None:
     service = RunbotService(small_knowledge)
-    path = small_knowledge / "entries" / "easing.yaml"
+    path = small_knowledge / "entries" / "side-stitch.yaml"
     async with watching(service, debounce_ms=200) as results:
         for number in range(10):
             path.write_text(
-                ENTRIES.replace("Grab the painful", f"Version {number}, grab the painful")
+                STITCH_ENTRIES.replace(
+                    "Press on the painful", f"Version {number}, press on the painful"
+                )
             )
             await asyncio.sleep(0.01)
         await wait_for(lambda: service.answer(QUESTION).body.startswith("Version 9,"))
@@ -138,12 +142,14 @@ async def test_a_burst_of_saves_ends_on_the_last_version(small_knowledge: Path) 
 
 async def test_watcher_survives_a_broken_save_then_picks_up_the_fix(small_knowledge: Path) -> None:
     service = RunbotService(small_knowledge)
-    path = small_knowledge / "entries" / "easing.yaml"
+    path = small_knowledge / "entries" / "side-stitch.yaml"
     async with watching(service) as results:
         path.write_text("entries: [\n")
         await wait_for(lambda: results and not results[-1].ok)
         assert service.answer(QUESTION).entry_id == "side-stitch"
-        path.write_text(ENTRIES.replace("Grab the painful", "Fixed, grab the painful"))
+        path.write_text(
+            STITCH_ENTRIES.replace("Press on the painful", "Fixed, press on the painful")
+        )
         await wait_for(lambda: results[-1].ok)
 
     assert service.answer(QUESTION).body.startswith("Fixed,")
@@ -161,8 +167,8 @@ def test_the_console_chats_watcher_thread_reloads_and_stops(small_knowledge: Pat
     watching = watch_knowledge_in_thread(service, debounce_ms=50)
     time.sleep(0.3)  # let the watcher start
 
-    (small_knowledge / "entries" / "easing.yaml").write_text(
-        ENTRIES.replace("Grab the painful", "Hug the painful")
+    (small_knowledge / "entries" / "side-stitch.yaml").write_text(
+        STITCH_ENTRIES.replace("Press on the painful", "Hug the painful")
     )
 
     assert reloaded.wait(10)

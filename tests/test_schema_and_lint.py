@@ -11,7 +11,14 @@ from bot.answering import Brain
 from bot.knowledge.checks import lint
 from bot.knowledge.load import load_knowledge
 from bot.knowledge.schema import SCHEMA_DIR, SCHEMAS, render_schemas, schema_comment
-from tests.helpers import ENTRIES, KNOWLEDGE_DIR, SOURCES, VOCABULARY, write_knowledge
+from tests.helpers import (
+    ENTRIES,
+    KNOWLEDGE_DIR,
+    SOURCES,
+    STITCH_ENTRIES,
+    VOCABULARY,
+    write_knowledge,
+)
 
 
 def test_checked_in_schemas_match_the_models() -> None:
@@ -53,6 +60,14 @@ def tidy(tmp_path: Path) -> Path:
         "      - stretching cramped muscles\n"
         "      - should i stretch my cramp\n",
     ).replace(
+        "      - rubbing a cramped calf\n",
+        "      - rubbing a cramped calf\n"
+        "      - does massage help a cramp\n"
+        "      - rub out a charley horse\n"
+        "      - massaging cramped muscles\n"
+        "      - should i rub my cramp\n",
+    )
+    stitch = STITCH_ENTRIES.replace(
         "      - stitch while running\n",
         "      - stitch while running\n"
         "      - side stitch help\n"
@@ -60,7 +75,9 @@ def tidy(tmp_path: Path) -> Path:
         "      - stich in my side\n"
         "      - how to get rid of a side stitch\n",
     )
-    return write_knowledge(tmp_path, {"entries/easing.yaml": entries})
+    return write_knowledge(
+        tmp_path, {"entries/easing.yaml": entries, "entries/side-stitch.yaml": stitch}
+    )
 
 
 def test_tidy_knowledge_has_no_warnings(tidy: Path) -> None:
@@ -83,7 +100,7 @@ def test_source_never_cited_warns(tidy: Path) -> None:
     )
 
     assert warnings_for(tidy) == [
-        "sources.yaml:11:3: warning: source 'unused-paper' is never cited"
+        "sources.yaml:13:3: warning: source 'unused-paper' is never cited"
     ]
 
 
@@ -99,7 +116,7 @@ def test_unused_synonym_warns(tidy: Path) -> None:
 
 
 def test_example_resolving_to_another_entry_and_lookalike_examples_warn(tidy: Path) -> None:
-    path = tidy / "entries" / "easing.yaml"
+    path = tidy / "entries" / "side-stitch.yaml"
     path.write_text(
         path.read_text().replace(
             "      - side stitch help\n", "      - how should i stretch my cramp\n"
@@ -109,10 +126,10 @@ def test_example_resolving_to_another_entry_and_lookalike_examples_warn(tidy: Pa
     warnings = warnings_for(tidy)
 
     assert warnings == [
-        "entries/easing.yaml:22:9: warning: 'how should i stretch my cramp' ('side-stitch') and"
-        " 'should i stretch my cramp' ('stretch-a-cramp', entries/easing.yaml:11) are 100% alike:"
-        " the matcher cannot tell these entries apart",
-        "entries/easing.yaml:22:9: warning: example of 'side-stitch' is answered with"
+        "entries/side-stitch.yaml:8:9: warning: 'how should i stretch my cramp' ('side-stitch')"
+        " and 'should i stretch my cramp' ('stretch-a-cramp', entries/easing.yaml:11) are 100%"
+        " alike: the matcher cannot tell these entries apart",
+        "entries/side-stitch.yaml:8:9: warning: example of 'side-stitch' is answered with"
         " 'stretch-a-cramp': 'how should i stretch my cramp' (reword it)",
     ]
 
@@ -139,18 +156,18 @@ def test_lint_shows_progress_while_it_asks_every_example(tidy: Path) -> None:
 
     lint(Brain(load_knowledge(tidy)), tracker)
 
-    assert seen == [("Asking every example question", 2)]
+    assert seen == [("Asking every example question", 3)]  # entry by entry: 3 entries
 
 
 def test_a_question_written_twice_in_one_entry_is_noted(tidy: Path) -> None:
-    path = tidy / "entries" / "easing.yaml"
+    path = tidy / "entries" / "side-stitch.yaml"
     text = path.read_text(encoding="utf-8")
     twice = "      - side stitch help\n"
     path.write_text(text.replace(twice, twice + "      - Side stitch  help\n"), encoding="utf-8")
 
     assert warnings_for(tidy) == [
-        "entries/easing.yaml:23:9: note: question 'Side stitch  help' appears twice in "
-        "'side-stitch' (first on line 22): remove one"
+        "entries/side-stitch.yaml:9:9: note: question 'Side stitch  help' appears twice in "
+        "'side-stitch' (first on line 8): remove one"
     ]
 
 

@@ -11,7 +11,7 @@ from bot.answering import Brain
 from bot.knowledge.load import load_knowledge
 from bot.reply import Status
 from bot.teach import TeachRefusedError, teach, unteach
-from tests.helpers import ENTRIES, write_knowledge
+from tests.helpers import ENTRIES, STITCH_ENTRIES, write_knowledge
 
 QUESTION = "quickest way to get rid of a charley horse"
 
@@ -47,25 +47,25 @@ def test_a_new_question_goes_above_the_comments_after_the_list(tmp_path: Path) -
     entries = ENTRIES.replace(
         "      - stretching a calf cramp\n",
         "      - stretching a calf cramp   # from the forum\n    # the answer is the article's\n",
-    ).replace("      - stitch while running\n", "      - stitch while running\n\n# more soon\n")
+    ).replace("      - rubbing a cramped calf\n", "      - rubbing a cramped calf\n\n# more soon\n")
     knowledge = write_knowledge(tmp_path, {"entries/easing.yaml": entries})
     path = knowledge / "entries" / "easing.yaml"
 
     teach(knowledge, brain_of(knowledge), "stretch-a-cramp", "calf cramp on a hill")
-    teach(knowledge, brain_of(knowledge), "side-stitch", "sharp stitch under my ribs")
+    teach(knowledge, brain_of(knowledge), "massage-a-cramp", "kneading a cramped calf")
 
     assert path.read_text(encoding="utf-8") == entries.replace(
         "# from the forum\n", "# from the forum\n      - calf cramp on a hill\n"
-    ).replace("running\n\n", "running\n      - sharp stitch under my ribs\n\n")
+    ).replace("calf\n\n", "calf\n      - kneading a cramped calf\n\n")
 
 
 def test_a_flow_list_and_windows_line_endings_are_kept(tmp_path: Path) -> None:
-    entries = ENTRIES.replace(
+    entries = STITCH_ENTRIES.replace(
         "    questions:\n      - what to do about a side stitch\n      - stitch while running\n",
         "    questions: [what to do about a side stitch, stitch while running]\n",
     )
-    knowledge = write_knowledge(tmp_path, {"entries/easing.yaml": entries})
-    path = knowledge / "entries" / "easing.yaml"
+    knowledge = write_knowledge(tmp_path, {"entries/side-stitch.yaml": entries})
+    path = knowledge / "entries" / "side-stitch.yaml"
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
 
     lesson = teach(knowledge, brain_of(knowledge), "side-stitch", "stitch: what now")
@@ -76,7 +76,7 @@ def test_a_flow_list_and_windows_line_endings_are_kept(tmp_path: Path) -> None:
         .replace("\n", "\r\n")
         .encode()
     )
-    assert lesson.line == 15
+    assert lesson.line == 5
 
 
 @pytest.mark.parametrize(
@@ -96,14 +96,14 @@ def test_a_flow_list_and_windows_line_endings_are_kept(tmp_path: Path) -> None:
 def test_teach_refuses_what_would_not_help_and_writes_nothing(
     small_knowledge: Path, entry_id: str, question: str, why: str
 ) -> None:
-    path = small_knowledge / "entries" / "easing.yaml"
-    before = path.read_bytes()
+    files = sorted((small_knowledge / "entries").iterdir())
+    before = [path.read_bytes() for path in files]
 
     with pytest.raises(TeachRefusedError) as refused:
         teach(small_knowledge, brain_of(small_knowledge), entry_id, question)
 
     assert why in str(refused.value)
-    assert path.read_bytes() == before
+    assert [path.read_bytes() for path in files] == before
 
 
 def test_teach_refuses_a_question_kb_check_would_warn_about(small_knowledge: Path) -> None:
@@ -112,7 +112,7 @@ def test_teach_refuses_a_question_kb_check_would_warn_about(small_knowledge: Pat
         teach(small_knowledge, brain_of(small_knowledge), "side-stitch", "what is the")
 
     assert str(refused.value).startswith("kb check would warn about it, so it was not added:\n")
-    assert "entries/easing.yaml:18:9: warning: example of 'side-stitch'" in str(refused.value)
+    assert "entries/side-stitch.yaml:8:9: warning: example of 'side-stitch'" in str(refused.value)
 
 
 def test_kb_teach_says_where_it_added_the_question_and_how_to_undo(
@@ -124,7 +124,7 @@ def test_kb_teach_says_where_it_added_the_question_and_how_to_undo(
     assert code == 0
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == [
-        "Added 'sharp stitch under my ribs' to 'side-stitch' (entries/easing.yaml:18).",
+        "Added 'sharp stitch under my ribs' to 'side-stitch' (entries/side-stitch.yaml:8).",
         "Checked as `runbot kb check` does: no problems. To take it back: runbot kb teach "
         "--undo side-stitch 'sharp stitch under my ribs'",
     ]

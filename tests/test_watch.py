@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.reply import Question
 from bot.service import RunbotService
 from bot.watch import watch_knowledge
-from tests.helpers import ENTRIES, write_knowledge
+from tests.helpers import STITCH_ENTRIES, write_knowledge
 
 QUESTION = Question("stitch while running", "console")
 
@@ -44,8 +44,9 @@ async def watching(
 
 
 def edited(directory: Path, words: str) -> None:
-    (directory / "entries" / "easing.yaml").write_text(
-        ENTRIES.replace("Grab the painful", f"{words}, grab the painful"), encoding="utf-8"
+    (directory / "entries" / "side-stitch.yaml").write_text(
+        STITCH_ENTRIES.replace("Press on the painful", f"{words}, press on the painful"),
+        encoding="utf-8",
     )
 
 
