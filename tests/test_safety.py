@@ -174,7 +174,7 @@ SIGNS = red_flag_file(
     {"id": "dizziness", "level": "doctor", "patterns": ["dizzy"]},
     {"id": "long-cramp", "level": "doctor", "patterns": ["cramp 20 minutes"]},
     {"id": "racing-heart", "level": "emergency", "patterns": ["heart racing"]},
-    harmless=["writer's cramp", "heart rate", "minutes into"],
+    harmless=["writer's cramp", "heart rate", "minutes into", "cramp my style"],
 )
 # As the Brain builds it: the patterns' words are known words, so their misspellings are fixed.
 READ = normalizer(
@@ -262,6 +262,9 @@ def test_how_long_a_cramp_lasted(message: str, signs: list[str]) -> None:
         ("20 minutes into the run my calf cramped", []),
         ("my heart rate is racing", []),
         ("my heart is racing", ["racing-heart"]),
+        # figurative: "cramp my style" is no cramp, however long it lasted
+        ("rain for 20 minutes would cramp my style", []),
+        ("my calf would cramp for 20 minutes", ["long-cramp"]),
     ],
 )
 def test_harmless_phrases_are_no_sign(message: str, signs: list[str]) -> None:
