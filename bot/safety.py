@@ -164,6 +164,7 @@ class RedFlagScreen:
             if phrase:
                 self._harmless.setdefault(phrase[0], []).append(phrase)
         self._not_lasting = _NotLasting.normalized(normalizer)
+        self._order = {flag.id: place for place, flag in enumerate(red_flags.red_flags)}
         self._patterns: list[_Pattern] = []
         for flag in red_flags.red_flags:
             for pattern in flag.patterns:
@@ -210,7 +211,11 @@ class RedFlagScreen:
         breaths = [" ".join(parts[start:end]) for start, end in spans if end <= _MAX_SENTENCES]
         for flag in self._by_meaning(breaths):
             flags.setdefault(flag.id, flag)
-        ordered = sorted(flags.values(), key=lambda flag: flag.level != "emergency")
+        # Emergencies first, then as the moderators ordered them: never the order a set
+        # of words happened to be read in, which changes from one process to the next.
+        ordered = sorted(
+            flags.values(), key=lambda flag: (flag.level != "emergency", self._order[flag.id])
+        )
         return Screening(tuple(ordered))
 
     def _without_harmless(self, text: str) -> str:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -313,3 +318,26 @@ def test_without_a_model_only_patterns_are_read() -> None:
     screen = RedFlagScreen(BREATHLESS, normalizer(), None, NO_ANSWERS)
     assert screened(SAID_AS_THE_EXAMPLE, screen) == []
     assert screened("i cannot breathe", screen) == ["breathless"]
+
+
+def test_signs_are_named_in_the_moderators_order_in_every_process() -> None:
+    # Python salts string hashes per process: an order read off a set of words would change.
+    script = (
+        "from pathlib import Path\n"
+        "from bot.answering import Brain\n"
+        "from bot.knowledge.load import load_knowledge\n"
+        "brain = Brain(load_knowledge(Path('knowledge')), semantic=False)\n"
+        "print([f.id for f in brain.screen.screen('chest pain and I feel dizzy').flags])\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "2", "3")
+    }
+    assert seen == {"['chest-pain', 'dizziness']\n"}
