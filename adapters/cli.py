@@ -272,7 +272,7 @@ def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
     logging.getLogger(__name__).info(
         "serving knowledge version %s (%d entries from %s)",
         service.knowledge_version,
-        len(service.brain.knowledge.entries),
+        service.entry_count,
         knowledge_dir,
     )
     return service

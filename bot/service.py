@@ -185,6 +185,16 @@ class RunbotService:
     def brain(self) -> Brain:
         return self._brain
 
+    @property
+    def entry_count(self) -> int:
+        """How many entries the knowledge being served has."""
+        return len(self._brain.knowledge.entries)
+
+    def entry_title(self, entry_id: str) -> str | None:
+        """The title of an entry being served; None if there is no such entry (any more)."""
+        entry = self._brain.knowledge.entries.get(entry_id)
+        return None if entry is None else entry.title
+
     def warm_up(self) -> None:
         """Load what a first long post would wait for (a second); a serving bot's thread."""
         try:

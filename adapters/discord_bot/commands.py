@@ -146,8 +146,7 @@ class KnowledgeCommands(
     async def stats(self, interaction: Interaction) -> None:
         """Counts of questions, answers and feedback since runbot started."""
         service = interaction.client.service
-        entries = len(service.brain.knowledge.entries)
-        embed = stats_embed(service.stats(), entries)
+        embed = stats_embed(service.stats(), service.entry_count)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command()

@@ -243,9 +243,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             if query.message is None:  # a message sent inline: runbot has no chat to answer in
                 await query.answer()
                 return
-            entry = service.brain.knowledge.entries.get(entry_id)
             asker = str(query.from_user.id)
-            question = Question(entry.title if entry else entry_id, PLATFORM, asker)
+            question = Question(service.entry_title(entry_id) or entry_id, PLATFORM, asker)
             reply = service.answer_entry(entry_id, question)
             if reply is None:
                 await query.answer(Telegram.ENTRY_GONE)
