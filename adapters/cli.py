@@ -305,7 +305,7 @@ def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
     if options.sync:
         import asyncio
 
-        from adapters.discord_bot.client import sync_commands
+        from adapters.discord_bot.app import sync_commands
 
         try:
             count = asyncio.run(_plainly(sync_commands(settings), settings))
@@ -380,7 +380,7 @@ async def _serve_all(service: RunbotService, settings: Settings, platforms: list
 
             jobs.append(serve_telegram(service, settings, stop))
         if "discord" in platforms:
-            from adapters.discord_bot.client import serve as serve_discord
+            from adapters.discord_bot.app import serve as serve_discord
 
             jobs.append(serve_discord(service, settings, stop))
         if settings.runbot_watch_knowledge:

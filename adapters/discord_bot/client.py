@@ -1,39 +1,31 @@
-"""The Discord client that owns runbot's command tree, and the two ways to run it.
+"""The Discord client runbot runs as: its command tree, its gateway session, its service.
 
-`serve` connects and answers until cancelled; `sync_commands` registers the slash commands
-with Discord on demand (never on connect: ready fires again on every reconnect, and Discord
-limits how often commands may be created).
+It knows no command or view: app.py registers them (the client is a `Host`, see host.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord_bot.commands import add_commands
-from adapters.discord_bot.human_replies import answer_form
 from adapters.discord_bot.limits import MESSAGE_CONTENT, fit
-from adapters.discord_bot.moderation import warn_about_moderator_role
-from adapters.discord_bot.notices import send_notice
-from adapters.discord_bot.reload_question import reload_question_view
-from adapters.discord_bot.render import reload_embed
-from adapters.discord_bot.views import DYNAMIC_ITEMS, is_ours
 from bot.human_help import HumanRequests
-from bot.messages import Discord
 from bot.metrics import METRICS
-from bot.service import ReloadResult, RunbotService
+from bot.service import RunbotService
 from bot.settings import Settings
 
-__all__ = ["ReloadAnnouncer", "RunbotClient", "serve", "sync_commands"]
+__all__ = ["DynamicItems", "InteractionHandler", "RunbotClient"]
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
+DynamicItems = Sequence[type[discord.ui.DynamicItem[Any]]]
+InteractionHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
+
 # runbot never speaks in voice channels: no warnings at start-up that voice is unsupported.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
@@ -47,7 +39,18 @@ class RunbotClient(discord.AutoShardedClient):
     need is in the question log's database).
     """
 
-    def __init__(self, service: RunbotService, settings: Settings, **options: Any) -> None:
+    def __init__(
+        self,
+        service: RunbotService,
+        settings: Settings,
+        *,
+        dynamic_items: DynamicItems = (),
+        on_other_interaction: InteractionHandler | None = None,
+        **options: Any,
+    ) -> None:
+        """`dynamic_items`: the buttons and menus that outlive a restart (added at login);
+        `on_other_interaction`: sees every interaction too (forms, components no item knows).
+        """
         if settings.discord_shard_count is not None:
             options["shard_count"] = settings.discord_shard_count
         if settings.discord_shard_ids:
@@ -63,7 +66,8 @@ class RunbotClient(discord.AutoShardedClient):
         self.settings = settings
         self.tree: app_commands.CommandTree[RunbotClient] = app_commands.CommandTree(self)
         self._told_at_start = False
-        add_commands(self.tree)
+        self._dynamic_items = tuple(dynamic_items)
+        self._on_other_interaction = on_other_interaction
 
     @property
     def human_requests(self) -> HumanRequests | None:
@@ -74,7 +78,7 @@ class RunbotClient(discord.AutoShardedClient):
         return self.service.human_requests if self.settings.runbot_ask_a_human else None
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.add_dynamic_items(*self._dynamic_items)
 
     # The gateway session, as /healthz and /metrics report it. "connect" comes with READY
     # (interactions are answered from then on; "ready" waits for guilds too); discord.py
@@ -102,139 +106,5 @@ class RunbotClient(discord.AutoShardedClient):
                 log.warning("could not tell the moderators' channel %s", channel_id, exc_info=True)
 
     async def on_interaction(self, interaction: discord.Interaction[RunbotClient]) -> None:
-        """Handle a moderator's reply form (runbot keeps no form in memory), and answer a
-        runbot component no DynamicItem handles, e.g. one from an older runbot.
-
-        discord.py ignores such a click silently and Discord shows "This interaction failed".
-        """
-        if interaction.type is discord.InteractionType.modal_submit:
-            if not await answer_form(interaction):
-                log.info("a form runbot does not know was submitted")
-                await send_notice(interaction, Discord.FORM_OUT_OF_DATE)
-            return
-        if interaction.type is not discord.InteractionType.component or not interaction.data:
-            return
-        custom_id = str(interaction.data.get("custom_id", ""))
-        if custom_id.startswith("runbot:") and not is_ours(custom_id):
-            log.info("a component runbot no longer knows was used: %r", custom_id)
-            await send_notice(interaction, Discord.OUT_OF_DATE)
-
-
-class ReloadAnnouncer:
-    """Posts every reload's result to the moderators' channel."""
-
-    def __init__(self, client: RunbotClient, channel_id: int) -> None:
-        self._client = client
-        self._channel_id = channel_id
-
-    async def __call__(self, result: ReloadResult) -> None:
-        if self._client.is_closed():
-            return
-        channel = self._client.get_partial_messageable(self._channel_id)
-        question = reload_question_view(result)  # yes / no when it removes red flags...
-        try:
-            if question is None:
-                await channel.send(embed=reload_embed(result))
-            else:
-                await channel.send(embed=reload_embed(result), view=question)
-        except discord.HTTPException:
-            METRICS.count_send_failure(PLATFORM)
-            log.warning(
-                "could not post the reload result to channel %s", self._channel_id, exc_info=True
-            )
-
-
-async def serve(
-    service: RunbotService, settings: Settings, stop: asyncio.Event | None = None
-) -> None:
-    """Log in, connect and answer until `stop` is set (or until cancelled).
-
-    On `stop`, interactions being answered are finished first, within RUNBOT_STOP_SECONDS;
-    the connection is closed on the way out.
-    """
-    token = _token(settings)
-    warn_about_moderator_role(settings)
-    client = RunbotClient(service, settings)
-    with contextlib.ExitStack() as listening:
-        if settings.discord_moderator_channel_id is not None:
-            announcer = ReloadAnnouncer(client, settings.discord_moderator_channel_id)
-            # The service outlives this Discord session: stop announcing when it ends.
-            listening.callback(service.on_reload_in_this_loop(announcer))
-        listening.callback(METRICS.set_connected, PLATFORM, False)
-        async with client:
-            running = asyncio.create_task(client.start(token))
-            stopping = asyncio.create_task((stop or asyncio.Event()).wait())
-            try:
-                await asyncio.wait([running, stopping], return_when=asyncio.FIRST_COMPLETED)
-            except asyncio.CancelledError:  # cancelled, not stopped: discord.py closes it
-                running.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await running
-                raise
-            finally:
-                stopping.cancel()
-            if running.done():
-                await running  # it ended by itself: say why
-                return
-            await _finish_interactions(settings.runbot_stop_seconds)
-            # As when cancelled: discord.py then closes the gateway normally (1000), where
-            # close() alongside its reader races it into a "reconnect later" close (4000).
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
-
-
-# discord.py runs each interaction's callback in a task of its own, named like these.
-_INTERACTION_TASKS = ("CommandTree-invoker", "discord-ui-view-dispatch", "discord.py: ")
-
-
-async def _finish_interactions(seconds: float) -> None:
-    """Wait (at most `seconds`) for the interactions being answered."""
-    me = asyncio.current_task()
-    busy = [
-        task
-        for task in asyncio.all_tasks()
-        if task is not me and task.get_name().startswith(_INTERACTION_TASKS)
-    ]
-    if not busy:
-        return
-    _, late = await asyncio.wait(busy, timeout=seconds)
-    if late:
-        log.warning(
-            "stopping took longer than %.0f s (RUNBOT_STOP_SECONDS): %d interaction(s) were "
-            "not finished",
-            seconds,
-            len(late),
-        )
-
-
-async def sync_commands(settings: Settings) -> int:
-    """Register the slash commands: with the test guild if one is set, else globally.
-
-    Returns how many commands Discord now has. A guild sync shows at once; a global one
-    can take up to an hour to reach every server. Syncing needs only the commands, not the
-    knowledge, so a broken knowledge file never blocks it.
-    """
-    token = _token(settings)
-    # Logging in over REST only: no gateway, and no service to answer with. (The guilds
-    # intent means nothing without a gateway; without it discord.py warns about its cache.)
-    client = discord.Client(intents=discord.Intents(guilds=True))
-    tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
-    add_commands(tree)
-    async with client:
-        await client.login(token)
-        guild = discord.Object(settings.discord_guild_id) if settings.discord_guild_id else None
-        if guild is not None:
-            tree.copy_global_to(guild=guild)
-        synced = await tree.sync(guild=guild)
-    where = f"guild {settings.discord_guild_id}" if guild else "globally"
-    log.info("synced %d slash commands %s", len(synced), where)
-    return len(synced)
-
-
-def _token(settings: Settings) -> str:
-    if settings.discord_bot_token is None:
-        raise ValueError(
-            "DISCORD_BOT_TOKEN is not set: put the bot token in .env (see .env.example)"
-        )
-    return settings.discord_bot_token.get_secret_value()
+        if self._on_other_interaction is not None:
+            await self._on_other_interaction(interaction)

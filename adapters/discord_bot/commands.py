@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
+from adapters.discord_bot.host import host_of
 from adapters.discord_bot.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, fit
 from adapters.discord_bot.moderation import NotAModerator, is_moderator
 from adapters.discord_bot.notices import send_notice
@@ -33,10 +34,7 @@ from bot.reply import Question
 from bot.service import RunbotService
 from bot.settings import Settings
 
-if TYPE_CHECKING:
-    from adapters.discord_bot.client import RunbotClient
-
-    Interaction = discord.Interaction[RunbotClient]
+Interaction = discord.Interaction[discord.Client]
 
 __all__ = ["add_commands", "tell_user_about_error"]
 
@@ -48,7 +46,8 @@ _GAPS_SHOWN = 10
 def add_commands(tree: app_commands.CommandTree[Any]) -> None:
     """Register every command, and the error handler, on a client's tree.
 
-    The commands expect a RunbotClient when run; `sync_commands` only registers them.
+    The commands expect a `Host` client when run (see host.py); `sync_commands` only
+    registers them.
     """
     commands: tuple[app_commands.Command[Any, ..., None], ...] = (ask, topics, source, help_command)
     for command in commands:
@@ -61,7 +60,7 @@ async def suggest_questions(
     interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Entry titles matching what the user has typed so far, best first."""
-    suggestions = interaction.client.service.suggest(current, AUTOCOMPLETE_CHOICES)
+    suggestions = host_of(interaction).service.suggest(current, AUTOCOMPLETE_CHOICES)
     choices: dict[str, app_commands.Choice[str]] = {}
     for suggestion in suggestions:
         value = fit(suggestion.title, CHOICE_VALUE)
@@ -79,7 +78,7 @@ async def suggest_questions(
 @app_commands.autocomplete(question=suggest_questions)
 async def ask(interaction: Interaction, question: str, ephemeral: bool = False) -> None:
     """Ask runbot about running cramps, side stitches, hydration or sweat rate."""
-    service = interaction.client.service
+    service = host_of(interaction).service
     asked = Question(text=question, platform="discord", asker=str(interaction.user.id))
     entry_id = _chosen_entry(service, question)
     reply = service.answer_entry(entry_id, asked) if entry_id else None
@@ -89,7 +88,7 @@ async def ask(interaction: Interaction, question: str, ephemeral: bool = False) 
 @app_commands.command()
 async def topics(interaction: Interaction) -> None:
     """See everything runbot knows, and pick a question from a menu."""
-    menus = interaction.client.service.topics()
+    menus = host_of(interaction).service.topics()
     view = topics_view(menus)
     if view is None:
         await interaction.response.send_message(embed=topics_embed(menus))
@@ -100,7 +99,7 @@ async def topics(interaction: Interaction) -> None:
 @app_commands.command()
 async def source(interaction: Interaction) -> None:
     """Where runbot's answers come from."""
-    sources = interaction.client.service.sources()
+    sources = host_of(interaction).service.sources()
     await interaction.response.send_message(embed=sources_embed(sources))
 
 
@@ -108,9 +107,9 @@ async def source(interaction: Interaction) -> None:
 async def help_command(interaction: Interaction) -> None:
     """What runbot is, how to use it, and what it keeps about your questions."""
     embed = help_embed(
-        keeps_questions=interaction.client.service.keeps_questions,
+        keeps_questions=host_of(interaction).service.keeps_questions,
         retention_days=_settings(interaction).runbot_retention_days,
-        ask_human=interaction.client.human_requests is not None,
+        ask_human=host_of(interaction).human_requests is not None,
     )
     await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -133,7 +132,7 @@ class KnowledgeCommands(
         """Check the knowledge files and swap them in; on errors keep the current knowledge."""
         # Loading the files can take longer than Discord's 3-second deadline allows.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await asyncio.to_thread(interaction.client.service.reload)
+        result = await asyncio.to_thread(host_of(interaction).service.reload)
         question = reload_question_view(result)  # yes / no when it removes red flags...
         if question is None:
             await interaction.followup.send(embed=reload_embed(result), ephemeral=True)
@@ -145,7 +144,7 @@ class KnowledgeCommands(
     @app_commands.command()
     async def stats(self, interaction: Interaction) -> None:
         """Counts of questions, answers and feedback since runbot started."""
-        service = interaction.client.service
+        service = host_of(interaction).service
         embed = stats_embed(service.stats(), service.entry_count)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -157,7 +156,7 @@ class KnowledgeCommands(
         """What runners asked that runbot could not answer well, most asked first."""
         # Grouping a big question log can take longer than Discord's 3-second deadline.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        service = interaction.client.service
+        service = host_of(interaction).service
         found = await asyncio.to_thread(service.gaps, days, _GAPS_SHOWN)
         embed = gaps_embed(found, days, service.question_log_problem)
         offers = [service.offer_to_teach(gap.examples[0]) for gap in found or ()]
@@ -187,7 +186,7 @@ async def tell_user_about_error(
 
 
 def _settings(interaction: Interaction) -> Settings:
-    return interaction.client.settings
+    return host_of(interaction).settings
 
 
 def _chosen_entry(service: RunbotService, question: str) -> str | None:

@@ -13,19 +13,17 @@ import asyncio
 import json
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot.host import host_of
 from adapters.discord_bot.human_replies import MODERATOR_ITEMS, post_request
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import human_consent_embed
 from bot import messages
 from bot.human_help import RequestOutcome
 from bot.messages import Discord
-
-if TYPE_CHECKING:
-    from adapters.discord_bot.client import RunbotClient
 
 __all__ = ["HUMAN_ITEMS", "AskModeratorButton", "offer"]
 
@@ -48,8 +46,8 @@ async def offer(
     After a "not helpful" vote (`thanks`, said first) it is offered only when it can be
     asked: to the runner who asked, with no other question of theirs waiting.
     """
-    client: RunbotClient = interaction.client
-    requests = client.human_requests
+    host = host_of(interaction)
+    requests = host.human_requests
     try:
         if requests is None:
             await send_notice(interaction, thanks or messages.HUMAN_OFF)
@@ -60,7 +58,7 @@ async def offer(
             await send_notice(interaction, thanks or _TOLD.get(outcome, messages.HUMAN_UNKNOWN))
             return
         privately = _asked_privately(interaction)
-        days = client.settings.runbot_retention_days
+        days = host.settings.runbot_retention_days
         embed = human_consent_embed(
             question, _origin(interaction), _where_the_reply_comes(interaction, privately), days
         )
@@ -74,9 +72,9 @@ async def offer(
 
 async def _ask(interaction: discord.Interaction[Any], reply_id: str, *, privately: bool) -> None:
     """The runner's yes: the request is kept and posted to the moderators' channel."""
-    client: RunbotClient = interaction.client
-    requests = client.human_requests
-    channel_id = client.settings.discord_moderator_channel_id
+    host = host_of(interaction)
+    requests = host.human_requests
+    channel_id = host.settings.discord_moderator_channel_id
     if requests is None or channel_id is None:
         await send_notice(interaction, messages.HUMAN_OFF)
         return
@@ -91,7 +89,7 @@ async def _ask(interaction: discord.Interaction[Any], reply_id: str, *, privatel
         if request is None:
             await _in_place_of_consent(interaction, _TOLD.get(outcome, messages.HUMAN_UNKNOWN))
             return
-        if not await post_request(client, channel_id, request):
+        if not await post_request(interaction.client, channel_id, request):
             await asyncio.to_thread(requests.close, request.id, "not posted")
             await _in_place_of_consent(interaction, Discord.HUMAN_NOT_POSTED)
             return

@@ -15,10 +15,11 @@ import json
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot.host import host_of
 from adapters.discord_bot.limits import FIELD_VALUE, fit
 from adapters.discord_bot.moderation import is_moderator
 from adapters.discord_bot.notices import send_notice
@@ -27,9 +28,6 @@ from bot import messages
 from bot.human_help import HumanRequest
 from bot.messages import Discord
 from bot.metrics import METRICS
-
-if TYPE_CHECKING:
-    from adapters.discord_bot.client import RunbotClient
 
 __all__ = ["MODERATOR_ITEMS", "answer_form", "post_request"]
 
@@ -42,7 +40,7 @@ _FORM_FIELD = "reply"
 _REPLY_LENGTH = 2000  # a moderator's reply: as long as a Discord message may be
 
 
-async def post_request(client: RunbotClient, channel_id: int, request: HumanRequest) -> bool:
+async def post_request(client: discord.Client, channel_id: int, request: HumanRequest) -> bool:
     """Post a request to the moderators' channel; False if Discord refused it."""
     view = discord.ui.View(timeout=None)
     view.add_item(ReplyButton(request.id)).add_item(IgnoreButton(request.id))
@@ -78,10 +76,10 @@ async def answer_form(interaction: discord.Interaction[Any]) -> bool:
     form = _FORM.fullmatch(str(data.get("custom_id", "")))
     if form is None:
         return False
-    client: RunbotClient = interaction.client
-    requests = client.human_requests
+    host = host_of(interaction)
+    requests = host.human_requests
     answer = _typed(data.get("components", []), _FORM_FIELD).strip()
-    if not is_moderator(interaction.user, client.settings):
+    if not is_moderator(interaction.user, host.settings):
         await send_notice(interaction, Discord.HUMAN_MODERATORS_ONLY)
     elif requests is None:
         await send_notice(interaction, messages.HUMAN_OFF)
@@ -93,7 +91,7 @@ async def answer_form(interaction: discord.Interaction[Any]) -> bool:
             request = await asyncio.to_thread(requests.close, form["request_id"], "answered")
             if request is None:
                 await send_notice(interaction, messages.HUMAN_ALREADY_CLOSED)
-            elif await _deliver(client, request, answer):
+            elif await _deliver(interaction.client, request, answer):
                 await _close_post(interaction, messages.HUMAN_RELAYED, answer)
             else:
                 await _close_post(interaction, Discord.HUMAN_NOT_DELIVERED, answer)
@@ -103,7 +101,7 @@ async def answer_form(interaction: discord.Interaction[Any]) -> bool:
     return True
 
 
-async def _deliver(client: RunbotClient, request: HumanRequest, answer: str) -> bool:
+async def _deliver(client: discord.Client, request: HumanRequest, answer: str) -> bool:
     """Send the reply where the runner asked; False if Discord refused it."""
     address = json.loads(request.address)
     embed = human_reply_embed(request.question, answer)
@@ -176,7 +174,7 @@ class ReplyButton(
         return cls(match["request_id"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if not is_moderator(interaction.user, interaction.client.settings):
+        if not is_moderator(interaction.user, host_of(interaction).settings):
             await send_notice(interaction, Discord.HUMAN_MODERATORS_ONLY)
             return
         await interaction.response.send_modal(_reply_form(self.request_id))
@@ -208,11 +206,11 @@ class IgnoreButton(
         return cls(match["request_id"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client: RunbotClient = interaction.client
-        if not is_moderator(interaction.user, client.settings):
+        host = host_of(interaction)
+        if not is_moderator(interaction.user, host.settings):
             await send_notice(interaction, Discord.HUMAN_MODERATORS_ONLY)
             return
-        requests = client.human_requests
+        requests = host.human_requests
         try:
             if requests is not None:
                 closed = await asyncio.to_thread(requests.close, self.request_id, "ignored")

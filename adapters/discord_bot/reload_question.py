@@ -10,18 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot.host import host_of
 from adapters.discord_bot.moderation import is_moderator
 from adapters.discord_bot.notices import send_notice
 from adapters.discord_bot.render import reload_embed
 from bot.messages import Discord
 from bot.service import ReloadResult
-
-if TYPE_CHECKING:
-    from adapters.discord_bot.client import RunbotClient
 
 __all__ = ["ReloadAnswerButton", "reload_question_view"]
 
@@ -66,13 +64,13 @@ class ReloadAnswerButton(
         return cls(match["token"], remove=match["remove"] == "1")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client: RunbotClient = interaction.client
-        if not is_moderator(interaction.user, client.settings):
+        host = host_of(interaction)
+        if not is_moderator(interaction.user, host.settings):
             await send_notice(interaction, Discord.NOT_A_MODERATOR)
             return
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            service = client.service
+            service = host.service
             if self.remove:  # applied only if the files still remove exactly what was shown
                 result = await asyncio.to_thread(service.reload, self.token)
             else:

@@ -12,10 +12,11 @@ import asyncio
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot.host import host_of
 from adapters.discord_bot.limits import BUTTON_LABEL, MESSAGE_CONTENT, fit
 from adapters.discord_bot.moderation import is_moderator
 from adapters.discord_bot.notices import send_notice
@@ -23,9 +24,6 @@ from bot import messages
 from bot.gaps import Gap
 from bot.messages import Discord
 from bot.teach import TeachRefusedError
-
-if TYPE_CHECKING:
-    from adapters.discord_bot.client import RunbotClient
 
 __all__ = ["ChooseToTeachButton", "TeachButton", "UndoTeachButton", "gaps_view"]
 
@@ -135,16 +133,16 @@ class ChooseToTeachButton(
         return cls(match["token"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        client: RunbotClient = interaction.client
-        if not is_moderator(interaction.user, client.settings):
+        host = host_of(interaction)
+        if not is_moderator(interaction.user, host.settings):
             await send_notice(interaction, Discord.NOT_A_MODERATOR)
             return
-        question = await asyncio.to_thread(client.service.offered, self.token)
+        question = await asyncio.to_thread(host.service.offered, self.token)
         if question is None:
             await send_notice(interaction, Discord.TEACH_GONE)
             return
         view = discord.ui.View(timeout=None)
-        for entry in client.service.entries_for(question):
+        for entry in host.service.entries_for(question):
             view.add_item(TeachButton(self.token, entry.id, f"{entry.id}: {entry.title}"))
         view.stop()
         text = Discord.TEACH_WHICH.format(question=fit(question, _QUESTION))
@@ -154,11 +152,11 @@ class ChooseToTeachButton(
 async def _teach(
     interaction: discord.Interaction[Any], token: str, entry_id: str, *, undo: bool
 ) -> None:
-    client: RunbotClient = interaction.client
-    if not is_moderator(interaction.user, client.settings):
+    host = host_of(interaction)
+    if not is_moderator(interaction.user, host.settings):
         await send_notice(interaction, Discord.NOT_A_MODERATOR)
         return
-    service = client.service
+    service = host.service
     question = await asyncio.to_thread(service.offered, token)
     if question is None:
         await send_notice(interaction, Discord.TEACH_GONE)

@@ -13,10 +13,11 @@ import logging
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot.host import host_of
 from adapters.discord_bot.human import HUMAN_ITEMS, AskModeratorButton, offer
 from adapters.discord_bot.limits import (
     BUTTON_LABEL,
@@ -40,10 +41,7 @@ from bot.reply import Question, Reply, Status, Suggestion
 from bot.service import RunbotService, TopicMenu
 from bot.votes import VoteOutcome
 
-if TYPE_CHECKING:
-    from adapters.discord_bot.client import RunbotClient
-
-    Interaction = discord.Interaction[RunbotClient]
+Interaction = discord.Interaction[discord.Client]
 
 __all__ = [
     "DYNAMIC_ITEMS",
@@ -65,7 +63,7 @@ _REPLY_ID = r"[A-Za-z0-9_-]+"
 async def send_reply(interaction: Interaction, reply: Reply, *, ephemeral: bool) -> None:
     """Answer the interaction with one reply: its embed and, unless urgent, its buttons."""
     embed = reply_embed(reply)
-    view = reply_view(reply, ask_human=interaction.client.human_requests is not None)
+    view = reply_view(reply, ask_human=host_of(interaction).human_requests is not None)
     if view is None:
         await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
     else:
@@ -275,7 +273,7 @@ async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> 
     """Answer an entry the user chose, as privately as the message they chose it from."""
     question = Question(text=title, platform="discord", asker=str(interaction.user.id))
     try:
-        reply = interaction.client.service.answer_entry(entry_id, question)
+        reply = host_of(interaction).service.answer_entry(entry_id, question)
         if reply is None:
             await send_notice(interaction, Discord.ENTRY_GONE)
             return
@@ -290,7 +288,7 @@ async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> 
 
 
 def _service(interaction: Interaction) -> RunbotService:
-    return interaction.client.service
+    return host_of(interaction).service
 
 
 def _distinct(suggestions: Sequence[Suggestion]) -> list[Suggestion]:

@@ -17,7 +17,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "'audioop' is deprecated", DeprecationWarning)
     import discord
 
-from adapters.discord_bot.client import serve
+from adapters.discord_bot.app import serve
 from bot.service import RunbotService
 from bot.settings import Settings
 from tests.discord.helpers import KNOWLEDGE, MODERATOR_CHANNEL, MODERATOR_ID

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord_bot.client import serve
+from adapters.discord_bot.app import serve
 from bot.question_log import SqliteQuestionLog
 from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT, Settings

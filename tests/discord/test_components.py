@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import copy
 
-from adapters.discord_bot.client import serve
+from adapters.discord_bot.app import serve
 from bot.messages import Discord
 from bot.reply import Status
 from bot.service import RunbotService

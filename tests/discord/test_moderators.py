@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.discord_bot.client import serve
+from adapters.discord_bot.app import serve
 from bot.messages import Discord
 from bot.reply import Question
 from bot.service import RunbotService

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from adapters.discord_bot.client import serve
+from adapters.discord_bot.app import serve
 from bot.service import RunbotService
 from bot.settings import Settings
 from tests.discord.standin import DiscordStandIn

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord_bot.client import serve, sync_commands
+from adapters.discord_bot.app import serve, sync_commands
 from bot.service import RunbotService
 from bot.settings import Settings
 from tests.discord.interactions import MANAGE_GUILD, Interactions
