@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import json
 import logging
@@ -12,8 +13,9 @@ import sys
 import threading
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO
 
+from adapters.platforms import PLATFORMS, Platform, PlatformError, configured, plainly
 from bot.answering import Brain
 from bot.cycle_collector import collector_paused
 from bot.db import database_for
@@ -31,8 +33,6 @@ if TYPE_CHECKING:
     from bot.service import QuestionLog, RunbotService
 
 __all__ = ["console", "main"]
-
-T = TypeVar("T")
 
 # `kb gaps` in a terminal may take longer than a chat command: it reads more questions.
 _GAP_QUESTIONS_READ = 50_000
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = _parser().parse_args(argv)
     try:
         settings = read_settings()
-        configure_logging(settings)
+        configure_logging(settings, [name for p in PLATFORMS for name in p.libraries])
         knowledge_dir: Path = options.knowledge or settings.runbot_knowledge_dir
         return int(options.run(options, settings, knowledge_dir))
     except UsageError as error:
@@ -107,16 +107,10 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run every configured platform (console chat if none)")
     run.set_defaults(run=_run)
 
-    telegram = commands.add_parser("telegram", help="run the Telegram bot")
-    telegram.set_defaults(run=_telegram)
-
-    discord = commands.add_parser("discord", help="run the Discord bot")
-    discord.add_argument(
-        "--sync",
-        action="store_true",
-        help="register the slash commands (to DISCORD_GUILD_ID if set, else globally) and exit",
-    )
-    discord.set_defaults(run=_discord)
+    for platform in PLATFORMS:
+        command = commands.add_parser(platform.name, help=f"run the {platform.title} bot")
+        platform.add_options(command)
+        command.set_defaults(run=functools.partial(_one_platform, platform))
 
     health = commands.add_parser(
         "health", help="ask a running runbot's health endpoint; exit 0 if it is healthy"
@@ -279,60 +273,51 @@ def _serving_service(settings: Settings, knowledge_dir: Path) -> RunbotService:
 
 
 def _run(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    platforms = settings.platforms
+    platforms = configured(settings)
     if not platforms and not sys.stdin.isatty():
         # A container or a service without tokens: a chat would read no input and end at once.
+        tokens = " or ".join(platform.token_setting for platform in PLATFORMS)
         raise UsageError(
-            "run: no platform is configured (set TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN, see "
-            ".env.example) and there is no terminal to chat in; `runbot chat` reads a pipe"
+            f"run: no platform is configured (set {tokens}, see .env.example) and there is "
+            "no terminal to chat in; `runbot chat` reads a pipe"
         )
     if not platforms:
         return _chat(options, settings, knowledge_dir)
     return _serve_platforms(settings, knowledge_dir, platforms)
 
 
-def _telegram(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    if settings.telegram_bot_token is None:
-        print("runbot telegram: set TELEGRAM_BOT_TOKEN (see .env.example)", file=sys.stderr)
+def _one_platform(
+    platform: Platform, options: argparse.Namespace, settings: Settings, knowledge_dir: Path
+) -> int:
+    """`runbot NAME`: serve one platform (or do what one of its options asks)."""
+    if platform.token(settings) is None:
+        print(
+            f"runbot {platform.name}: set {platform.token_setting} (see .env.example)",
+            file=sys.stderr,
+        )
         return 2
-    return _serve_platforms(settings, knowledge_dir, ["telegram"])
+    done = platform.run_once(options, settings)
+    if done is not None:
+        return done
+    return _serve_platforms(settings, knowledge_dir, [platform])
 
 
-def _discord(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
-    if settings.discord_bot_token is None:
-        print("runbot discord: set DISCORD_BOT_TOKEN (see .env.example)", file=sys.stderr)
-        return 2
-    if options.sync:
-        import asyncio
-
-        from adapters.discord_bot.app import sync_commands
-
-        try:
-            count = asyncio.run(_plainly(sync_commands(settings), settings))
-        except PlatformError as error:
-            raise UsageError(
-                f"discord --sync could not register the commands ({error}); "
-                "check DISCORD_BOT_TOKEN and the network"
-            ) from None
-        where = f"server {settings.discord_guild_id}" if settings.discord_guild_id else "globally"
-        print(f"Synced {count} commands {where}.")
-        return 0
-    return _serve_platforms(settings, knowledge_dir, ["discord"])
-
-
-def _serve_platforms(settings: Settings, knowledge_dir: Path, platforms: list[str]) -> int:
+def _serve_platforms(settings: Settings, knowledge_dir: Path, platforms: list[Platform]) -> int:
     """Serve `platforms` until stopped, with the health endpoint if it is configured."""
     import asyncio
 
     from bot.health import health_endpoint
+    from bot.metrics import METRICS
 
+    names = [platform.name for platform in platforms]
+    METRICS.serving(names)
     # The endpoint starts first: it answers 503 while the knowledge loads and platforms connect.
-    with health_endpoint(settings, platforms):
+    with health_endpoint(settings, names):
         service = _serving_service(settings, knowledge_dir)
         warm_up = threading.Thread(target=service.warm_up, name="warm-up", daemon=True)
         warm_up.start()
         try:
-            asyncio.run(_serve(service, settings, platforms))
+            asyncio.run(plainly(_serve_all(service, settings, platforms), settings))
         finally:
             service.close()  # what the question log still holds is written
             # onnxruntime aborts the process if it is still running when Python exits.
@@ -340,33 +325,7 @@ def _serve_platforms(settings: Settings, knowledge_dir: Path, platforms: list[st
     return 0
 
 
-class PlatformError(Exception):
-    """A platform could not be served (unreachable, token refused...); said without a trace."""
-
-
-async def _serve(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
-    """Serve every platform in `platforms` from one event loop; raise PlatformError on failure."""
-    await _plainly(_serve_all(service, settings, platforms), settings)
-
-
-async def _plainly(job: Coroutine[Any, Any, T], settings: Settings) -> T:
-    """Await a platform job; any failure becomes a PlatformError: one line, tokens redacted."""
-    import asyncio
-
-    try:
-        return await job
-    except (asyncio.CancelledError, KeyboardInterrupt):
-        raise
-    except Exception as error:
-        logging.getLogger(__name__).debug("talking to the platform failed", exc_info=True)
-        message = f"{type(error).__name__}: {error}"
-        for secret in (settings.telegram_bot_token, settings.discord_bot_token):
-            if secret is not None and secret.get_secret_value():
-                message = message.replace(secret.get_secret_value(), "[token]")
-        raise PlatformError(message) from None
-
-
-async def _serve_all(service: RunbotService, settings: Settings, platforms: list[str]) -> None:
+async def _serve_all(service: RunbotService, settings: Settings, platforms: list[Platform]) -> None:
     """Serve every platform in `platforms` from one event loop, reloading on edits."""
     import asyncio
 
@@ -374,18 +333,13 @@ async def _serve_all(service: RunbotService, settings: Settings, platforms: list
     from bot.watch import watch_knowledge
 
     with stop_on_signals(settings.runbot_stop_seconds) as stop:
-        jobs: list[Coroutine[Any, Any, None]] = []
-        if "telegram" in platforms:
-            from adapters.telegram_bot.app import serve as serve_telegram
-
-            jobs.append(serve_telegram(service, settings, stop))
-        if "discord" in platforms:
-            from adapters.discord_bot.app import serve as serve_discord
-
-            jobs.append(serve_discord(service, settings, stop))
+        jobs: list[Coroutine[Any, Any, None]] = [
+            platform.start(service, settings, stop) for platform in platforms
+        ]
         if settings.runbot_watch_knowledge:
             jobs.append(watch_knowledge(service, stop=stop))
-        logging.getLogger(__name__).info("runbot serving: %s", ", ".join(platforms))
+        names = ", ".join(platform.name for platform in platforms)
+        logging.getLogger(__name__).info("runbot serving: %s", names)
         await asyncio.gather(*jobs)
 
 

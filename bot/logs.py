@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -47,8 +47,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(settings: Settings) -> None:
-    """Set levels, and send the log to RUNBOT_LOG_FILE or stderr in RUNBOT_LOG_FORMAT."""
+def configure_logging(settings: Settings, platform_libraries: Iterable[str]) -> None:
+    """Set levels, and send the log to RUNBOT_LOG_FILE or stderr in RUNBOT_LOG_FORMAT.
+
+    `platform_libraries`: the loggers of the platforms' libraries (adapters/platforms.py).
+    """
     root = logging.getLogger()
     # Like logging.basicConfig: a program that set up logging already (pytest does) keeps it.
     if all(handler.get_name() == _HANDLER_NAME for handler in root.handlers):
@@ -61,7 +64,7 @@ def configure_logging(settings: Settings) -> None:
     # At DEBUG the platform libraries log whole updates and interactions: runners' names,
     # ids and questions, and Discord's interaction tokens. RUNBOT_LOG_LEVEL=DEBUG is for
     # runbot's own code only.
-    for library in ("telegram", "discord", "httpcore", "aiohttp"):
+    for library in platform_libraries:
         logging.getLogger(library).setLevel(max(logging.INFO, root.level))
     logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "1 change detected", per save
 

@@ -8,6 +8,7 @@ the event loop and on worker threads alike.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from prometheus_client import (
     CollectorRegistry,
@@ -20,7 +21,6 @@ from prometheus_client import (
 
 __all__ = ["METRICS", "Metrics"]
 
-SERVING_PLATFORMS = ("telegram", "discord")
 OUTCOMES = ("answered", "clarify", "fallback", "urgent")
 # Composing a reply takes about a millisecond today; the top buckets catch a slow machine
 # or a huge knowledge base.
@@ -86,16 +86,19 @@ class Metrics:
         self._connections: dict[str, bool] = {}
         self._knowledge_loaded = False
         self._knowledge_version: str | None = None
-        # Series that exist from the start read 0 instead of being absent (Prometheus' advice).
-        for platform in SERVING_PLATFORMS:
-            for outcome in OUTCOMES:
-                self._questions.labels(platform, outcome)
-            self._red_flags.labels(platform)
-            self._send_failures.labels(platform)
         for result in ("ok", "refused"):
             self._reloads.labels(result)
         for vote in ("helpful", "not_helpful"):
             self._votes.labels(vote)
+
+    def serving(self, platforms: Iterable[str]) -> None:
+        """The platforms being served: their series exist from the start, reading 0 instead
+        of being absent (Prometheus' advice)."""
+        for platform in platforms:
+            for outcome in OUTCOMES:
+                self._questions.labels(platform, outcome)
+            self._red_flags.labels(platform)
+            self._send_failures.labels(platform)
 
     def count_question(self, platform: str, outcome: str, seconds: float) -> None:
         self._questions.labels(platform, outcome).inc()

@@ -125,16 +125,6 @@ class Settings(BaseSettings):
             raise ValueError(f"DISCORD_SHARD_IDS: each shard number must be below {count}")
         return self
 
-    @property
-    def platforms(self) -> list[str]:
-        """The platforms with a token configured, in the order they start."""
-        configured = []
-        if self.telegram_bot_token is not None:
-            configured.append("telegram")
-        if self.discord_bot_token is not None:
-            configured.append("discord")
-        return configured
-
 
 def read_settings() -> Settings:
     """The settings from the environment and `.env`; UsageError names each wrong one."""

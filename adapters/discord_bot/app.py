@@ -17,6 +17,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord_bot import PLATFORM
 from adapters.discord_bot.client import RunbotClient
 from adapters.discord_bot.commands import add_commands
 from adapters.discord_bot.human_replies import answer_form
@@ -33,8 +34,6 @@ from bot.settings import Settings
 __all__ = ["ReloadAnnouncer", "build_client", "serve", "sync_commands"]
 
 log = logging.getLogger(__name__)
-
-PLATFORM = "discord"
 
 
 def build_client(service: RunbotService, settings: Settings) -> RunbotClient:

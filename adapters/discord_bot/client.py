@@ -12,6 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord_bot import PLATFORM
 from adapters.discord_bot.limits import MESSAGE_CONTENT, fit
 from bot.human_help import HumanRequests
 from bot.metrics import METRICS
@@ -22,7 +23,6 @@ __all__ = ["DynamicItems", "InteractionHandler", "RunbotClient"]
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 DynamicItems = Sequence[type[discord.ui.DynamicItem[Any]]]
 InteractionHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 

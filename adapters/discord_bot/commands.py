@@ -13,6 +13,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from adapters.discord_bot import PLATFORM
 from adapters.discord_bot.host import host_of
 from adapters.discord_bot.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, fit
 from adapters.discord_bot.moderation import NotAModerator, is_moderator
@@ -79,7 +80,7 @@ async def suggest_questions(
 async def ask(interaction: Interaction, question: str, ephemeral: bool = False) -> None:
     """Ask runbot about running cramps, side stitches, hydration or sweat rate."""
     service = host_of(interaction).service
-    asked = Question(text=question, platform="discord", asker=str(interaction.user.id))
+    asked = Question(text=question, platform=PLATFORM, asker=str(interaction.user.id))
     entry_id = _chosen_entry(service, question)
     reply = service.answer_entry(entry_id, asked) if entry_id else None
     await send_reply(interaction, reply or service.answer(asked), ephemeral=ephemeral)
@@ -180,7 +181,7 @@ async def tell_user_about_error(
         return
     name = interaction.command.qualified_name if interaction.command else "?"
     if isinstance(getattr(error, "original", None), discord.HTTPException):
-        METRICS.count_send_failure("discord")  # Discord refused the reply (or its deferral)
+        METRICS.count_send_failure(PLATFORM)  # Discord refused the reply (or its deferral)
     log.error("command /%s failed", name, exc_info=error)
     await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)
 

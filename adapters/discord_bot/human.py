@@ -17,6 +17,7 @@ from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot import PLATFORM
 from adapters.discord_bot.host import host_of
 from adapters.discord_bot.human_replies import MODERATOR_ITEMS, post_request
 from adapters.discord_bot.notices import send_notice
@@ -29,7 +30,6 @@ __all__ = ["HUMAN_ITEMS", "AskModeratorButton", "offer"]
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 _REPLY_ID = r"[A-Za-z0-9_-]+"
 _TOLD = {
     RequestOutcome.ALREADY_PENDING: messages.HUMAN_ALREADY_PENDING,

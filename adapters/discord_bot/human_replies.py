@@ -19,6 +19,7 @@ from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot import PLATFORM
 from adapters.discord_bot.host import host_of
 from adapters.discord_bot.limits import FIELD_VALUE, fit
 from adapters.discord_bot.moderation import is_moderator
@@ -33,7 +34,6 @@ __all__ = ["MODERATOR_ITEMS", "answer_form", "post_request"]
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
 _REQUEST_ID = r"[0-9a-f]{12}"
 _FORM = re.compile(rf"runbot:hreplyform:(?P<request_id>{_REQUEST_ID})")
 _FORM_FIELD = "reply"

@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord_bot import PLATFORM
 from adapters.discord_bot.limits import MESSAGE_CONTENT, fit
 from bot.metrics import METRICS
 
@@ -25,5 +26,5 @@ async def send_notice(interaction: discord.Interaction[Any], text: str) -> None:
             await interaction.response.send_message(content, ephemeral=True)
     except discord.HTTPException:
         # Usually the interaction expired (404 Unknown interaction): nobody left to tell.
-        METRICS.count_send_failure("discord")
+        METRICS.count_send_failure(PLATFORM)
         log.warning("could not send a notice to interaction %s", interaction.id, exc_info=True)

@@ -17,6 +17,7 @@ from typing import Any, Self
 
 import discord
 
+from adapters.discord_bot import PLATFORM
 from adapters.discord_bot.host import host_of
 from adapters.discord_bot.human import HUMAN_ITEMS, AskModeratorButton, offer
 from adapters.discord_bot.limits import (
@@ -193,7 +194,7 @@ class FeedbackButton(
         try:
             # Off the event loop: a vote on an answer from before a restart reads the log.
             outcome = await asyncio.to_thread(
-                _service(interaction).record_vote, self.reply_id, self.helpful, "discord", voter
+                _service(interaction).record_vote, self.reply_id, self.helpful, PLATFORM, voter
             )
         except Exception:
             log.exception("recording feedback failed")
@@ -271,7 +272,7 @@ def is_ours(custom_id: str) -> bool:
 
 async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> None:
     """Answer an entry the user chose, as privately as the message they chose it from."""
-    question = Question(text=title, platform="discord", asker=str(interaction.user.id))
+    question = Question(text=title, platform=PLATFORM, asker=str(interaction.user.id))
     try:
         reply = host_of(interaction).service.answer_entry(entry_id, question)
         if reply is None:
@@ -281,7 +282,7 @@ async def _answer_entry(interaction: Interaction, entry_id: str, title: str) -> 
         await send_reply(interaction, reply, ephemeral=ephemeral)
     except Exception as error:
         if isinstance(error, discord.HTTPException):
-            METRICS.count_send_failure("discord")
+            METRICS.count_send_failure(PLATFORM)
         # discord.py only logs a component's errors; the user must still hear something.
         log.exception("answering the chosen entry %r failed", entry_id)
         await send_notice(interaction, Discord.SOMETHING_WENT_WRONG)

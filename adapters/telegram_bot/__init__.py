@@ -3,3 +3,7 @@
 `app.serve(service, settings)` runs it (long polling, or a webhook when one is configured);
 `app.build_application` wires the handlers; `render` turns a Reply into HTML messages.
 """
+
+__all__ = ["PLATFORM"]
+
+PLATFORM = "telegram"  # how runbot names this platform: metrics, logs, the question log

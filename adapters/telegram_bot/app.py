@@ -30,9 +30,9 @@ from telegram.ext import (
     filters,
 )
 
-from adapters.telegram_bot import handlers
+from adapters.telegram_bot import PLATFORM, handlers
 from adapters.telegram_bot.addressing import AddressedToBot
-from adapters.telegram_bot.connection import PLATFORM, PollingReportsConnection
+from adapters.telegram_bot.connection import PollingReportsConnection
 from adapters.telegram_bot.delivery import send
 from adapters.telegram_bot.fairness import FairUpdateProcessor
 from adapters.telegram_bot.handlers import RUNBOT, Runbot

@@ -12,11 +12,10 @@ from typing import Any
 from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
+from adapters.telegram_bot import PLATFORM
 from bot.metrics import METRICS
 
-__all__ = ["PLATFORM", "PollingReportsConnection"]
-
-PLATFORM = "telegram"
+__all__ = ["PollingReportsConnection"]
 
 
 class PollingReportsConnection(HTTPXRequest):

@@ -14,7 +14,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from adapters.telegram_bot import views
+from adapters.telegram_bot import PLATFORM, views
 from adapters.telegram_bot.addressing import (
     question_after_command,
     question_text,
@@ -81,7 +81,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 RUNBOT = "runbot"
-PLATFORM = "telegram"
 _INLINE_CACHE_SECONDS = 60  # short, so a knowledge reload shows up soon in inline results
 _GAP_DAYS = 30  # /gaps without an argument
 _MOST_GAP_DAYS = 365

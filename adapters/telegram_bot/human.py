@@ -14,6 +14,7 @@ import json
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ChatType, ParseMode
 
+from adapters.telegram_bot import PLATFORM
 from adapters.telegram_bot.callbacks import AskModerator, IgnoreRequest, encode
 from adapters.telegram_bot.delivery import drop_buttons, replace_menu, send, send_reply
 from adapters.telegram_bot.render import Paragraph, Rendered, Style, render_paragraphs
@@ -22,7 +23,6 @@ from bot.human_help import HumanRequests, RequestOutcome
 
 __all__ = ["ask_pressed", "consent_view", "ignore_pressed", "relay_reply"]
 
-PLATFORM = "telegram"
 _TOLD = {
     RequestOutcome.ALREADY_PENDING: messages.HUMAN_ALREADY_PENDING,
     RequestOutcome.NOT_YOURS: messages.HUMAN_NOT_YOURS,
