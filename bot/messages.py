@@ -446,6 +446,21 @@ class Telegram:
 class Discord:
     """Discord's commands, embeds, components and forms."""
 
+    # The slash commands and their options as Discord lists them.
+    ASK_COMMAND = "Ask runbot about running cramps, side stitches, hydration or sweat rate."
+    ASK_QUESTION_OPTION = "Your question, e.g. how do I stop a calf cramp?"
+    ASK_EPHEMERAL_OPTION = "Show the answer only to you (default: everyone in the channel sees it)"
+    TOPICS_COMMAND = "See everything runbot knows, and pick a question from a menu."
+    SOURCE_COMMAND = "Where runbot's answers come from."
+    HELP_COMMAND = "What runbot is, how to use it, and what it keeps about your questions."
+    KB_GROUP = "Moderators: runbot's knowledge base"
+    RELOAD_COMMAND = (
+        "Check the knowledge files and swap them in; on errors keep the current knowledge."
+    )
+    STATS_COMMAND = "Counts of questions, answers and feedback since runbot started."
+    GAPS_COMMAND = "What runners asked that runbot could not answer well, most asked first."
+    GAPS_DAYS_OPTION = "How many days to look back (default 30)"
+
     CAVEAT_FIELD = "Caveat"
     # An urgent reply's note is not a caveat: it says which sources the advice rests on.
     URGENT_BASIS_FIELD = "Based on"

@@ -71,14 +71,11 @@ async def suggest_questions(
     return list(choices.values())[:AUTOCOMPLETE_CHOICES]
 
 
-@app_commands.command()
-@app_commands.describe(
-    question="Your question, e.g. how do I stop a calf cramp?",
-    ephemeral="Show the answer only to you (default: everyone in the channel sees it)",
-)
+@app_commands.command(description=Discord.ASK_COMMAND)
+@app_commands.describe(question=Discord.ASK_QUESTION_OPTION, ephemeral=Discord.ASK_EPHEMERAL_OPTION)
 @app_commands.autocomplete(question=suggest_questions)
 async def ask(interaction: Interaction, question: str, ephemeral: bool = False) -> None:
-    """Ask runbot about running cramps, side stitches, hydration or sweat rate."""
+    """/ask: a runner's question, answered in the channel or privately."""
     service = host_of(interaction).service
     asked = Question(text=question, platform=PLATFORM, asker=str(interaction.user.id))
     entry_id = _chosen_entry(service, question)
@@ -86,9 +83,9 @@ async def ask(interaction: Interaction, question: str, ephemeral: bool = False) 
     await send_reply(interaction, reply or service.answer(asked), ephemeral=ephemeral)
 
 
-@app_commands.command()
+@app_commands.command(description=Discord.TOPICS_COMMAND)
 async def topics(interaction: Interaction) -> None:
-    """See everything runbot knows, and pick a question from a menu."""
+    """/topics: every entry, in menus by topic."""
     menus = host_of(interaction).service.topics()
     view = topics_view(menus)
     if view is None:
@@ -97,16 +94,16 @@ async def topics(interaction: Interaction) -> None:
         await interaction.response.send_message(embed=topics_embed(menus), view=view)
 
 
-@app_commands.command()
+@app_commands.command(description=Discord.SOURCE_COMMAND)
 async def source(interaction: Interaction) -> None:
-    """Where runbot's answers come from."""
+    """/source: the article and the research runbot cites."""
     sources = host_of(interaction).service.sources()
     await interaction.response.send_message(embed=sources_embed(sources))
 
 
-@app_commands.command(name="help")
+@app_commands.command(name="help", description=Discord.HELP_COMMAND)
 async def help_command(interaction: Interaction) -> None:
-    """What runbot is, how to use it, and what it keeps about your questions."""
+    """/help: what runbot is and how to use it."""
     embed = help_embed(
         keeps_questions=host_of(interaction).service.keeps_questions,
         retention_days=_settings(interaction).runbot_retention_days,
@@ -118,7 +115,7 @@ async def help_command(interaction: Interaction) -> None:
 class KnowledgeCommands(
     app_commands.Group,
     name="kb",
-    description="Moderators: runbot's knowledge base",
+    description=Discord.KB_GROUP,
     default_permissions=discord.Permissions(manage_guild=True),
 ):
     """Moderator commands; Discord hides them from members, and each use is checked again."""
@@ -128,9 +125,9 @@ class KnowledgeCommands(
             raise NotAModerator(Discord.NOT_A_MODERATOR)
         return True
 
-    @app_commands.command()
+    @app_commands.command(description=Discord.RELOAD_COMMAND)
     async def reload(self, interaction: Interaction) -> None:
-        """Check the knowledge files and swap them in; on errors keep the current knowledge."""
+        """/kb reload: validate and swap in the knowledge files, asking before removals."""
         # Loading the files can take longer than Discord's 3-second deadline allows.
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await asyncio.to_thread(host_of(interaction).service.reload)
@@ -142,19 +139,19 @@ class KnowledgeCommands(
                 embed=reload_embed(result), view=question, ephemeral=True
             )
 
-    @app_commands.command()
+    @app_commands.command(description=Discord.STATS_COMMAND)
     async def stats(self, interaction: Interaction) -> None:
-        """Counts of questions, answers and feedback since runbot started."""
+        """/kb stats: this worker's counters."""
         service = host_of(interaction).service
         embed = stats_embed(service.stats(), service.entry_count)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @app_commands.command()
-    @app_commands.describe(days="How many days to look back (default 30)")
+    @app_commands.command(description=Discord.GAPS_COMMAND)
+    @app_commands.describe(days=Discord.GAPS_DAYS_OPTION)
     async def gaps(
         self, interaction: Interaction, days: app_commands.Range[int, 1, 365] = 30
     ) -> None:
-        """What runners asked that runbot could not answer well, most asked first."""
+        """/kb gaps: the gap report from the shared question log."""
         # Grouping a big question log can take longer than Discord's 3-second deadline.
         await interaction.response.defer(ephemeral=True, thinking=True)
         service = host_of(interaction).service
