@@ -43,6 +43,7 @@ EVAL_SET_NAMES = (
     "real",
     "red-flags",
     "written-holdout",
+    "written-holdout-3",
     "written-holdout-2",
     "real-holdout",
 )

@@ -60,9 +60,15 @@ EVAL_SETS = (
     ),
     EvalSet(
         "written-holdout",
-        ("written-holdout-3.yaml",),
+        ("written-holdout-4.yaml",),
         held_out=True,
         description="written independently, never tuned on, measured once",
+    ),
+    EvalSet(
+        "written-holdout-3",
+        ("written-holdout-3.yaml",),
+        held_out=True,
+        description="written independently, never tuned on, measured three times",
     ),
     EvalSet(
         "written-holdout-2",
