@@ -168,20 +168,7 @@ class Normalizer:
         """`text` corrected, with the vocabulary's variants (slang, typos, phrasings) said
         in their plain word, for a sentence model that doesn't know the slang."""
         fixed = [self.correct(word) for word in words(text)]
-        stems = [stem(word) for word in fixed]
-        said: list[str] = []
-        position = 0
-        while position < len(stems):
-            for length in self._phrase_lengths.get(stems[position], ()):
-                word = self._plain.get(tuple(stems[position : position + length]))
-                if word is not None:
-                    said.append(word)
-                    position += length
-                    break
-            else:
-                said.append(fixed[position])
-                position += 1
-        return " ".join(said)
+        return " ".join(self._replace_phrases([stem(word) for word in fixed], self._plain, fixed))
 
     def correct(self, word: str) -> str:
         """`word`, or the known word it is most likely a misspelling of."""
@@ -208,18 +195,27 @@ class Normalizer:
             return match
         return word
 
-    def _replace_phrases(self, stems: Sequence[str]) -> list[str]:
+    def _replace_phrases(
+        self,
+        stems: Sequence[str],
+        table: dict[tuple[str, ...], str] | None = None,
+        others: Sequence[str] | None = None,
+    ) -> list[str]:
+        """`stems` with each phrase in `table` (the synonyms' tokens unless given) replaced
+        by what it maps to, and every other word as `others` has it (the stem unless given)."""
+        table = self._phrases if table is None else table
+        others = stems if others is None else others
         result: list[str] = []
         position = 0
         while position < len(stems):
             for length in self._phrase_lengths.get(stems[position], ()):
-                canonical = self._phrases.get(tuple(stems[position : position + length]))
-                if canonical is not None:
-                    result.append(canonical)
+                replacement = table.get(tuple(stems[position : position + length]))
+                if replacement is not None:
+                    result.append(replacement)
                     position += length
                     break
             else:
-                result.append(stems[position])
+                result.append(others[position])
                 position += 1
         return result
 
