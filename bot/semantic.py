@@ -83,23 +83,24 @@ class CachedEmbedder(ABC):
                     known = self._cache.pop(text, None)
                     if known is None:
                         missing.setdefault(text, []).append(row)
-                    else:
-                        self._cache[text] = known  # now the newest
-                        vectors[row] = known
-        if not missing:
-            return vectors
+                        continue
+                    vectors[row] = known
+                    # Now the newest, and a row of the new array: the array it came from
+                    # (a replaced knowledge's) is freed once none of its rows is kept.
+                    self._cache[text] = vectors[row] if remember else known
         fresh = list(missing)
-        computed = self._compute(fresh)
+        # Computed a chunk at a time, straight into `vectors`, and cached as rows of it: the
+        # cache then holds no copy of the knowledge's vectors. (Rows of one big computed
+        # array kept that whole array alive, a second copy of every vector.)
         for first in range(0, len(fresh), _LOCKED_CHUNK):
+            chunk = fresh[first : first + _LOCKED_CHUNK]
+            computed = self._compute(chunk)
             with self._lock:
-                for text, vector in zip(
-                    fresh[first : first + _LOCKED_CHUNK],
-                    computed[first : first + _LOCKED_CHUNK],
-                    strict=True,
-                ):
-                    vectors[missing[text]] = vector
+                for text, vector in zip(chunk, computed, strict=True):
+                    rows = missing[text]
+                    vectors[rows] = vector
                     if remember:
-                        self._cache[text] = vector
+                        self._cache[text] = vectors[rows[0]]
                 # The oldest in one pass: finding each anew would rescan the freed slots
                 # at the dict's front every time (quadratic in a big reload).
                 excess = len(self._cache) - _CACHE_SIZE
@@ -107,6 +108,8 @@ class CachedEmbedder(ABC):
                     del self._cache[oldest]
         with self._lock:
             self.computed += len(fresh)
+        if remember:  # its rows are the cache's: written to, they would change other answers
+            vectors.flags.writeable = False
         return vectors
 
     @abstractmethod

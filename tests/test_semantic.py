@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -193,3 +194,21 @@ def test_the_static_vectors_read_the_spelling_corrected_message(meaning_only: Ra
     typed = meaning(meaning_only, "crmap in my calf")
     assert typed == meaning(meaning_only, "cramp in my calf")
     assert typed["massage-a-cramp"] > 0.5
+
+
+def test_the_cache_keeps_no_second_copy_of_the_knowledges_vectors() -> None:
+    embedder = SentenceEmbedder.from_package()
+    texts = [f"how do i stop cramp number {number} on a long run" for number in range(5000)]
+    tracemalloc.start()
+    vectors = embedder.embed(texts)
+    kept, _ = tracemalloc.get_traced_memory()
+    again = embedder.embed(texts)  # from the cache: now rows of this array
+    del vectors
+    kept_after_reload, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    one_copy = again.nbytes
+    assert kept < 1.5 * one_copy
+    assert kept_after_reload < 2.5 * one_copy  # `again`, and no older array kept alive
+    with pytest.raises(ValueError, match="read-only"):  # written to, it would change cached answers
+        again[0, 0] = 1.0
