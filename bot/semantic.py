@@ -63,7 +63,9 @@ class CachedEmbedder(ABC):
         # strings and arrays is invisible to the cycle collector, which would otherwise walk
         # its 100,000 items in every full collection, stalling answers during a reload.
         self._cache: dict[str, npt.NDArray[np.float32]] = {}
+        # Taken only by those who change the cache (the knowledge's texts being embedded).
         self._lock = threading.Lock()
+        self._counting = threading.Lock()
         self.computed = 0  # texts embedded so far (the rest came from the cache)
 
     def embed(self, texts: Sequence[str], remember: bool = True) -> npt.NDArray[np.float32]:
@@ -73,9 +75,44 @@ class CachedEmbedder(ABC):
         keeping, and a post's hundreds of sentence windows would crowd them out.
         """
         vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        if remember:
+            missing = self._from_cache_remembering(texts, vectors)
+        else:
+            # Read without the lock, and left where they are in the cache: a reload takes
+            # the lock chunk after chunk, and a runner's message waiting for it waited
+            # for the whole reload (a lock is not fair: the reload took it back each time
+            # before the waiting answer woke; 537 ms at 10,000 entries).
+            missing = {}
+            for row, text in enumerate(texts):
+                known = self._cache.get(text)
+                if known is None:
+                    missing.setdefault(text, []).append(row)
+                else:
+                    vectors[row] = known
+        fresh = list(missing)
+        # Computed a chunk at a time, straight into `vectors`, and cached as rows of it: the
+        # cache then holds no copy of the knowledge's vectors. (Rows of one big computed
+        # array kept that whole array alive, a second copy of every vector.)
+        for first in range(0, len(fresh), _LOCKED_CHUNK):
+            chunk = fresh[first : first + _LOCKED_CHUNK]
+            computed = self._compute(chunk)
+            for text, vector in zip(chunk, computed, strict=True):
+                vectors[missing[text]] = vector
+            if remember:
+                self._remember(chunk, missing, vectors)
+        with self._counting:
+            self.computed += len(fresh)
+        if remember:  # its rows are the cache's: written to, they would change other answers
+            vectors.flags.writeable = False
+        return vectors
+
+    def _from_cache_remembering(
+        self, texts: Sequence[str], vectors: npt.NDArray[np.float32]
+    ) -> dict[str, list[int]]:
+        """Fill `vectors` with the cached rows; the rows of the texts not cached, by text."""
         missing: dict[str, list[int]] = {}
         # The lock is taken a chunk at a time: a reload embedding 110,000 examples held it
-        # for half a second, and every answer waited to embed its question.
+        # for half a second.
         for first in range(0, len(texts), _LOCKED_CHUNK):
             with self._lock:
                 for row in range(first, min(first + _LOCKED_CHUNK, len(texts))):
@@ -87,30 +124,20 @@ class CachedEmbedder(ABC):
                     vectors[row] = known
                     # Now the newest, and a row of the new array: the array it came from
                     # (a replaced knowledge's) is freed once none of its rows is kept.
-                    self._cache[text] = vectors[row] if remember else known
-        fresh = list(missing)
-        # Computed a chunk at a time, straight into `vectors`, and cached as rows of it: the
-        # cache then holds no copy of the knowledge's vectors. (Rows of one big computed
-        # array kept that whole array alive, a second copy of every vector.)
-        for first in range(0, len(fresh), _LOCKED_CHUNK):
-            chunk = fresh[first : first + _LOCKED_CHUNK]
-            computed = self._compute(chunk)
-            with self._lock:
-                for text, vector in zip(chunk, computed, strict=True):
-                    rows = missing[text]
-                    vectors[rows] = vector
-                    if remember:
-                        self._cache[text] = vectors[rows[0]]
-                # The oldest in one pass: finding each anew would rescan the freed slots
-                # at the dict's front every time (quadratic in a big reload).
-                excess = len(self._cache) - _CACHE_SIZE
-                for oldest in list(islice(self._cache, max(excess, 0))):
-                    del self._cache[oldest]
+                    self._cache[text] = vectors[row]
+        return missing
+
+    def _remember(
+        self, texts: list[str], rows: dict[str, list[int]], vectors: npt.NDArray[np.float32]
+    ) -> None:
         with self._lock:
-            self.computed += len(fresh)
-        if remember:  # its rows are the cache's: written to, they would change other answers
-            vectors.flags.writeable = False
-        return vectors
+            for text in texts:
+                self._cache[text] = vectors[rows[text][0]]
+            # The oldest in one pass: finding each anew would rescan the freed slots at the
+            # dict's front every time (quadratic in a big reload).
+            excess = len(self._cache) - _CACHE_SIZE
+            for oldest in list(islice(self._cache, max(excess, 0))):
+                del self._cache[oldest]
 
     @abstractmethod
     def _compute(self, texts: list[str]) -> npt.NDArray[np.float32]:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -212,3 +213,23 @@ def test_the_cache_keeps_no_second_copy_of_the_knowledges_vectors() -> None:
     assert kept_after_reload < 2.5 * one_copy  # `again`, and no older array kept alive
     with pytest.raises(ValueError, match="read-only"):  # written to, it would change cached answers
         again[0, 0] = 1.0
+
+
+def test_a_runners_message_is_embedded_while_a_reload_holds_the_cache(
+    embedder: SentenceEmbedder,
+) -> None:
+    known = embedder.embed(["calf cramp"])
+    embedded: list[np.ndarray] = []
+
+    def embed_a_message() -> None:
+        embedded.append(embedder.embed(["calf cramp", "a brand new message"], remember=False))
+
+    with embedder._lock:  # a reload between two chunks of its examples
+        answering = threading.Thread(target=embed_a_message, daemon=True)
+        answering.start()
+        answering.join(timeout=60)  # not a timing: without the fix it waits for ever
+        finished = not answering.is_alive()
+
+    assert finished
+    assert np.array_equal(embedded[0][0], known[0])
+    assert embedded[0][1].any()
