@@ -65,6 +65,11 @@ _DETERMINERS = frozenset(
 # word or two to an example it gives.
 _EXAMPLE_WORDS = frozenset(["like", "as"])
 _EXAMPLE_REACH = 3
+# ...but not past how it feels or how sure the runner is: in "not sure, feels like my chest
+# is being crushed" the denial is of being sure, and "like" describes the chest.
+_EXAMPLE_STOPS = frozenset(
+    stem(word) for word in ["feel", "feels", "felt", "seems", "seemed", "looks", "sure", "know"]
+)
 # "no chest pain or dizziness": the denial reaches the next item of a short list.
 _LIST_WORDS = frozenset(["or", "nor"])
 _LIST_ITEM_WORDS = 3
@@ -376,6 +381,8 @@ def _denied(
         before -= 1
     if before >= 0 and sequence[before] in _EXAMPLE_WORDS:
         for start in range(before - 1, max(-1, before - 1 - _EXAMPLE_REACH), -1):
+            if sequence[start] in _EXAMPLE_STOPS:
+                break
             if sequence[start] in _NEGATIONS and sequence[start] not in own:
                 return True
     if before >= 0 and sequence[before] in _LIST_WORDS:

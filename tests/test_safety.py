@@ -231,6 +231,10 @@ def test_the_word_window(message: str, signs: list[str]) -> None:
         ("no pain at first then chest pain", ["chest-pain"]),
         # "never" describes a first time, it denies nothing
         ("never felt chest pain like this", ["chest-pain"]),
+        # a denial reaches over an example it gives, not over how a sign feels
+        ("nothing scary like chest pain", []),
+        ("not sure, feels like my chest pain is worse", ["chest-pain"]),
+        ("i dont know, feels like chest pain", ["chest-pain"]),
     ],
 )
 def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
