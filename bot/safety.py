@@ -18,6 +18,7 @@ The screen never diagnoses: it names what the runner described and hands off to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -73,6 +74,9 @@ _EXAMPLE_STOPS = frozenset(
 # "no chest pain or dizziness": the denial reaches the next item of a short list.
 _LIST_WORDS = frozenset(["or", "nor"])
 _LIST_ITEM_WORDS = 3
+# "No, my chest is tight": a "no" set off at the start of a sentence answers a question; it
+# denies nothing after it (and "my", "in" are determiners a denial reaches over).
+_ANSWERING_NO = re.compile(r"^\W*(?:no+|nope|nah)\s*[,;:!\u2013\u2014-]", re.IGNORECASE)
 # At most this many sentences are compared by meaning (patterns read every sentence).
 _MAX_SENTENCES = 80
 # The longest stretch of one window compared by meaning (twice a platform message).
@@ -203,7 +207,10 @@ class RedFlagScreen:
         # water. Now I have a headache and feel sick."). Words further apart describe other
         # things: "a gel every 40 minutes" is not the length of a cramp a paragraph on.
         parts = sentences(text) or [text]
-        said = [self._normalizer.normalize(self._without_harmless(part)) for part in parts]
+        said = [
+            self._normalizer.normalize(self._without_harmless(_ANSWERING_NO.sub("", part, 1)))
+            for part in parts
+        ]
         spans = [
             (start, start + size)
             for size in range(1, min(_BREATH, len(parts)) + 1)

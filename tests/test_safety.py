@@ -235,6 +235,11 @@ def test_the_word_window(message: str, signs: list[str]) -> None:
         ("nothing scary like chest pain", []),
         ("not sure, feels like my chest pain is worse", ["chest-pain"]),
         ("i dont know, feels like chest pain", ["chest-pain"]),
+        # a "no" answering a question denies nothing after it; a denial after it still does
+        ("No, my chest pain is worse", ["chest-pain"]),
+        ("No, in my chest, a sharp pain", ["chest-pain"]),
+        ("Nope - my chest pain", ["chest-pain"]),
+        ("No, no chest pain", []),
     ],
 )
 def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
