@@ -394,11 +394,17 @@ def _denied(
                 return True
     if before >= 0 and sequence[before] in _LIST_WORDS:
         # Back over the earlier item (a few words) to the denial in front of it, or to a
-        # first item that is itself denied ("nothing like chest pain or feeling faint").
+        # first item that is itself denied over an example or determiners ("nothing like
+        # chest pain or feeling faint", "not in my chest or arm").
         for start in range(before - 1, max(-1, before - 1 - _LIST_ITEM_WORDS), -1):
             if sequence[start] in _NEGATIONS and sequence[start] not in own:
                 return True
             if first_item and _denied(sequence, start, own, first_item=False):
                 return True
+        return False
+    # Within a list's first item, a denial right before a word is one the loop above reaches
+    # when it is close; further back it denies another thing: in "no cramps, just dizzy or
+    # chest pain", "no" denies the cramps, not the chest pain.
+    if not first_item and before == position - 1:
         return False
     return before >= 0 and sequence[before] in _NEGATIONS and sequence[before] not in own

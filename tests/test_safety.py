@@ -226,6 +226,11 @@ def test_the_word_window(message: str, signs: list[str]) -> None:
         # a denial reaches the next item of a short list, not a later sentence
         ("no chest pain or dizzy", []),
         ("no chest pain or feeling really dizzy", ["dizziness"]),
+        # ...or an item denied over an example or determiners, never a denial further back
+        ("nothing like chest pain or feeling dizzy", []),
+        ("no real chest pain or dizzy", []),
+        ("no cramps, just dizzy or chest pain", ["chest-pain", "dizziness"]),
+        ("no cramp, then heart or chest pain", ["chest-pain"]),
         ("no chest pain, then very dizzy", ["dizziness"]),
         # a denied mention leaves the affirmed one standing
         ("no pain at first then chest pain", ["chest-pain"]),
