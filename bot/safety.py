@@ -74,6 +74,10 @@ _EXAMPLE_STOPS = frozenset(
 # "no chest pain or dizziness": the denial reaches the next item of a short list.
 _LIST_WORDS = frozenset(["or", "nor"])
 _LIST_ITEM_WORDS = 3
+# "didn't feel chest pain until I stopped", "no dizziness till the finish": a sign denied
+# only until a moment happened then; a few words after it, "until" undoes the denial.
+_UNTIL = frozenset(stem(word) for word in ["until", "till", "til"])
+_UNTIL_REACH = 3
 # "No, my chest is tight": a "no" set off at the start of a sentence answers a question; it
 # denies nothing after it (and "my", "in" are determiners a denial reaches over).
 _ANSWERING_NO = re.compile(r"^\W*(?:no+|nope|nah)\s*[,;:!\u2013\u2014-]", re.IGNORECASE)
@@ -383,6 +387,8 @@ def _denied(
     was") denies nothing. A denial reaches over one earlier item of a list: "no chest
     pain or dizziness".
     """
+    if _UNTIL.intersection(sequence[position + 1 : position + 1 + _UNTIL_REACH]):
+        return False
     before = position - 1
     while before >= 0 and sequence[before] in _DETERMINERS:
         before -= 1

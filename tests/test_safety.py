@@ -223,6 +223,9 @@ def test_the_word_window(message: str, signs: list[str]) -> None:
         ("not any chest pain", []),
         ("no real chest pain", []),
         ("i didn't feel the chest pain until i stopped", ["chest-pain"]),
+        ("i didn't feel chest pain until i stopped", ["chest-pain"]),
+        ("no chest pain till mile 20", ["chest-pain"]),
+        ("i dont feel dizzy", []),
         # a denial reaches the next item of a short list, not a later sentence
         ("no chest pain or dizzy", []),
         ("no chest pain or feeling really dizzy", ["dizziness"]),
