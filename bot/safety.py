@@ -140,7 +140,7 @@ class _NotLasting:
     long the running went on; "cramped for 20 minutes" and "lasted 20 minutes" still count.
     """
 
-    before: frozenset[str]  # right before the number: every, each, per; "2 hours 10 minutes"
+    before: frozenset[str]  # right before the number: every, each, per
     activities: frozenset[str]  # a run, jog, walk... named right before or after it
     determiners: frozenset[str]  # "a 25 minute run", "my 40 minute jog"
 
@@ -150,7 +150,7 @@ class _NotLasting:
             return frozenset(t for word in plain for t in normalizer.normalize(word).every_token)
 
         return cls(
-            tokens("every", "each", "per", "hour", "hours", "hr", "hrs"),
+            tokens("every", "each", "per"),
             tokens("run", "runs", "jog", "walk", "race", "session", "workout", "interval"),
             tokens("a", "an", "my", "the", "our", "his", "her", "their"),
         )

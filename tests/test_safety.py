@@ -45,6 +45,8 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("felt like a fridge was parked on my chest around km 30", "chest-pain"),
         ("my friend was acting drunk at the finish, hadn't had a drop", "confusion"),
         ("my stomach began cramping and that continued for the next hour and a half", "long-cramp"),
+        # "1 hour 20 minutes" may be a finish time, but a cramp that long must not be missed
+        ("my calf cramped for 1 hour 20 minutes", "long-cramp"),
         ("I don't know why, it felt like chest pain on the hill", "chest-pain"),
         (
             "My fingers were swollen and my stomach was sloshing. I took water at every stop.",
@@ -67,8 +69,8 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "nothing scary like chest pain or feeling faint, I am fine otherwise, my calf just cramps",
         "no pain anywhere else, not in my chest or arm, just my hamstring cramping",
         "no symptoms such as dizziness, only cramp in my calves",
-        # a finish time, a half marathon, a good night's sleep, a formula
-        "my half took 2 hours 10 minutes and I cramped at 18k",
+        # a half marathon, a good night's sleep, a formula
+        "my half took two hours and I cramped at 18k",
         "minor aches, nothing a good night's sleep didn't fix, then calf cramps on the long run",
         "confused by the sweat rate formula, do I subtract the water I drank?",
         "not dizzy, just a stitch",
