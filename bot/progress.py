@@ -6,9 +6,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
-from rich.console import Console
-from rich.progress import track
-
 __all__ = ["Tracker", "no_progress", "terminal_progress"]
 
 T = TypeVar("T")
@@ -26,6 +23,10 @@ def no_progress(items: Sequence[T], description: str, /) -> Iterable[T]:
 
 def terminal_progress(items: Sequence[T], description: str, /) -> Iterable[T]:
     """A progress bar on stderr while it is a terminal; nothing when piped or in CI."""
+    # Imported here: loading knowledge imports this module, and `runbot ask` never shows a bar.
+    from rich.console import Console
+    from rich.progress import track
+
     return track(
         items,
         description=description,
