@@ -32,8 +32,9 @@ class Thresholds:
     clarify_band: float = 0.10  # candidates within this of the best are offered together
     # A long post (a story around its question) scores lower: most of its words are the
     # story's. Its own, lower, boundaries:
-    story_answer: float = 0.20
-    story_margin: float = 0.08
+    story_answer: float = 0.28
+    story_margin: float = 0.06
+    story_clarify: float = 0.20
     story_coverage: float = 0.05
 
     def for_story(self) -> Thresholds:
@@ -42,7 +43,7 @@ class Thresholds:
             self,
             answer=self.story_answer,
             margin=self.story_margin,
-            clarify=min(self.clarify, self.story_answer),
+            clarify=min(self.clarify, self.story_clarify),
             coverage=self.story_coverage,
         )
 

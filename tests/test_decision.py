@@ -59,9 +59,15 @@ def test_meaning_alone_vouches_for_a_candidate_unless_the_question_is_off_topic(
 
 
 def test_a_long_post_has_lower_boundaries() -> None:
-    post = ranked(("causes", 0.25), ("stretch", 0.12), coverage=0.08)
+    post = ranked(("causes", 0.30), ("stretch", 0.12), coverage=0.08)
     assert decide(post, LIMITS, same_subject).status is Status.FALLBACK
     assert decide(post, Thresholds().for_story(), same_subject).status is Status.ANSWERED
+
+
+def test_a_long_post_too_close_to_call_is_asked_about_not_dropped() -> None:
+    post = ranked(("causes", 0.24), ("stretch", 0.22), coverage=0.08)
+    assert decide(post, LIMITS, same_subject).status is Status.FALLBACK
+    assert decide(post, Thresholds().for_story(), same_subject).status is Status.CLARIFY
 
 
 @pytest.mark.parametrize(

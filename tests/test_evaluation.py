@@ -36,7 +36,7 @@ def test_written_tuning_set_is_big_enough_and_mixed(written: EvalReport) -> None
 
 
 def test_written_tuning_set_figures(written: EvalReport) -> None:
-    assert written.accuracy >= 0.84, "\n".join(map(str, written.misses))
+    assert written.accuracy >= 0.86, "\n".join(map(str, written.misses))
     assert written.wrong_answer_rate <= 0.04
     assert written.rejection >= 0.95
     assert written.red_flag_recall == 1.0
@@ -87,13 +87,13 @@ def test_red_flag_tuning_set_figures(brain: Brain) -> None:
 
 
 # The held-out sets' figures are in the README: the fourth written set was measured once,
-# on 2026-12-02; the others more than once. These floors sit a few points under those
+# on 2026-12-02; the others more than once (all re-measured on 2026-12-03 for the long-post ensemble). These floors sit a few points under those
 # figures so that a regression shows; they are not the targets.
 def test_written_held_out_set_does_not_regress(brain: Brain) -> None:
     # Plain figures only: an assertion message must never show a held-out question.
     figures = _figures(report_for(brain, "written-holdout"))
     assert figures["cases"] >= 290
-    assert figures["correct"] >= 0.67
+    assert figures["correct"] >= 0.71
     assert figures["wrong"] <= 0.07
     assert figures["held back"] >= 0.91
     assert figures["red flags"] >= 0.90
@@ -112,7 +112,7 @@ def test_third_written_held_out_set_does_not_regress(brain: Brain) -> None:
 
 def test_second_written_held_out_set_does_not_regress(brain: Brain) -> None:
     figures = _figures(report_for(brain, "written-holdout-2"))
-    assert figures["correct"] >= 0.66
+    assert figures["correct"] >= 0.71
     assert figures["wrong"] <= 0.08
     assert figures["held back"] >= 0.88
     assert figures["red flags"] >= 0.82
@@ -123,7 +123,7 @@ def test_real_held_out_set_does_not_regress(brain: Brain) -> None:
     figures = _figures(report_for(brain, "real-holdout"))
     assert figures["cases"] >= 100
     assert figures["correct"] >= 0.41
-    assert figures["wrong"] <= 0.06
+    assert figures["wrong"] <= 0.05
     assert figures["held back"] >= 0.76
     assert figures["red flags"] >= 0.86
     assert figures["alarms"] <= 0.07
