@@ -38,6 +38,20 @@ __all__ = ["RedFlagScreen", "ScreenLimits", "Screening"]
 
 # A pattern's words must fall within this many words more than the pattern has.
 WINDOW_SLACK = 10
+# Everyday words a long post holds anyway: in a pattern ("cramp still there", "felt out
+# of it", "cramp all night") each must stand within this many words of another of the
+# pattern's words, or a story a sentence away ("...why I cramped. There are... but still")
+# would match.
+_FILLER_REACH = 2
+_FILLER = frozenset(
+    stem(word)
+    for word in [
+        "a", "all", "an", "any", "anything", "as", "at", "be", "being", "can", "could",
+        "did", "for", "get", "go", "going", "got", "i", "in", "is", "it", "me", "my",
+        "of", "on", "our", "out", "over", "so", "still", "than", "the", "there", "thing",
+        "to", "up", "us", "was", "way", "went", "what", "where", "which",
+    ]
+)  # fmt: skip
 # Words that deny what follows them ("no chest pain", "not dizzy", "without any swelling").
 # "never" is not one: "never felt chest pain like this" describes a first time.
 _NEGATIONS = frozenset(
@@ -141,6 +155,10 @@ class _NotLasting:
     """
 
     before: frozenset[str]  # right before the number: every, each, per
+    # When it began, not how long it lasted: "after 15 minutes", "2 hours 10 minutes".
+    onset: frozenset[str]
+    hours: frozenset[str]
+    approximately: frozenset[str]  # about, around: read past them to the word before
     activities: frozenset[str]  # a run, jog, walk... named right before or after it
     determiners: frozenset[str]  # "a 25 minute run", "my 40 minute jog"
 
@@ -151,6 +169,9 @@ class _NotLasting:
 
         return cls(
             tokens("every", "each", "per"),
+            tokens("after", "within"),
+            tokens("hour", "hours"),
+            tokens("about", "around", "roughly", "approximately", "approx", "maybe", "like"),
             tokens("run", "runs", "jog", "walk", "race", "session", "workout", "interval"),
             tokens("a", "an", "my", "the", "our", "his", "her", "their"),
         )
@@ -326,14 +347,22 @@ def _joined(parts: Sequence[Normalized]) -> Normalized:
 def _affirmed(words: frozenset[str], sequence: Sequence[str]) -> bool:
     """Whether `sequence` holds all of `words` close together, none of them denied.
 
-    Close together: within len(words) + WINDOW_SLACK positions. A denied occurrence ("no
-    pain at first, then chest pain") is left out, and the others may still match.
+    Close together: within len(words) + WINDOW_SLACK positions, an everyday word of the
+    pattern next to another of its words. A denied occurrence ("no pain at first, then
+    chest pain") is left out, and the others may still match.
     """
     found = [
         (position, word)
         for position, word in enumerate(sequence)
         if word in words and not _denied(sequence, position, words)
     ]
+    if len(words) > 1 and not words <= _FILLER:
+        found = [
+            (position, word)
+            for position, word in found
+            if word not in _FILLER
+            or any(other != word and abs(at - position) <= _FILLER_REACH for at, other in found)
+        ]
     width = len(words) + WINDOW_SLACK
     start = 0
     counts: dict[str, int] = {}
@@ -361,7 +390,15 @@ def _quantity_in(
         if word != number or unit not in sequence[at + 1 : at + 3]:
             continue
         end = sequence.index(unit, at + 1)
-        before = sequence[at - 1] if at else ""
+        start = at
+        # "after about 20 minutes": the word before the approximation says what it is.
+        while start and sequence[start - 1] in not_lasting.approximately:
+            start -= 1
+        before = sequence[start - 1] if start else ""
+        if before in not_lasting.onset and "still" not in sequence[max(0, start - 4) : start]:
+            continue  # "kicked in after 15 minutes"; but "still cramped after 15 minutes"
+        if before in not_lasting.hours and start > 2 and sequence[start - 3] not in ("for", "last"):
+            continue  # "my half took 2 hours 10 minutes"; but "cramped for 1 hour 20 minutes"
         of_a_run = before == "of" and at > 1 and sequence[at - 2] in not_lasting.activities
         # Only "a 25 minute run": "cramped for 25 minutes, run abandoned" still counts.
         a_run = (

@@ -47,6 +47,11 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my stomach began cramping and that continued for the next hour and a half", "long-cramp"),
         # "1 hour 20 minutes" may be a finish time, but a cramp that long must not be missed
         ("my calf cramped for 1 hour 20 minutes", "long-cramp"),
+        ("I was sick at about mile 22 and had bad stomach cramps after", "vomiting-nausea"),
+        (
+            "threw up at the finish line, then both calves locked up in cramps for a while",
+            "vomiting-nausea",
+        ),
         ("I don't know why, it felt like chest pain on the hill", "chest-pain"),
         (
             "My fingers were swollen and my stomach was sloshing. I took water at every stop.",
@@ -97,6 +102,11 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "the advice on electrolytes doesn't make sense to me",
         "my watch doesn't recognise my heart rate strap",
         "dry heave at the end of intervals, then fine",
+        "I'm sick of cramping at mile 20 of every marathon",
+        # everyday words of a pattern a sentence apart describe nothing
+        "I and my teammates had cramps while we played Friday night. "
+        "I drank water all through the week.",
+        "it feels like something falling out. At its worst I have to hold it in.",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
@@ -181,6 +191,7 @@ SIGNS = red_flag_file(
     {"id": "dizziness", "level": "doctor", "patterns": ["dizzy"]},
     {"id": "long-cramp", "level": "doctor", "patterns": ["cramp 20 minutes"]},
     {"id": "racing-heart", "level": "emergency", "patterns": ["heart racing"]},
+    {"id": "cramp-lasting", "level": "doctor", "patterns": ["cramp still there"]},
     harmless=["writer's cramp", "heart rate", "minutes into", "cramp my style"],
 )
 # As the Brain builds it: the patterns' words are known words, so their misspellings are fixed.
@@ -210,6 +221,10 @@ def screened(text: str, screen: RedFlagScreen = PATTERNS) -> list[str]:
         ("My chest. Ok. Ok. Pain.", []),
         # emergencies first, whatever the order they were said in
         ("dizzy and then chest pain", ["chest-pain", "dizziness"]),
+        # an everyday word of a pattern counts only next to another of its words
+        ("the cramp is still there", ["cramp-lasting"]),
+        ("my calf cramped at mile 20 and an hour later it is still there", ["cramp-lasting"]),
+        ("sorry, another post on why I cramped. There are answers, but still", []),
     ],
 )
 def test_the_word_window(message: str, signs: list[str]) -> None:
@@ -272,6 +287,14 @@ def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
         ("a 20 minute run and then a cramp", []),
         ("runs of 20 minutes and my calf cramped", []),
         ("cramped for 20 minutes, run abandoned", ["long-cramp"]),
+        # when it began, not how long it lasted...
+        ("my calf started to cramp after 20 minutes", []),
+        ("a side cramp kicking in after about 20 minutes", []),
+        ("my 10k took 1 hour 20 minutes and I got a cramp at 8k", []),
+        # ...unless it is still going, or that long
+        ("my calf was still cramping after 20 minutes", ["long-cramp"]),
+        ("a cramp for about 20 minutes", ["long-cramp"]),
+        ("my calf cramped for 1 hour 20 minutes", ["long-cramp"]),
     ],
 )
 def test_how_long_a_cramp_lasted(message: str, signs: list[str]) -> None:
