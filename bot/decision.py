@@ -27,6 +27,9 @@ class Thresholds:
     # A candidate explaining less of the question than this is not answered on words
     # alone: the question is mostly about something else ("shin splints when running").
     coverage: float = 0.3
+    # ...and more when it names a subject runbot has no advice on ("stitches from surgery",
+    # "runners trots"): its other words must explain more of it.
+    off_topic_coverage: float = 0.45
     # ...unless its meaning is this close to one of the entry's examples.
     semantic_alone: float = 0.75
     clarify_band: float = 0.10  # candidates within this of the best are offered together
@@ -36,6 +39,7 @@ class Thresholds:
     story_margin: float = 0.06
     story_clarify: float = 0.20
     story_coverage: float = 0.05
+    story_off_topic_coverage: float = 0.05
 
     def for_story(self) -> Thresholds:
         """The boundaries for a message with a story around its question."""
@@ -45,6 +49,7 @@ class Thresholds:
             margin=self.story_margin,
             clarify=min(self.clarify, self.story_clarify),
             coverage=self.story_coverage,
+            off_topic_coverage=self.story_off_topic_coverage,
         )
 
 
@@ -74,10 +79,11 @@ def decide(
     from surgery"): then meaning alone cannot vouch for a candidate, only its words.
     """
     vouch = 2.0 if off_topic else limits.semantic_alone
+    coverage = max(limits.coverage, limits.off_topic_coverage) if off_topic else limits.coverage
     plausible = tuple(
         candidate
         for candidate in ranked
-        if candidate.coverage >= limits.coverage or candidate.semantic >= vouch
+        if candidate.coverage >= coverage or candidate.semantic >= vouch
     )
     if not plausible or plausible[0].score < limits.clarify:
         return Decision(Status.FALLBACK, plausible)

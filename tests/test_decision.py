@@ -8,7 +8,14 @@ from bot.decision import Thresholds, decide
 from bot.ranking import Ranked
 from bot.reply import Status
 
-LIMITS = Thresholds(answer=0.35, margin=0.06, clarify=0.35, coverage=0.3, semantic_alone=0.75)
+LIMITS = Thresholds(
+    answer=0.35,
+    margin=0.06,
+    clarify=0.35,
+    coverage=0.3,
+    semantic_alone=0.75,
+    off_topic_coverage=0.45,
+)
 SUBJECTS = {"stretch": "easing", "massage": "easing", "causes": "why", "hydration": "prevent"}
 
 
@@ -56,6 +63,15 @@ def test_meaning_alone_vouches_for_a_candidate_unless_the_question_is_off_topic(
     assert decide(close_in_meaning, LIMITS, same_subject).status is Status.ANSWERED
     off_topic = decide(close_in_meaning, LIMITS, same_subject, off_topic=True)
     assert off_topic.status is Status.FALLBACK
+
+
+def test_a_question_naming_an_off_topic_subject_needs_its_other_words_to_explain_more() -> None:
+    # "when can I run after stitches from surgery": "stitch" and "run" explain a third of it
+    stitches = ranked(("side-stitch", 0.6), coverage=0.35)
+    assert decide(stitches, LIMITS, same_subject).status is Status.ANSWERED
+    assert decide(stitches, LIMITS, same_subject, off_topic=True).status is Status.FALLBACK
+    mostly_ours = ranked(("side-stitch", 0.6), coverage=0.5)
+    assert decide(mostly_ours, LIMITS, same_subject, off_topic=True).status is Status.ANSWERED
 
 
 def test_a_long_post_has_lower_boundaries() -> None:
@@ -125,8 +141,8 @@ def test_a_clarification_never_offers_a_single_choice() -> None:
         (0.29, 0.0, False, Status.FALLBACK),
         (0.29, 0.75, False, Status.ANSWERED),  # its meaning vouches for it
         (0.29, 0.74, False, Status.FALLBACK),
-        (0.29, 1.0, True, Status.FALLBACK),  # not when the question is off topic
-        (0.30, 1.0, True, Status.ANSWERED),  # its words still can
+        (0.44, 1.0, True, Status.FALLBACK),  # not when the question is off topic
+        (0.45, 1.0, True, Status.ANSWERED),  # its words still can, explaining more
     ],
 )
 def test_coverage_and_meaning(
