@@ -46,6 +46,7 @@ EVAL_SET_NAMES = (
     "written-holdout-3",
     "written-holdout-2",
     "real-holdout",
+    "real-holdout-4",
 )
 
 

@@ -82,6 +82,12 @@ EVAL_SETS = (
         held_out=True,
         description="real posts, never tuned on, measured three times",
     ),
+    EvalSet(
+        "real-holdout-4",
+        ("real-holdout-4.yaml",),
+        held_out=True,
+        description="real posts collected blind on 2026-12-03, never tuned on, measured once",
+    ),
 )
 
 
