@@ -42,6 +42,7 @@ EVAL_SET_NAMES = (
     "written",
     "real",
     "red-flags",
+    "red-flags-2",
     "written-holdout",
     "written-holdout-3",
     "written-holdout-2",
@@ -555,18 +556,24 @@ def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
         cases = [case for path in paths for case in read_cases(path)]
         r: EvalReport = evaluate(brain, cases, terminal_progress)
         answerable = r.in_scope + r.out_of_scope
-        cells = [
+        answers = [
             cell(r.accuracy, r.answered_correctly, r.in_scope),
             cell(r.wrong_answer_rate, r.answered_wrongly, answerable),
             cell(r.clarify_rate, r.clarified, r.in_scope),
             cell(r.fallback_rate, r.fell_back, r.in_scope),
             cell(r.rejection, r.correctly_not_answered, r.out_of_scope),
+        ]
+        if eval_set.screen_only:  # its look-alikes are all labelled "none"
+            answers = [f"{'-':>17}"] * len(answers)
+        cells = [
+            *answers,
             cell(r.red_flag_recall, r.red_flags_caught, r.red_flags),
             cell(r.false_alarm_rate, r.false_alarms, answerable),
         ]
         print(f"{eval_set.name:<17} {len(cases):>5} " + " ".join(cells))
     print(
         "\ncorrect, did you mean, fallback: of in-scope questions; wrong, alarms: of questions "
-        "that are not red flags; held back: out-of-scope questions not answered."
+        "that are not red flags; held back: out-of-scope questions not answered; -: a set "
+        "that measures the red-flag screen only."
     )
     return 0

@@ -34,6 +34,9 @@ class EvalSet:
     files: tuple[str, ...]
     held_out: bool
     description: str
+    # Only the red-flag screen is measured: the look-alikes are all labelled "none",
+    # in scope or not, so the answer figures mean nothing.
+    screen_only: bool = False
 
     def paths(self, folder: Path) -> list[Path]:
         return [folder / name for name in self.files]
@@ -57,6 +60,13 @@ EVAL_SETS = (
         ("red-flags-tuning.yaml",),
         held_out=False,
         description="warning signs put casually, and harmless lookalikes; tuned the screen",
+    ),
+    EvalSet(
+        "red-flags-2",
+        ("red-flags-tuning-2.yaml",),
+        held_out=False,
+        description="warning signs put casually and look-alikes, written blind; tuned the screen",
+        screen_only=True,
     ),
     EvalSet(
         "written-holdout",

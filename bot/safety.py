@@ -154,7 +154,7 @@ class _NotLasting:
     long the running went on; "cramped for 20 minutes" and "lasted 20 minutes" still count.
     """
 
-    before: frozenset[str]  # right before the number: every, each, per
+    before: frozenset[str]  # right before the number: every, each, per, by (a margin)
     # When it began, not how long it lasted: "after 15 minutes", "2 hours 10 minutes".
     onset: frozenset[str]
     hours: frozenset[str]
@@ -168,7 +168,7 @@ class _NotLasting:
             return frozenset(t for word in plain for t in normalizer.normalize(word).every_token)
 
         return cls(
-            tokens("every", "each", "per"),
+            tokens("every", "each", "per", "by"),
             tokens("after", "within"),
             tokens("hour", "hours"),
             tokens("about", "around", "roughly", "approximately", "approx", "maybe", "like"),

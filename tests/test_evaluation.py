@@ -86,9 +86,17 @@ def test_red_flag_tuning_set_figures(brain: Brain) -> None:
     assert report.false_alarm_rate <= 0.03
 
 
-# The held-out sets' figures are in the README: the fourth written set was measured once,
-# on 2026-12-02; the others more than once (all re-measured on 2026-12-03 for the long-post ensemble). These floors sit a few points under those
-# figures so that a regression shows; they are not the targets.
+def test_second_red_flag_tuning_set_figures(brain: Brain) -> None:
+    report = report_for(brain, "red-flags-2")
+    assert report.red_flags >= 100
+    assert report.out_of_scope >= 60
+    assert report.red_flag_recall >= 0.95, "\n".join(map(str, report.misses))
+    assert report.false_alarm_rate <= 0.02
+
+
+# The held-out sets' figures are in the README: the fourth written set was first measured
+# on 2026-12-02, the others before; all were re-measured on 2026-12-03. These floors sit a
+# few points under those figures so that a regression shows; they are not the targets.
 def test_written_held_out_set_does_not_regress(brain: Brain) -> None:
     # Plain figures only: an assertion message must never show a held-out question.
     figures = _figures(report_for(brain, "written-holdout"))

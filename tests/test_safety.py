@@ -48,6 +48,14 @@ def flags(brain: Brain, text: str) -> set[str]:
         # "1 hour 20 minutes" may be a finish time, but a cramp that long must not be missed
         ("my calf cramped for 1 hour 20 minutes", "long-cramp"),
         ("I was sick at about mile 22 and had bad stomach cramps after", "vomiting-nausea"),
+        # slang and understatement (red-flags-tuning-2.yaml)
+        ("kept chundering after the half and both calves cramped", "vomiting-nausea"),
+        ("room went all spinny after my run and my feet were cramping", "dizziness"),
+        ("my mate went a bit loopy at the end of the ultra", "confusion"),
+        ("my pee was reddish this morning after the hills", "dark-urine"),
+        ("quads hurt way beyond normal soreness three days after the race", "rhabdomyolysis"),
+        ("one calf is fat and hot after the long drive home", "dvt"),
+        ("my hamstring cramp would not let go all the way to the car", "long-cramp"),
         (
             "threw up at the finish line, then both calves locked up in cramps for a while",
             "vomiting-nausea",
@@ -103,6 +111,11 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my watch doesn't recognise my heart rate strap",
         "dry heave at the end of intervals, then fine",
         "I'm sick of cramping at mile 20 of every marathon",
+        "my jaw dropped at my finish time, but my calf cramped at 30k",
+        "only faint praise from the coach, and a stitch on every tempo",
+        "a dizzying choice of electrolyte tabs, which one stops cramps?",
+        "ran through a power blackout with a head torch and got a stitch",
+        "i've gone numb to the pain of cramps after ten marathons",
         # everyday words of a pattern a sentence apart describe nothing
         "I and my teammates had cramps while we played Friday night. "
         "I drank water all through the week.",
