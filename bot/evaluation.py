@@ -69,6 +69,13 @@ EVAL_SETS = (
         screen_only=True,
     ),
     EvalSet(
+        "red-flags-holdout",
+        ("red-flags-holdout.yaml",),
+        held_out=True,
+        description="warning signs and look-alikes written blind after the screen was tuned",
+        screen_only=True,
+    ),
+    EvalSet(
         "written-holdout",
         ("written-holdout-4.yaml",),
         held_out=True,
