@@ -166,7 +166,8 @@ def test_a_post_reads_differently_with_the_post_reader(brain: Brain) -> None:
         ("got a charley horse in the night", True),  # a synonym of cramp
         ("the salt tablets did nothing", True),  # salt -> electrolytes
         ("someone told me to drink tonic water", True),
-        ("i drink a lot of water on long runs", False),  # "tonic water" needs both words
+        ("the water at every aid station was warm", False),  # "tonic water" needs both words
+        ("how much should i drink water on long runs", True),  # hydration
         ("my shins hurt after every run", False),
         ("where does runbot get its advice", True),
     ],
