@@ -98,9 +98,13 @@ class Ranker:
         self.normalizer = normalizer
         self.weights = weights or RankingWeights()
         self._embedder = embedder
-        texts = [normalizer.corrected(text) for text in lexical.example_text]
-        vectors = embedder.embed(texts) if embedder else np.zeros((0, DIMENSIONS), np.float32)
-        self.semantic = SemanticIndex(vectors, lexical.starts)
+        self.semantic: SemanticIndex
+        if embedder is None:
+            self.semantic = SemanticIndex(np.zeros((0, DIMENSIONS), np.float32), lexical.starts)
+        else:  # the examples as word pieces: a vector each would be 1 KiB
+            texts = [normalizer.corrected(text) for text in lexical.example_text]
+            self.semantic = embedder.index(texts, lexical.starts)
+            del texts
         self._words = _Reader(embedder, self.semantic, self.weights.semantic_floor, normalizer)
         few_enough = len(lexical.example_text) <= STORY_EXAMPLE_LIMIT
         self._story = story if embedder is not None and few_enough else None

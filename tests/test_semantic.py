@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from bot.ranking import Ranker, RankingWeights
-from bot.semantic import DIMENSIONS, SentenceEmbedder, shared_embedder, unit_rows
+from bot.semantic import DIMENSIONS, SemanticIndex, SentenceEmbedder, shared_embedder, unit_rows
 from bot.service import RunbotService
 from tests.helpers import NO_ANSWERS, match_index, normalizer, semantic_index
 
@@ -233,3 +233,44 @@ def test_a_runners_message_is_embedded_while_a_reload_holds_the_cache(
     assert finished
     assert np.array_equal(embedded[0][0], known[0])
     assert embedded[0][1].any()
+
+
+# --- the knowledge's examples as word pieces ---------------------------------------------
+
+
+def test_word_pieces_score_as_the_vectors_do(embedder: SentenceEmbedder) -> None:
+    texts = ["how do i stop a calf cramp", "side stitch when running fast", "", "pickle juice"]
+    starts = np.asarray([0, 2, 4], dtype=np.int64)
+    pieces = embedder.index(texts, starts)
+    vectors = SemanticIndex(embedder.embed(texts, remember=False), starts)
+    questions = embedder.embed(["cramp in my calf", "a stitch", "nothing at all"], remember=False)
+
+    for question in questions:
+        assert pieces.similarities(question) == pytest.approx(
+            vectors.similarities(question), abs=1e-6
+        )
+        assert pieces._example_scores(question)[2] == 0.0  # no word pieces: a zero vector
+    assert pieces.closest(questions) == pytest.approx(vectors.closest(questions), abs=1e-6)
+    assert len(pieces) == 4
+
+
+def test_word_pieces_found_again_are_the_texts_own() -> None:
+    embedder = SentenceEmbedder.from_package()
+    first = [f"how do i stop cramp number {number} on a long run" for number in range(3000)]
+    embedder.pieces(first)
+    before = embedder.computed
+    # Reordered, some left out, some repeated, some new: each text must get its own pieces.
+    second = [*first[2000:0:-3], "a brand new question", first[7], "", first[7]]
+    again = embedder.pieces(second)
+    assert embedder.computed == before + 2  # the new text and the empty one
+
+    fresh = SentenceEmbedder.from_package().pieces(second)
+    assert np.array_equal(again.ids, fresh.ids)
+    assert np.array_equal(again.starts, fresh.starts)
+    assert np.array_equal(again.norms, fresh.norms)
+
+
+def test_an_unchanged_table_is_reused_whole(embedder: SentenceEmbedder) -> None:
+    texts = [f"side stitch number {number}" for number in range(100)]
+    table = embedder.pieces(texts)
+    assert embedder.pieces(texts) is table
