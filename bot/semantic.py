@@ -51,8 +51,8 @@ _TOKENIZER = Path("tokenizers", "l2_supercat_tokenizer_config.json")
 _CACHE_SIZE = 200_000
 _CHUNK = 2048
 _LOCKED_CHUNK = 1024
-# Examples scored at a time by a PieceIndex: their word pieces' similarities, a few MB.
-_SCORED_CHUNK = 1 << 16
+# Examples scored at a time by a PieceIndex: their word pieces' similarities, about 1 MB.
+_SCORED_CHUNK = 1 << 14
 
 
 class EmbeddingModelError(RuntimeError):
@@ -462,6 +462,8 @@ class PieceIndex(SemanticIndex):
         self._vocabulary = len(weights)
         lengths = np.diff(table.starts)
         self._all_filled = bool((lengths > 0).all()) and bool((table.norms > 0).all())
+        bounds = np.append(np.arange(0, len(table), _SCORED_CHUNK), len(table))
+        self._chunk_pieces = max(int(np.diff(table.starts[bounds]).max(initial=0)), 1)
 
     def __len__(self) -> int:
         return len(self._table)
@@ -478,21 +480,25 @@ class PieceIndex(SemanticIndex):
         per_piece[self._used] = self._piece_vectors @ question.astype(np.float32, copy=False)
         table = self._table
         scores = np.zeros(len(table), dtype=np.float32)
+        # One buffer for every chunk's word-piece similarities, small enough to stay in cache.
+        values = np.empty(self._chunk_pieces, dtype=np.float32)
         for first in range(0, len(table), _SCORED_CHUNK):
             last = min(first + _SCORED_CHUNK, len(table))
             begin, end = int(table.starts[first]), int(table.starts[last])
             if begin == end:
                 continue
-            values = per_piece[table.ids[begin:end]]
+            found = values[: end - begin]
+            np.take(per_piece, table.ids[begin:end], out=found)
             starts = table.starts[first:last] - begin
             norms = table.norms[first:last]
             if self._all_filled:
-                scores[first:last] = np.add.reduceat(values, starts)
-                scores[first:last] /= norms
+                chunk = scores[first:last]
+                np.add.reduceat(found, starts, out=chunk)
+                chunk /= norms
                 continue
             # An example with no word pieces (or a zero vector) scores 0, as a zero row did.
             filled = np.diff(table.starts[first : last + 1]) > 0
             sums = np.zeros(last - first, dtype=np.float32)
-            sums[filled] = np.add.reduceat(values, starts[filled])
+            sums[filled] = np.add.reduceat(found, starts[filled])
             np.divide(sums, norms, out=scores[first:last], where=norms > 0)
         return scores
