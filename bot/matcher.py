@@ -23,7 +23,7 @@ the best few entries.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -99,86 +99,128 @@ class MatchIndex:
         """
         self.normalizer = normalizer
         self.weights = weights or ScoringWeights()
-        by_entry: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-        for entry_id, text in examples:
-            tokens = tuple(dict.fromkeys(normalizer.normalize(text).tokens))
-            if tokens:
-                by_entry[entry_id].append((text, tokens))
-        # Examples are stored entry by entry, so each entry owns one contiguous slice.
-        self.entry_ids = tuple(by_entry)
+        # Every example's tokens as numbers in arrays, example after example: Python lists
+        # of 8 million ints and a tuple of tokens per example took several hundred MB at
+        # 100,000 entries, which the allocator kept after they were freed.
+        token_numbers: dict[str, int] = {}
+        entry_numbers: dict[str, int] = {}
+        example_entry = array("q")
         example_text: list[str] = []
         example_normalized: list[str] = []
-        token_numbers: dict[str, int] = {}
-        pair_example: list[int] = []
-        pair_token: list[int] = []
-        starts = [0]
-        for found in by_entry.values():
-            for text, tokens in found:
-                number = len(example_text)
+        pair_token = array("q")  # example after example, each one's tokens in order
+        token_counts = array("q")
+        for entry_id, text in examples:
+            tokens = dict.fromkeys(normalizer.normalize(text).tokens)
+            if tokens:
+                example_entry.append(entry_numbers.setdefault(entry_id, len(entry_numbers)))
                 example_text.append(text)
                 example_normalized.append(" ".join(sorted(tokens)))
-                for token in tokens:
-                    pair_example.append(number)
-                    pair_token.append(token_numbers.setdefault(token, len(token_numbers)))
-            starts.append(len(example_text))
+                pair_token.extend(token_numbers.setdefault(t, len(token_numbers)) for t in tokens)
+                token_counts.append(len(tokens))
+        # Examples are stored entry by entry (in the order entries first appear), so each
+        # entry owns one contiguous slice.
+        order = np.argsort(np.frombuffer(example_entry, dtype=np.int64), kind="stable")
+        counts = np.frombuffer(token_counts, dtype=np.int64)
+        tokens_of = np.frombuffer(pair_token, dtype=np.int64)
+        if not np.array_equal(order, np.arange(len(order))):
+            ordered = order.tolist()
+            example_text = [example_text[row] for row in ordered]
+            example_normalized = [example_normalized[row] for row in ordered]
+            first = np.cumsum(counts) - counts
+            tokens_of = tokens_of[_runs(first[order], counts[order])]
+            counts = counts[order]
+        # Tokens numbered in the order they first appear, entry by entry.
+        _, first_seen = np.unique(tokens_of, return_index=True)
+        renumbered = np.empty(len(first_seen), dtype=np.int64)
+        renumbered[np.argsort(first_seen, kind="stable")] = np.arange(len(first_seen))
+        pair_token_numbers = renumbered[tokens_of] if len(tokens_of) else tokens_of
+        by_number = sorted(token_numbers, key=lambda token: renumbered[token_numbers[token]])
+        self.entry_ids = tuple(sorted(entry_numbers, key=entry_numbers.__getitem__))
         # Tuples: of strings only, the cycle collector stops walking them after one look.
         self.example_text = tuple(example_text)
         self.example_normalized = tuple(example_normalized)
         # Words the examples use are never neutral: they mean what the examples mean.
-        used = {token for text in self.example_normalized for token in text.split()}
-        self._neutral = neutral - used
+        self._neutral = neutral - token_numbers.keys()
         # Entry i's examples are example_text[starts[i] : starts[i + 1]].
-        self.starts = np.asarray(starts, dtype=np.int64)
+        entry_sizes = np.bincount(
+            np.frombuffer(example_entry, dtype=np.int64), minlength=len(self.entry_ids)
+        )
+        self.starts = np.zeros(len(self.entry_ids) + 1, dtype=np.int64)
+        np.cumsum(entry_sizes, out=self.starts[1:])
         entry_count = len(self.entry_ids)
         self._example_entry = np.repeat(
             np.arange(entry_count, dtype=np.int32), np.diff(self.starts)
         )
-        self._build_weights(
-            token_numbers,
-            np.asarray(pair_example, dtype=np.int64),
-            np.asarray(pair_token, dtype=np.int64),
-        )
+        pair_example = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        self._build_weights(by_number, pair_example, pair_token_numbers)
 
     def _build_weights(
         self,
-        token_numbers: dict[str, int],
+        tokens: list[str],
         pair_example: npt.NDArray[np.int64],
         pair_token: npt.NDArray[np.int64],
     ) -> None:
-        """Token weights, postings, and each entry's word profile, all with numpy."""
+        """Token weights, postings, and each entry's word profile, all with numpy.
+
+        Per token, its postings and profile are slices of flat arrays (a token's are at
+        its number's `starts`): three small arrays for each of 200,000 tokens took 100 MB.
+        """
         entry_count = max(len(self.entry_ids), 1)
-        token_count = len(token_numbers)
+        token_count = len(tokens)
+        self._token_numbers: dict[str, int] = {token: n for n, token in enumerate(tokens)}
         pair_entry = self._example_entry[pair_example].astype(np.int64)
         # How many examples of each entry use each token; and in how many entries it occurs.
         entry_token, uses = np.unique(pair_entry * token_count + pair_token, return_counts=True)
         profile_entry, profile_token = np.divmod(entry_token, token_count)
         entries_with = np.bincount(profile_token, minlength=token_count)
         idf = np.maximum(np.log((entry_count + 1) / (entries_with + 0.5)), self.weights.min_weight)
-        tokens = list(token_numbers)
-        self._idf: dict[str, float] = dict(zip(tokens, idf.tolist(), strict=True))
+        self._idf_values: npt.NDArray[np.float64] = idf
         self._max_idf = math.log((entry_count + 1) / 0.5)
         self._example_mass = np.bincount(
             pair_example, weights=idf[pair_token], minlength=len(self.example_text)
         )
-        self._postings = _group(tokens, pair_token, pair_example.astype(np.int32))
-
+        self._posting_starts, self._posting_examples = _grouped(
+            token_count, pair_token, pair_example.astype(np.int32)
+        )
         examples_of = np.diff(self.starts)
         share = uses / examples_of[profile_entry]
         self._entry_mass = np.bincount(
             profile_entry, weights=idf[profile_token] * share, minlength=len(self.entry_ids)
         )
-        entries_by_token = _group(tokens, profile_token, profile_entry.astype(np.int32))
-        shares_by_token = _group(tokens, profile_token, share)
         # Per token: the entries using it, its share of their examples, and how central it
         # is to each (the share that counts as covering the question, at most 1).
-        self._profile = {
-            token: (
-                entries_by_token[token],
-                shares_by_token[token],
-                np.minimum(1.0, shares_by_token[token] * self.weights.coverage),
-            )
-            for token in tokens
-        }
+        self._profile_starts, self._profile_entries = _grouped(
+            token_count, profile_token, profile_entry.astype(np.int32)
+        )
+        _, self._profile_shares = _grouped(token_count, profile_token, share)
+        self._profile_central = np.minimum(1.0, self._profile_shares * self.weights.coverage)
+
+    def _idf_of(self, token: str) -> float | None:
+        """The weight of a token the examples use (None for any other)."""
+        number = self._token_numbers.get(token)
+        return None if number is None else float(self._idf_values[number])
+
+    def _postings_of(self, token: str) -> npt.NDArray[np.int32] | None:
+        """The examples using `token`, in order (None if none does)."""
+        number = self._token_numbers.get(token)
+        if number is None:
+            return None
+        starts = self._posting_starts
+        return self._posting_examples[starts[number] : starts[number + 1]]
+
+    def _profile_of(
+        self, token: str
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+        """The entries using `token`, its share of their examples, how central it is to each."""
+        number = self._token_numbers.get(token)
+        if number is None:
+            return None
+        found = slice(self._profile_starts[number], self._profile_starts[number + 1])
+        return (
+            self._profile_entries[found],
+            self._profile_shares[found],
+            self._profile_central[found],
+        )
 
     def __len__(self) -> int:
         return len(self.example_text)
@@ -187,7 +229,8 @@ class MatchIndex:
         """How much `token` says about a question's subject."""
         if token in off_topic:
             return self.weights.off_topic_factor * self._max_idf
-        return self._idf.get(token, self.weights.unknown_word_factor * self._max_idf)
+        idf = self._idf_of(token)
+        return self.weights.unknown_word_factor * self._max_idf if idf is None else idf
 
     def lexical(self, question: Normalized, *, lenient: bool = False) -> LexicalScores | None:
         """Every entry's lexical score and coverage for `question`; None when nothing overlaps.
@@ -198,16 +241,19 @@ class MatchIndex:
         tokens = set(question.tokens) - self._neutral
         if not tokens or not len(self):
             return None
-        scored = [t for t in tokens if t in self._postings and t not in question.off_topic]
+        known = self._token_numbers
+        scored = [t for t in tokens if t in known and t not in question.off_topic]
         if not scored:
             return None
         if lenient:
-            tokens = {t for t in tokens if t in self._idf or t in question.off_topic}
+            tokens = {t for t in tokens if t in known or t in question.off_topic}
         query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
         beta = self.weights.lenient_recall_bias if lenient else self.weights.recall_bias
         # One scatter for all the question's postings (np.bincount), instead of one per token.
-        idf = np.asarray([self._idf[token] for token in scored])
-        postings = [self._postings[token] for token in scored]
+        numbers = [known[token] for token in scored]
+        idf = self._idf_values[numbers]
+        starts = self._posting_starts
+        postings = [self._posting_examples[starts[n] : starts[n + 1]] for n in numbers]
         matched = np.bincount(
             np.concatenate(postings),
             weights=np.repeat(idf, [len(found) for found in postings]),
@@ -218,7 +264,7 @@ class MatchIndex:
         example_recall = matched / query_mass
         example_f = _f_beta(matched / self._example_mass, example_recall, beta)
         if lenient:  # the same tokens, but the filtered set's order: sums are order-sensitive
-            scored = [t for t in tokens if t in self._postings and t not in question.off_topic]
+            scored = [t for t in tokens if t in known and t not in question.off_topic]
         entry_recall, entry_f = self._entry_scores(scored, query_mass, beta)
         # Each entry's best example (entries own contiguous slices), blended with the
         # whole-entry signal.
@@ -267,18 +313,20 @@ class MatchIndex:
         self, scored: list[str], query_mass: float, beta: float
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Per entry as a whole: how much of the question it covers, and its F-score."""
-        profiles = [self._profile[token] for token in scored]
-        idf = np.repeat([self._idf[token] for token in scored], [len(p[0]) for p in profiles])
-        entries = np.concatenate([entries for entries, _, _ in profiles])
+        numbers = [self._token_numbers[token] for token in scored]
+        starts = self._profile_starts
+        found = [slice(starts[n], starts[n + 1]) for n in numbers]
+        idf = np.repeat(self._idf_values[numbers], [part.stop - part.start for part in found])
+        entries = np.concatenate([self._profile_entries[part] for part in found])
         count = len(self.entry_ids)
         covered = np.bincount(
             entries,
-            weights=idf * np.concatenate([central for _, _, central in profiles]),
+            weights=idf * np.concatenate([self._profile_central[part] for part in found]),
             minlength=count,
         )
         expected = np.bincount(
             entries,
-            weights=idf * np.concatenate([share for _, share, _ in profiles]),
+            weights=idf * np.concatenate([self._profile_shares[part] for part in found]),
             minlength=count,
         )
         recall = covered / query_mass
@@ -303,11 +351,18 @@ def _f_beta(
     return scores
 
 
-def _group(
-    keys: list[str], key_numbers: npt.NDArray[np.int64], values: npt.NDArray[ArrayT]
-) -> dict[str, npt.NDArray[ArrayT]]:
-    """Split `values` into one array per key (`key_numbers[i]` is the key of `values[i]`)."""
+def _grouped(
+    key_count: int, key_numbers: npt.NDArray[np.int64], values: npt.NDArray[ArrayT]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[ArrayT]]:
+    """`values` grouped by key, in order within each key: key k's are at starts[k]:starts[k+1]."""
     order = np.argsort(key_numbers, kind="stable")
-    bounds = np.searchsorted(key_numbers[order], np.arange(len(keys) + 1))
-    ordered = values[order]
-    return {key: ordered[bounds[n] : bounds[n + 1]] for n, key in enumerate(keys)}
+    starts = np.searchsorted(key_numbers[order], np.arange(key_count + 1))
+    return starts.astype(np.int64), values[order]
+
+
+def _runs(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """starts[k], starts[k] + 1, ..., starts[k] + lengths[k] - 1 for every k, in order."""
+    before = np.cumsum(lengths) - lengths  # where each run begins in the result
+    positions: npt.NDArray[np.int64] = np.arange(int(lengths.sum()), dtype=np.int64)
+    positions += np.repeat(starts - before, lengths)
+    return positions

@@ -41,14 +41,14 @@ def exact_lexical(
     matched = np.zeros(len(index), dtype=np.float64)
     overlapping = False
     for token in tokens:
-        postings = index._postings.get(token)
+        postings = index._postings_of(token)
         if postings is not None and token not in question.off_topic:
-            matched[postings] += index._idf[token]
+            matched[postings] += index.weight(token)  # its idf: the examples use it
             overlapping = True
     if not overlapping:
         return None
     if lenient:
-        tokens = {t for t in tokens if t in index._idf or t in question.off_topic}
+        tokens = {t for t in tokens if index._idf_of(t) is not None or t in question.off_topic}
     query_mass = sum(index.weight(token, question.off_topic) for token in tokens)
     example_recall = matched / query_mass
     weights = index.weights
@@ -57,11 +57,11 @@ def exact_lexical(
     covered = np.zeros(len(index.entry_ids), dtype=np.float64)
     expected = np.zeros(len(index.entry_ids), dtype=np.float64)
     for token in tokens:
-        profile = index._profile.get(token)
+        profile = index._profile_of(token)
         if profile is None or token in question.off_topic:
             continue
         entries, share, _ = profile
-        weight = index._idf[token]
+        weight = index.weight(token)
         covered[entries] += weight * np.minimum(1.0, share * weights.coverage)
         expected[entries] += weight * share
     entry_recall = covered / query_mass
