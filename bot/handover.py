@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bot.memory import release_freed_memory
+
 __all__ = ["retire", "sharing_the_gil"]
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ def _retire_forever() -> None:
         except Exception:  # freeing must never take the process down
             log.exception("could not free a replaced brain in parts")
         del replaced
+        release_freed_memory()  # what the replaced brain held, back to the system
 
 
 def _free_in_parts(replaced: object) -> None:
