@@ -393,7 +393,7 @@ def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -
         raise UsageError("ask: give a QUESTION (or use --json to read questions from stdin)")
     # The brain alone: the service around it counts, logs and reloads, which `ask` never does.
     with collector_paused():  # building makes few cycles; collecting them cost 15 ms here
-        brain = Brain(load_knowledge(knowledge_dir))
+        brain = Brain(load_knowledge(knowledge_dir), one_shot=True)
         reply = brain.answer(question) if question else None
     if reply is not None:
         print(json.dumps(reply_json(reply), ensure_ascii=False) if options.json else reply.text)

@@ -54,15 +54,19 @@ class Brain:
         screen_limits: ScreenLimits | None = None,
         semantic: bool = True,
         read_posts: bool = True,
+        one_shot: bool = False,
     ) -> None:
         """`semantic=False` leaves out the meaning signals (for comparisons in `make bench`);
-        `read_posts=False` reads long posts with the static vectors, not the post reader."""
+        `read_posts=False` reads long posts with the static vectors, not the post reader;
+        `one_shot=True` (`runbot ask`) builds what only some questions need when one first
+        does, instead of up front: the same answers, a faster start, a slower first such
+        question (a serving bot builds everything at once, off the answering path)."""
         self.knowledge = knowledge
         self.thresholds = thresholds or Thresholds()
         examples = list(_examples(knowledge))
         known_text = [text for _, text in examples]
         known_text += [p for flag in knowledge.red_flags.red_flags for p in flag.patterns]
-        self.normalizer = Normalizer(knowledge.vocabulary, known_text)
+        self.normalizer = Normalizer(knowledge.vocabulary, known_text, lazy=one_shot)
         signs = knowledge.red_flags.red_flags
         sign_words = frozenset(
             token

@@ -103,7 +103,10 @@ class Normalized:
 class Normalizer:
     """Normalises text with one knowledge base's vocabulary (only its spelling cache grows)."""
 
-    def __init__(self, vocabulary: VocabularyFile, known_text: Iterable[str]) -> None:
+    def __init__(
+        self, vocabulary: VocabularyFile, known_text: Iterable[str], lazy: bool = False
+    ) -> None:
+        """`lazy`: build the spelling index when a first word needs correcting (one-shot use)."""
         phrases: dict[tuple[str, ...], str] = {}
         # The same variants as words a sentence model reads: "hammy keeps locking up" is
         # read as "hamstring keeps cramp", which it understands.
@@ -146,9 +149,12 @@ class Normalizer:
         filler_surface = {word for phrase in vocabulary.filler for word in words(phrase)}
         # Never "correct" a word into a filler word: that would just make it vanish.
         self.spelling = SpellingIndex(
-            word
-            for word in known
-            if len(word) >= _MIN_CORRECTABLE - 1 and word not in filler_surface
+            (
+                word
+                for word in known
+                if len(word) >= _MIN_CORRECTABLE - 1 and word not in filler_surface
+            ),
+            lazy=lazy,
         )
         self._corrections: dict[str, str] = {}
 

@@ -93,3 +93,13 @@ def test_a_misspelling_inside_a_phrase_still_makes_the_phrase() -> None:
 
 def test_corrected_text_is_what_the_sentence_vectors_read() -> None:
     assert KNOWN.corrected("Crmap after my MARATHN!") == "cramp after my marathon"
+
+
+def test_a_lazy_index_files_its_words_when_first_asked_and_finds_the_same() -> None:
+    known = ["cramp", "crimp", "stretch", "stitch", "hydration", "marathon"]
+    lazy = SpellingIndex(known, lazy=True)
+    assert lazy._hashes is None  # nothing filed yet: `runbot ask` seldom needs it
+    for typed in ("cramo", "crump", "hydrtoin", "zebra", "cramp"):
+        for edits in (0, 1, 2):
+            assert lazy.nearest(typed, edits) == WORDS.nearest(typed, edits)
+    assert lazy._hashes is not None
