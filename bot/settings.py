@@ -2,16 +2,29 @@
 
 Every field is documented for operators in `.env.example`. A field's `description` says what
 a valid value looks like: `read_settings` quotes it when a value is wrong.
+
+Read as pydantic-settings reads them, without importing it (it imports asyncio and a dozen
+cloud sources: 35-60 ms of every `runbot ask`): a variable names a field whatever its case,
+the environment wins over `.env` (python-dotenv's syntax), and an empty value counts as
+unset. Each value reaches the field's validation as the text it is.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Any, Literal, get_args
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.usage import UsageError
 
@@ -19,7 +32,7 @@ __all__ = ["PROJECT_ROOT", "Settings", "read_settings", "shipped_knowledge"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-IdList = Annotated[list[int], NoDecode]
+IdList = list[int]  # written comma-separated (Settings._comma_separated)
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 _BOOL = "true or false"
@@ -34,12 +47,17 @@ def shipped_knowledge() -> Path:
     return packaged if packaged.is_dir() else PROJECT_ROOT / "knowledge"
 
 
-class Settings(BaseSettings):
-    """runbot's configuration. Secrets are SecretStr so they never print by accident."""
+class Settings(BaseModel):
+    """runbot's configuration. Secrets are SecretStr so they never print by accident.
 
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
-    )
+    `Settings()` reads the environment and `.env` (`_env_file=None`: no file); keyword
+    arguments win over both.
+    """
+
+    model_config = ConfigDict(extra="ignore", validate_default=True)
+
+    def __init__(self, _env_file: str | Path | None = ".env", **values: Any) -> None:
+        super().__init__(**{**_environment(_env_file), **values})
 
     # --- core ---
     runbot_knowledge_dir: Path = Field(default_factory=shipped_knowledge)
@@ -146,3 +164,21 @@ def _explain(problem: ErrorDetails) -> str:
     secret = field is not None and SecretStr in (field.annotation, *get_args(field.annotation))
     shown = f"{given!r} is not valid" if isinstance(given, str) and not secret else "not valid"
     return f"{name.upper()}: {shown}; expected {expected} (see .env.example)"
+
+
+def _environment(env_file: str | Path | None) -> dict[str, str]:
+    """The settings' values from `env_file` (if it is there), then the environment's."""
+    fields = Settings.model_fields
+    found: dict[str, str] = {}
+    if env_file is not None:
+        path = Path(env_file).expanduser()
+        if path.is_file() or path.is_fifo():
+            from dotenv import dotenv_values
+
+            for name, value in dotenv_values(path, encoding="utf-8").items():
+                if value and name.lower() in fields:  # a bare `NAME` line is None: unset
+                    found[name.lower()] = value
+    for name, value in os.environ.items():
+        if value and name.lower() in fields:
+            found[name.lower()] = value
+    return found

@@ -32,7 +32,7 @@ def no_tokens_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_platforms_with_a_token_start_in_the_registrys_order(
     tokens: dict[str, str], started: list[str]
 ) -> None:
-    settings = Settings(_env_file=None, **tokens)  # type: ignore[arg-type]
+    settings = Settings(_env_file=None, **tokens)
     assert [platform.name for platform in configured(settings)] == started
 
 
