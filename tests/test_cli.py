@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,19 @@ def test_eval_can_leave_out_the_semantic_signals(capsys: pytest.CaptureFixture[s
 
     assert "in scope answered correctly:" in lexical
     assert lexical != both
+
+
+def test_runbot_ask_imports_nothing_it_does_not_need() -> None:
+    """Start-up: each of these cost `runbot ask` 5-70 ms, and it answers without them."""
+    unneeded = ["asyncio", "pydantic_settings", "sqlite3", "rich"]
+    unneeded += ["onnxruntime", "prometheus_client", "telegram", "discord"]
+    script = (
+        "import sys\n"
+        "from adapters.cli import main\n"
+        "assert main(['ask', 'why do I cramp']) == 0\n"
+        f"print([name for name in {unneeded!r} if name in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
