@@ -159,6 +159,7 @@ class _NotLasting:
     onset: frozenset[str]
     hours: frozenset[str]
     approximately: frozenset[str]  # about, around: read past them to the word before
+    ongoing: frozenset[str]  # "still", "not easing after 20 minutes": it lasted
     activities: frozenset[str]  # a run, jog, walk... named right before or after it
     determiners: frozenset[str]  # "a 25 minute run", "my 40 minute jog"
 
@@ -172,6 +173,7 @@ class _NotLasting:
             tokens("after", "within"),
             tokens("hour", "hours"),
             tokens("about", "around", "roughly", "approximately", "approx", "maybe", "like"),
+            tokens("still", "not", "hasnt", "hadnt", "wont", "easing", "gone", "stop"),
             tokens("run", "runs", "jog", "walk", "race", "session", "workout", "interval"),
             tokens("a", "an", "my", "the", "our", "his", "her", "their"),
         )
@@ -395,7 +397,9 @@ def _quantity_in(
         while start and sequence[start - 1] in not_lasting.approximately:
             start -= 1
         before = sequence[start - 1] if start else ""
-        if before in not_lasting.onset and "still" not in sequence[max(0, start - 4) : start]:
+        near = sequence[max(0, start - 4) : end + 3]
+        ongoing = not_lasting.ongoing.intersection(near)
+        if before in not_lasting.onset and not ongoing:
             continue  # "kicked in after 15 minutes"; but "still cramped after 15 minutes"
         if before in not_lasting.hours and start > 2 and sequence[start - 3] not in ("for", "last"):
             continue  # "my half took 2 hours 10 minutes"; but "cramped for 1 hour 20 minutes"

@@ -111,6 +111,9 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my watch doesn't recognise my heart rate strap",
         "dry heave at the end of intervals, then fine",
         "I'm sick of cramping at mile 20 of every marathon",
+        "pickle juice makes you vomit, should I take it before the finish?",
+        "there was total fog on the course and my calves cramped",
+        "drink plain water or electrolytes? I often get a headache after long runs",
         "my jaw dropped at my finish time, but my calf cramped at 30k",
         "only faint praise from the coach, and a stitch on every tempo",
         "a dizzying choice of electrolyte tabs, which one stops cramps?",
@@ -306,6 +309,8 @@ def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
         ("my 10k took 1 hour 20 minutes and I got a cramp at 8k", []),
         # ...unless it is still going, or that long
         ("my calf was still cramping after 20 minutes", ["long-cramp"]),
+        ("my calf cramp had not gone after 20 minutes", ["long-cramp"]),
+        ("calf cramp not easing after 20 minutes", ["long-cramp"]),
         ("a cramp for about 20 minutes", ["long-cramp"]),
         ("my calf cramped for 1 hour 20 minutes", ["long-cramp"]),
     ],
