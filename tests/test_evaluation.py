@@ -152,3 +152,20 @@ def test_the_command_offers_every_set() -> None:
     from adapters.cli import EVAL_SET_NAMES
 
     assert set(EVAL_SET_NAMES) == set(SETS)
+
+
+def test_red_flag_held_out_set_does_not_regress(brain: Brain) -> None:
+    figures = _figures(report_for(brain, "red-flags-holdout"))
+    assert figures["cases"] >= 150
+    assert figures["red flags"] >= 0.72
+    assert figures["alarms"] <= 0.08
+
+
+def test_fourth_real_held_out_set_does_not_regress(brain: Brain) -> None:
+    figures = _figures(report_for(brain, "real-holdout-4"))
+    assert figures["cases"] >= 55
+    assert figures["correct"] >= 0.40
+    assert figures["wrong"] <= 0.07
+    assert figures["held back"] >= 0.85
+    assert figures["red flags"] >= 0.75
+    assert figures["alarms"] <= 0.10
