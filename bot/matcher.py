@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 from rapidfuzz import fuzz
 
+from bot.arrays import runs
 from bot.normalize import Normalized, Normalizer
 
 if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs it
@@ -127,7 +128,7 @@ class MatchIndex:
             example_text = [example_text[row] for row in ordered]
             example_normalized = [example_normalized[row] for row in ordered]
             first = np.cumsum(counts) - counts
-            tokens_of = tokens_of[_runs(first[order], counts[order])]
+            tokens_of = tokens_of[runs(first[order], counts[order])]
             counts = counts[order]
         # Tokens numbered in the order they first appear, entry by entry.
         _, first_seen = np.unique(tokens_of, return_index=True)
@@ -358,11 +359,3 @@ def _grouped(
     order = np.argsort(key_numbers, kind="stable")
     starts = np.searchsorted(key_numbers[order], np.arange(key_count + 1))
     return starts.astype(np.int64), values[order]
-
-
-def _runs(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """starts[k], starts[k] + 1, ..., starts[k] + lengths[k] - 1 for every k, in order."""
-    before = np.cumsum(lengths) - lengths  # where each run begins in the result
-    positions: npt.NDArray[np.int64] = np.arange(int(lengths.sum()), dtype=np.int64)
-    positions += np.repeat(starts - before, lengths)
-    return positions

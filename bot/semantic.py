@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.arrays import runs
+
 if TYPE_CHECKING:
     import numpy.typing as npt
     from tokenizers import Tokenizer
@@ -51,6 +53,8 @@ _TOKENIZER = Path("tokenizers", "l2_supercat_tokenizer_config.json")
 _CACHE_SIZE = 200_000
 _CHUNK = 2048
 _LOCKED_CHUNK = 1024
+# Word-piece ids are kept as uint16 (PieceTable): a larger vocabulary would wrap.
+_MAX_PIECES = 1 << 16
 # Examples scored at a time by a PieceIndex: their word pieces' similarities, about 1 MB.
 _SCORED_CHUNK = 1 << 14
 
@@ -198,6 +202,11 @@ class SentenceEmbedder(CachedEmbedder):
             raise EmbeddingModelError(
                 f"the embedding model in {folder} is unreadable: {error}"
             ) from error
+        if len(weights) > _MAX_PIECES:
+            raise EmbeddingModelError(
+                f"the embedding model in {folder} has {len(weights):,} word pieces; runbot "
+                f"stores piece ids in 16 bits (at most {_MAX_PIECES:,})"
+            )
         tokenizer.no_padding()
         tokenizer.no_truncation()
         return cls(weights, tokenizer)
@@ -359,14 +368,6 @@ class _Generation:
     rows: npt.NDArray[np.int64]
 
 
-def _runs(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """starts[k], starts[k] + 1, ..., starts[k] + lengths[k] - 1 for every k, in order."""
-    before = np.cumsum(lengths) - lengths  # where each run begins in the result
-    positions: npt.NDArray[np.int64] = np.arange(int(lengths.sum()), dtype=np.int64)
-    positions += np.repeat(starts - before, lengths)
-    return positions
-
-
 def _assembled(
     tables: list[PieceTable], source: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]
 ) -> PieceTable:
@@ -390,8 +391,8 @@ def _assembled(
         for number, table in enumerate(tables):
             mine = np.flatnonzero(source[chunk] == number) + first
             if len(mine):
-                taken = _runs(table.starts[rows[mine]], lengths[mine])
-                ids[_runs(starts[mine], lengths[mine])] = table.ids[taken]
+                taken = runs(table.starts[rows[mine]], lengths[mine])
+                ids[runs(starts[mine], lengths[mine])] = table.ids[taken]
     return PieceTable(ids, starts, norms)
 
 
