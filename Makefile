@@ -30,8 +30,11 @@ lint: $(DEV) ## ruff check and ruff format --check
 typecheck: $(DEV) ## mypy --strict
 	$(BIN)/mypy
 
+# One pytest worker a core (pytest-xdist); tests that share the evaluation sets' cached
+# embeddings run in one worker (xdist_group "evaluation"). TEST_WORKERS=0 runs in-process.
+TEST_WORKERS ?= auto
 unit: $(DEV) ## pytest only (pass one test: make unit ARGS='tests/test_safety.py -k denial')
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(ARGS)
 
 bench: $(DEV) ## Print latency, memory and reload figures (not a test)
 	$(BIN)/python -m tests.bench

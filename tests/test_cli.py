@@ -122,7 +122,7 @@ def test_kb_check_fails_with_file_and_line_on_a_broken_edit(
 def test_eval_of_one_set_prints_the_figures_and_the_misses(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["eval", "--set", "written"]) == 0
+    assert main(["eval", "--set", "red-flags"]) == 0
 
     out = capsys.readouterr().out
     assert "in scope answered correctly:" in out
@@ -190,14 +190,26 @@ def test_debug_logging_never_turns_on_the_platform_libraries_debug_logs(
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
 
 
-def test_eval_can_leave_out_the_semantic_signals(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["eval", "--set", "real", "--lexical-only"]) == 0
-    lexical = capsys.readouterr().out
-    assert main(["eval", "--set", "real"]) == 0
-    both = capsys.readouterr().out
+def test_eval_can_leave_out_the_semantic_signals(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Without the semantic signal the first is asked about and the second answered wrongly.
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "cases:\n"
+        '  - {q: "how do I prevent cramps", expect: hydration}\n'
+        '  - {q: "what to eat the night before a marathon", expect: none}\n',
+        encoding="utf-8",
+    )
+    assert main(["eval", "--file", str(cases), "--lexical-only"]) == 0
+    lexical = " ".join(capsys.readouterr().out.split())
+    assert main(["eval", "--file", str(cases)]) == 0
+    both = " ".join(capsys.readouterr().out.split())
 
-    assert "in scope answered correctly:" in lexical
-    assert lexical != both
+    assert "in scope answered correctly: 100.0% (1/1)" in both
+    assert "out of scope held back: 100.0% (1/1)" in both
+    assert "in scope asked 'did you mean': 100.0% (1/1)" in lexical
+    assert "out of scope held back: 0.0% (0/1)" in lexical
 
 
 def test_runbot_ask_imports_nothing_it_does_not_need() -> None:

@@ -19,6 +19,9 @@ from bot.settings import PROJECT_ROOT
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 SETS = {eval_set.name: eval_set for eval_set in EVAL_SETS}
 
+# The evaluation sets' posts are read once a worker: these tests share its cached embeddings.
+pytestmark = pytest.mark.xdist_group("evaluation")
+
 
 def report_for(brain: Brain, name: str) -> EvalReport:
     cases = [case for path in SETS[name].paths(EVAL_DIR) for case in load_cases(path)]
