@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from bot import messages
 from bot.decision import Decision, Thresholds, decide
 from bot.focus import find_focus
+from bot.handover import give_way
 from bot.knowledge import KnowledgeBase
 from bot.matcher import MatchIndex, ScoringWeights
 from bot.memory import release_freed_memory
@@ -343,6 +344,7 @@ def _subjects(
 
 def _examples(knowledge: KnowledgeBase) -> Iterable[tuple[str, str]]:
     for entry in knowledge.entries.values():
+        give_way()
         yield entry.id, entry.title
         for question in entry.questions:
             yield entry.id, question

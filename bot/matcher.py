@@ -32,6 +32,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from bot.arrays import runs
+from bot.handover import give_way
 from bot.normalize import Normalized, Normalizer
 
 if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs it
@@ -111,6 +112,7 @@ class MatchIndex:
         pair_token = array("q")  # example after example, each one's tokens in order
         token_counts = array("q")
         for entry_id, text in examples:
+            give_way()
             tokens = dict.fromkeys(normalizer.normalize(text).tokens)
             if tokens:
                 example_entry.append(entry_numbers.setdefault(entry_id, len(entry_numbers)))

@@ -19,6 +19,7 @@ import Stemmer
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.english import is_english_word
+from bot.handover import give_way
 from bot.knowledge import VocabularyFile
 from bot.spelling import SpellingIndex
 
@@ -141,6 +142,7 @@ class Normalizer:
 
         known: set[str] = set()
         for text in (*known_text, *vocabulary.filler, *vocabulary.off_topic):
+            give_way()
             known.update(words(text))
         for word, variants in vocabulary.synonyms.items():
             for phrase in (word, *variants):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.focus import find_focus
+from bot.handover import give_way
 from bot.matcher import LexicalScores, MatchIndex
 from bot.normalize import Normalized, Normalizer
 from bot.semantic import DIMENSIONS, CachedEmbedder, SemanticIndex, SentenceEmbedder
@@ -102,7 +103,7 @@ class Ranker:
         if embedder is None:
             self.semantic = SemanticIndex(np.zeros((0, DIMENSIONS), np.float32), lexical.starts)
         else:  # the examples as word pieces: a vector each would be 1 KiB
-            texts = [normalizer.corrected(text) for text in lexical.example_text]
+            texts = [_corrected(normalizer, text) for text in lexical.example_text]
             self.semantic = embedder.index(texts, lexical.starts)
             del texts
         self._words = _Reader(embedder, self.semantic, self.weights.semantic_floor, normalizer)
@@ -267,3 +268,8 @@ def _mix(
     """`share` of `first` and the rest of `second`."""
     mixed: npt.NDArray[np.float64] = share * first + (1 - share) * second
     return mixed
+
+
+def _corrected(normalizer: Normalizer, text: str) -> str:
+    give_way()
+    return normalizer.corrected(text)

@@ -24,7 +24,7 @@ from bot import messages
 from bot.answering import Brain
 from bot.cycle_collector import collector_paused
 from bot.gaps import LOW_CONFIDENCE, Gap, find_gaps
-from bot.handover import retire, sharing_the_gil
+from bot.handover import answering, retire, sharing_the_gil
 from bot.human_help import HumanRequests
 from bot.knowledge import KnowledgeError, Problem, Source, problem_report
 from bot.knowledge.load import load_knowledge
@@ -205,7 +205,9 @@ class RunbotService:
     def answer(self, question: Question) -> Reply:
         """Answer one question and record its outcome."""
         started = time.perf_counter()
-        return self._issue(question, self._brain.answer(question.text), started)
+        with answering():
+            reply = self._brain.answer(question.text)
+        return self._issue(question, reply, started)
 
     def answer_entry(self, entry_id: str, question: Question) -> Reply | None:
         """The answer for an entry the runner picked from suggestions; None if it is gone."""
@@ -215,7 +217,8 @@ class RunbotService:
 
     def preview(self, text: str) -> Reply:
         """The reply `text` would get, without counting or logging it (inline previews)."""
-        return self._brain.answer(text)
+        with answering():
+            return self._brain.answer(text)
 
     def entry_reply(self, entry_id: str) -> Reply | None:
         """One entry's answer, without counting or logging it; None if there is no such entry."""
@@ -224,7 +227,8 @@ class RunbotService:
 
     def suggest(self, text: str, limit: int = 25) -> tuple[Suggestion, ...]:
         """Entries matching a partial question, best first; all entries when nothing matches."""
-        return self._brain.suggest(text, limit)
+        with answering():
+            return self._brain.suggest(text, limit)
 
     def on_reload(self, listener: Callable[[ReloadResult], None]) -> Callable[[], None]:
         """Call `listener` after every reload attempt (e.g. to tell moderators in a chat).

@@ -20,6 +20,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.handover import give_way
+
 if TYPE_CHECKING:
     import numpy.typing as npt
 
@@ -51,6 +53,7 @@ class SpellingIndex:
             hashes: list[int] = []
             counts: list[int] = []
             for word in self.words[first : first + _CHUNK]:
+                give_way()
                 found = {hash(variant) for variant in _deletions(word, MAX_EDITS)}
                 hashes.extend(found)
                 counts.append(len(found))

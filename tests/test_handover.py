@@ -1,12 +1,17 @@
-"""A replaced brain is freed off the answering path, and only once no answer uses it."""
+"""A reload builds beside answers without starving them, and frees the replaced brain off the
+answering path, only once no answer uses it."""
 
 from __future__ import annotations
 
 import sys
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 
-from bot.handover import retire, sharing_the_gil
+import pytest
+
+from bot.handover import answering, give_way, retire, sharing_the_gil
 
 
 class _Part:
@@ -66,3 +71,43 @@ def test_overlapping_builds_restore_the_switch_interval() -> None:
     assert sys.getswitchinterval() < before  # the second build still runs
     second.__exit__(None, None, None)
     assert sys.getswitchinterval() == before
+
+
+def _pauses_while_building_for(
+    seconds: float, monkeypatch: pytest.MonkeyPatch, around: AbstractContextManager[object]
+) -> list[float]:
+    """The pauses `give_way()` takes in a loop that works `seconds`, inside `around`."""
+    pauses: list[float] = []
+    sleep = time.sleep
+
+    def recorded(pause: float) -> None:
+        pauses.append(pause)
+        sleep(pause)
+
+    monkeypatch.setattr(time, "sleep", recorded)
+    with around:
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            give_way()
+    return pauses
+
+
+@contextmanager
+def _building_beside_an_answer() -> Iterator[None]:
+    with answering(), sharing_the_gil():
+        yield
+
+
+def test_a_build_pauses_for_an_answer_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses = _pauses_while_building_for(0.02, monkeypatch, _building_beside_an_answer())
+    assert pauses
+    assert all(0 < pause <= 0.01 for pause in pauses)
+
+
+def test_a_build_runs_flat_out_when_nothing_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _pauses_while_building_for(0.02, monkeypatch, sharing_the_gil()) == []
+
+
+def test_an_answer_itself_never_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    # give_way() in code an answer runs (a lazy index built on a first question) is free.
+    assert _pauses_while_building_for(0.02, monkeypatch, answering()) == []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from bot.handover import give_way
 from bot.knowledge.knowledge_base import (
     RED_FLAGS_FILE,
     SOURCES_FILE,
@@ -85,6 +86,7 @@ def _unresolved_entry_references(knowledge: KnowledgeBase) -> Iterable[Problem]:
     entries = knowledge.entries
     in_entry = knowledge.locations.in_entry
     for entry_id, entry in entries.items():
+        give_way()
         yield from _unknown_sources(
             knowledge, [entry.source.ref], partial(in_entry, entry_id, "source")
         )
@@ -114,6 +116,7 @@ def _questions_of_two_entries(knowledge: KnowledgeBase) -> Iterable[Problem]:
     owner: dict[str, tuple[str, int]] = {}
     first_owner = owner.setdefault
     for entry_id, entry in entries.items():
+        give_way()
         for number, key in enumerate([question_key(question) for question in entry.questions]):
             first_id, first_number = first_owner(key, (entry_id, number))
             if first_id == entry_id:  # repeated within one entry: a note (_repeated_questions)

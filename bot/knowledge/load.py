@@ -16,6 +16,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.cycle_collector import collector_paused
+from bot.handover import give_way
 from bot.knowledge.checks import cross_file_errors
 from bot.knowledge.error_wording import describe, error_path
 from bot.knowledge.knowledge_base import (
@@ -58,7 +59,10 @@ def _load(directory: Path) -> KnowledgeBase:
         reader.problems.append(Problem(name, 1, 1, "rename this file to end in .yaml to use it"))
     if not entry_paths:
         reader.problems.append(Problem(f"{ENTRIES_DIR}/", 1, 1, "no entries files (*.yaml) found"))
-    entry_files = [(reader.name(path), reader.read(path, EntryFile)) for path in entry_paths]
+    entry_files = []
+    for path in entry_paths:
+        give_way()
+        entry_files.append((reader.name(path), reader.read(path, EntryFile)))
     if reader.problems or sources is None or vocabulary is None or red_flags is None:
         raise KnowledgeError(reader.problems)
 

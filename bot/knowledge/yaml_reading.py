@@ -22,6 +22,7 @@ from yaml import MarkedYAMLError, YAMLError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.cycle_collector import collector_paused
+from bot.handover import give_way
 from bot.knowledge.problems import KnowledgeError, Location, Problem, Severity
 
 try:  # libyaml's parser is several times faster and reports the same line and column marks.
@@ -73,7 +74,8 @@ class _KnowledgeLoader(_BaseLoader):
     """
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
+        give_way()  # called once a node: a reload's reading pauses for answers in flight
+        return
 
     def ascend_resolver(self) -> None:
         return None
