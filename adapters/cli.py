@@ -43,6 +43,7 @@ EVAL_SET_NAMES = (
     "real",
     "red-flags",
     "red-flags-2",
+    "red-flags-3",
     "red-flags-holdout",
     "written-holdout",
     "written-holdout-3",

@@ -97,6 +97,15 @@ def test_second_red_flag_tuning_set_figures(brain: Brain) -> None:
     assert report.false_alarm_rate <= 0.02
 
 
+def test_third_red_flag_tuning_set_figures(brain: Brain) -> None:
+    # Its look-alikes are hard on purpose: a relative's heart attack years ago, beetroot
+    # urine explained, a night cramp gone in a minute. Recall comes first.
+    report = report_for(brain, "red-flags-3")
+    assert report.red_flags >= 75
+    assert report.red_flag_recall >= 0.97, "\n".join(map(str, report.misses))
+    assert report.false_alarm_rate <= 0.22
+
+
 # The held-out sets' figures are in the README: the fourth written set was first measured
 # on 2026-12-02, the others before; all were re-measured on 2026-12-03. These floors sit a
 # few points under those figures so that a regression shows; they are not the targets.
