@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.arrays import runs
+from bot.handover import give_way
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -52,6 +53,8 @@ _TOKENIZER = Path("tokenizers", "l2_supercat_tokenizer_config.json")
 # unchanged knowledge embeds nothing.
 _CACHE_SIZE = 200_000
 _CHUNK = 2048
+# Text keys hashed and looked up this many at a time, so a reload gives way to answers.
+_KEY_CHUNK = 16_384
 _LOCKED_CHUNK = 1024
 # Word-piece ids are kept as uint16 (PieceTable): a larger vocabulary would wrap.
 _MAX_PIECES = 1 << 16
@@ -332,10 +335,15 @@ class _TextKeys:
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> _TextKeys:
-        count = len(texts)
-        first = np.fromiter(map(hash, texts), dtype=np.int64, count=count)
-        # The text with one more character: a different message to the same hash function.
-        second = np.fromiter((hash(text + "\0") for text in texts), dtype=np.int64, count=count)
+        first = np.zeros(len(texts), dtype=np.int64)
+        second = np.zeros(len(texts), dtype=np.int64)
+        # A chunk at a time: one call over a million texts keeps the GIL from answers.
+        for start in range(0, len(texts), _KEY_CHUNK):
+            give_way()
+            chunk = texts[start : start + _KEY_CHUNK]
+            first[start : start + len(chunk)] = np.fromiter(map(hash, chunk), np.int64)
+            # The text with one more character: a different message to the same hash.
+            second[start : start + len(chunk)] = [hash(text + "\0") for text in chunk]
         return cls(first, second)
 
     def subset(self, rows: npt.NDArray[np.int64]) -> _TextKeys:
@@ -350,7 +358,11 @@ class _TextKeys:
         if not len(self.first) or not len(keys.first):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
-        where = np.searchsorted(self.first, keys.first)
+        where = np.zeros(len(keys.first), dtype=np.int64)
+        for start in range(0, len(where), _KEY_CHUNK):
+            give_way()
+            end = start + _KEY_CHUNK
+            where[start:end] = np.searchsorted(self.first, keys.first[start:end])
         np.minimum(where, len(self.first) - 1, out=where)
         # Two texts with the same first hash: only the first of them is found (the other
         # is computed again), never a wrong one.
