@@ -4,6 +4,7 @@ answering path, only once no answer uses it."""
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import weakref
 from collections.abc import Iterator
@@ -79,9 +80,11 @@ def _pauses_while_building_for(
     """The pauses `give_way()` takes in a loop that works `seconds`, inside `around`."""
     pauses: list[float] = []
     sleep = time.sleep
+    this_thread = threading.get_ident()
 
     def recorded(pause: float) -> None:
-        pauses.append(pause)
+        if threading.get_ident() == this_thread:  # not the retiring thread's waits
+            pauses.append(pause)
         sleep(pause)
 
     monkeypatch.setattr(time, "sleep", recorded)

@@ -123,6 +123,16 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "I and my teammates had cramps while we played Friday night. "
         "I drank water all through the week.",
         "it feels like something falling out. At its worst I have to hold it in.",
+        # a third set's patterns, kept to the sign (review, 2026-12-03)
+        "I went out for seconds at the pasta party, will that help with cramps",
+        "I feel muddled about heart rate zones, which should I use",
+        "the instructions stopped making sense after week 3",
+        "my watch strap digging into my wrist on long runs",
+        "my old shoes felt weak and useless on trails",
+        "threw up twice on the bus on the way to the race",
+        "my calf feels tight after running in hot weather",
+        "should I buy a bigger size, my left foot is longer than the right",
+        "my calf cramped and stayed knotted for a few seconds then relaxed",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
@@ -148,7 +158,7 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
         ("once I stopped running the whole room kept spinning", "dizziness"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
-            "I kept sipping plain water the whole ultra and now my hands are puffy and I feel awful",
+            "I drank water at every single aid station and now my rings are stuck and I feel awful",
             "hyponatraemia",
         ),
     ],
