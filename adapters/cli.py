@@ -44,6 +44,7 @@ EVAL_SET_NAMES = (
     "red-flags",
     "red-flags-2",
     "red-flags-3",
+    "red-flags-4",
     "red-flags-holdout",
     "written-holdout",
     "written-holdout-3",

@@ -76,6 +76,13 @@ EVAL_SETS = (
         screen_only=True,
     ),
     EvalSet(
+        "red-flags-4",
+        ("red-flags-tuning-4.yaml",),
+        held_out=False,
+        description="warning signs put casually and look-alikes, written blind; tuned the screen",
+        screen_only=True,
+    ),
+    EvalSet(
         "red-flags-holdout",
         ("red-flags-holdout.yaml",),
         held_out=True,

@@ -61,6 +61,15 @@ def flags(brain: Brain, text: str) -> set[str]:
             "vomiting-nausea",
         ),
         ("I don't know why, it felt like chest pain on the hill", "chest-pain"),
+        # the fourth set's signs, put another way (2026-12-03)
+        ("can't keep anything down since the race and my calves keep seizing", "vomiting-nausea"),
+        ("the room keeps tilting since my hamstring cramped", "dizziness"),
+        ("after the marathon he couldn't remember his own name", "confusion"),
+        ("my wee looks like root beer after the ultra", "dark-urine"),
+        ("since the race I can't get up from a chair, my thighs cramp", "rhabdomyolysis"),
+        ("one calf is warmer than the other since the flight home", "dvt"),
+        ("she just crumpled at the finish after cramping", "fainting-collapse"),
+        ("he is hot to touch and not sweating after the hot 10k", "heatstroke"),
         (
             "My fingers were swollen and my stomach was sloshing. I took water at every stop.",
             "hyponatraemia",
@@ -133,6 +142,17 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my calf feels tight after running in hot weather",
         "should I buy a bigger size, my left foot is longer than the right",
         "my calf cramped and stayed knotted for a few seconds then relaxed",
+        # the fourth set's patterns, kept to the sign (2026-12-03)
+        "my new trail shoes feel wobbly on my feet, could that cause calf cramps",
+        "we went out in the cold and my calves cramped",
+        "I got a lift to the race in someone else's car and my legs cramped",
+        "I practise running without using my arms, can that cause cramps",
+        "on hill sprints I couldn't get two words out, then my calf cramped",
+        "my body jerking as I drift off after a long run, is that normal",
+        "the coast felt foggy and cold on my long run, calves cramped at the end",
+        "I kept being sick of the same route so I changed it, calves still cramp",
+        "I got a calf cramp for the first time in ages on my long run",
+        "half marathon in 2 hours 15 minutes, hamstring cramp at 18k, why?",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
