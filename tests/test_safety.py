@@ -69,6 +69,10 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my left calf feels warmer than the other one and it's tender", "dvt"),
         ("the hamstring cramp didn't ease for half an hour, even walking", "long-cramp"),
         ("my son is hot to the touch and not sweating after the race", "heatstroke"),
+        # plain descriptions no pattern named before (2026-12-03)
+        ("i was confused after the 10k", "confusion"),
+        ("he went grey and sat down and couldn't speak properly", "confusion"),
+        ("the pain in my thighs is unbearable days after the race", "rhabdomyolysis"),
         (
             "My fingers were swollen and my stomach was sloshing. I took water at every stop.",
             "hyponatraemia",
@@ -155,6 +159,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "sorry for repeating the same question but is magnesium good for cramps?",
         "I always feel foggy for the first mile, need more coffee",
         "half marathon in 2 hours 15 minutes, hamstring cramp at 18k, why?",
+        "I was confused about which gel to take after the run",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
