@@ -23,13 +23,16 @@ from bot.handover import give_way
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Clusters", "cluster_count", "clustered", "probe_count"]
+__all__ = ["PROBED_PER_ROOT", "Clusters", "cluster_count", "clustered", "probe_budget"]
 
 # Examples per training pass and per assignment chunk: a few MB of vectors at a time.
 _CHUNK = 4096
 _SAMPLE_PER_CLUSTER = 32
 _PASSES = 6
-_SEED = 14  # fixed: the same knowledge gets the same clusters in every process
+_SEED = 14
+# A question scores this many examples per square root of their number (`probe_budget`).
+PROBED_PER_ROOT = 32.0
+CLUSTERS_PER_ROOT = 1.0  # fixed: the same knowledge gets the same clusters in every process
 
 UnitVectors = Callable[["npt.NDArray[np.int64]"], "npt.NDArray[np.float32]"]
 
@@ -42,22 +45,22 @@ class Clusters:
     order: npt.NDArray[np.int64]  # example rows, cluster after cluster
     bounds: npt.NDArray[np.int64]
 
-    def closest(self, question: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.int64]:
-        """The `count` clusters whose centroids are most similar to `question`."""
-        similarity = self.centroids @ question
-        count = min(count, len(similarity))
-        closest: npt.NDArray[np.int64] = np.argpartition(-similarity, count - 1)[:count]
+    def closest(self, question: npt.NDArray[np.float32], budget: int) -> npt.NDArray[np.int64]:
+        """The clusters most similar to `question`, as many as hold `budget` examples."""
+        ranked = np.argsort(-(self.centroids @ question))
+        held = np.cumsum(np.diff(self.bounds)[ranked])
+        closest: npt.NDArray[np.int64] = ranked[: int(np.searchsorted(held, budget)) + 1]
         return closest
 
 
 def cluster_count(examples: int) -> int:
     """About the square root of the examples: centroids and probed examples cost alike."""
-    return max(1, round(math.sqrt(examples)))
+    return max(1, round(CLUSTERS_PER_ROOT * math.sqrt(examples)))
 
 
-def probe_count(clusters: int) -> int:
-    """How many clusters a question scores: twice the square root of their number."""
-    return min(clusters, max(8, round(2 * math.sqrt(clusters))))
+def probe_budget(examples: int) -> int:
+    """How many examples a question scores: a multiple of their square root."""
+    return round(PROBED_PER_ROOT * math.sqrt(examples))
 
 
 def clustered(vectors: UnitVectors, examples: int, count: int) -> Clusters:

@@ -29,7 +29,7 @@ import numpy as np
 
 from bot.arrays import runs
 from bot.handover import give_way
-from bot.probing import Clusters, cluster_count, clustered, probe_count
+from bot.probing import Clusters, cluster_count, clustered, probe_budget
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -511,12 +511,13 @@ class PieceIndex(SemanticIndex):
         self._used = np.flatnonzero(used)
         # The word pieces the examples use, as float32 (a few hundred to 32,000 rows).
         self._piece_vectors = weights[self._used].astype(np.float32)
+        self._position = np.zeros(len(weights), dtype=np.int64)  # a word piece's row there
+        self._position[self._used] = np.arange(len(self._used))
         self._vocabulary = len(weights)
         lengths = np.diff(table.starts)
         self._all_filled = bool((lengths > 0).all()) and bool((table.norms > 0).all())
         bounds = np.append(np.arange(0, len(table), _SCORED_CHUNK), len(table))
         self._chunk_pieces = max(int(np.diff(table.starts[bounds]).max(initial=0)), 1)
-        self._weights = weights
         self.probes = probes
         if probes is None and len(table) >= PROBED_FROM_EXAMPLES:
             clusters = clustered(self._unit_vectors, len(table), cluster_count(len(table)))
@@ -550,7 +551,7 @@ class PieceIndex(SemanticIndex):
             raise ValueError("this index scores every example: it has no clusters to probe")
         clusters, grouped = self.probes.clusters, self.probes.table
         per_piece = self._per_piece(question)
-        probed = np.sort(clusters.closest(question, probe_count(len(clusters.centroids))))
+        probed = np.sort(clusters.closest(question, probe_budget(len(self._table))))
         firsts, lasts = clusters.bounds[probed], clusters.bounds[probed + 1]
         grouped_rows = runs(firsts, lasts - firsts)
         scores = _scored(grouped, grouped_rows, per_piece, firsts, lasts)
@@ -577,16 +578,19 @@ class PieceIndex(SemanticIndex):
         return best
 
     def _unit_vectors(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
-        """The examples' vectors (`rows`), as unit_rows would scale them."""
+        """The examples' vectors (`rows`), to cluster them: summed in another order than
+        `_summed`'s, so equal to the scored vectors only within float32 rounding."""
         give_way()
         table = self._table
-        lengths = np.diff(table.starts)[rows]
-        ids = table.ids[runs(table.starts[rows], lengths)]
+        starts = table.starts[rows]
+        lengths = table.starts[rows + 1] - starts
         vectors = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
-        filled = lengths > 0
-        if filled.any():
-            starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-            vectors[filled] = np.add.reduceat(self._weights[ids].astype(np.float32), starts, axis=0)
+        # The k-th word piece of every example at once: whole rows gathered and added
+        # (a reduceat down 256 columns was 20 times slower).
+        for offset in range(int(lengths.max(initial=0))):
+            having = np.flatnonzero(lengths > offset)
+            pieces = self._position[table.ids[starts[having] + offset]]
+            vectors[having] += self._piece_vectors[pieces]
         return unit_rows(vectors)
 
     def _per_piece(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
