@@ -38,7 +38,7 @@ class _TimedClustering:
 
     def __init__(self) -> None:
         self.seconds = 0.0
-        self._clustered = bot.semantic.clustered  # type: ignore[attr-defined,assignment]
+        self._clustered = bot.semantic.clustered  # type: ignore[attr-defined]
 
     def __call__(self, *args: object) -> Clusters:
         started = time.perf_counter()
