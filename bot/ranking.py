@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 # text). Past this many examples that would hold up a reload for seconds, so long posts
 # are read with the static vectors instead.
 STORY_EXAMPLE_LIMIT = 5_000
+# A large knowledge base's candidates (`Ranker._rank_candidates`): the best lexical
+# matches, and the entries nearest in meaning to each reading.
+_LEXICAL_CANDIDATES = 32
+_SEMANTIC_CANDIDATES = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,8 @@ class Ranker:
                 share = self.weights.story_lexical
             except Exception:  # the post reader failed on this post: the static vectors read it
                 log.exception("the post reader failed on a post; read with the static vectors")
+        if signals is None and self.semantic.probed:
+            return self._rank_candidates(focus.question, text, focus.is_long, limit)
         if signals is None:
             signals = self._read(focus.question, text, focus.is_long, self._words)
             share = self.weights.lexical if self._embedder is not None else 1.0
@@ -149,6 +155,48 @@ class Ranker:
                 coverage=float(signals.coverage[entry]),
             )
             for entry in top.tolist()
+        ]
+        ranked.sort(key=lambda r: (-r.score, r.entry_id))
+        return ranked
+
+    def _rank_candidates(self, question: str, text: str, long: bool, limit: int) -> list[Ranked]:
+        """`rank` on a large knowledge base: only the candidates get semantic scores.
+
+        The candidates are the best lexical matches and the entries with examples near
+        each reading (`SemanticIndex.nearby`); each gets its exact semantic score, from
+        all its examples, so a candidate's standing is what scoring every entry gives.
+        """
+        asked = self.lexical.lexical(self.normalizer.normalize(question))
+        lexical = self._refined(asked)
+        coverage = asked.coverage if asked is not None else np.zeros(len(lexical))
+        readings = [(question, 1.0)]
+        if long:  # the whole message, its unknown words not held against it
+            whole = self.lexical.lexical(self.normalizer.normalize(text), lenient=True)
+            np.maximum(lexical, self.weights.story * self._refined(whole), out=lexical)
+            if whole is not None:
+                np.maximum(coverage, whole.coverage, out=coverage)
+            readings.append((text, self.weights.story))
+        count = min(_LEXICAL_CANDIDATES, len(lexical))
+        found = [np.argpartition(-lexical, count - 1)[:count]]
+        vectors = [(self._words.vectors(reading), weight) for reading, weight in readings]
+        for read, _ in vectors:
+            found += [self.semantic.nearby(vector, _SEMANTIC_CANDIDATES) for vector in read]
+        entries = np.unique(np.concatenate(found))
+        semantic = np.zeros(len(entries), dtype=np.float64)
+        for read, weight in vectors:
+            np.maximum(semantic, weight * self._words.scores_of(read, entries), out=semantic)
+        share = self.weights.lexical
+        score = share * lexical[entries] + (1 - share) * semantic
+        best = np.argsort(-score, kind="stable")[:limit]
+        ranked = [
+            Ranked(
+                entry_id=self.lexical.entry_ids[entries[at]],
+                score=float(score[at]),
+                lexical=float(lexical[entries[at]]),
+                semantic=float(semantic[at]),
+                coverage=float(coverage[entries[at]]),
+            )
+            for at in best.tolist()
         ]
         ranked.sort(key=lambda r: (-r.score, r.entry_id))
         return ranked
@@ -233,14 +281,29 @@ class _Reader:
         if self.embedder is None:  # no model: the index is empty, all score 0
             similarity = self.index.similarities(np.zeros(0, dtype=np.float32))
         else:
-            readings = [text]
-            if self.normalizer is not None:
-                # Read as typed and with slang in plain words ("hammy keeps locking up":
-                # "hamstring keeps cramp"); the closer reading counts.
-                typed, plain = self.normalizer.corrected(text), self.normalizer.plain(text)
-                readings = [typed] if typed == plain else [typed, plain]
-            vectors = self.embedder.embed(readings, remember=False)
-            similarity = np.max([self.index.similarities(v) for v in vectors], axis=0)
+            similarity = np.max([self.index.similarities(v) for v in self.vectors(text)], axis=0)
+        return self._rescaled(similarity)
+
+    def vectors(self, text: str) -> npt.NDArray[np.float32]:
+        """The readings of `text` as vectors: the closest reading counts for an entry."""
+        if self.embedder is None:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        readings = [text]
+        if self.normalizer is not None:
+            # Read as typed and with slang in plain words ("hammy keeps locking up":
+            # "hamstring keeps cramp"); the closer reading counts.
+            typed, plain = self.normalizer.corrected(text), self.normalizer.plain(text)
+            readings = [typed] if typed == plain else [typed, plain]
+        return self.embedder.embed(readings, remember=False)
+
+    def scores_of(
+        self, vectors: npt.NDArray[np.float32], entries: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]:
+        """`scores` of `entries` alone, for the readings' `vectors`."""
+        similarity = np.max([self.index.similarities_of(v, entries) for v in vectors], axis=0)
+        return self._rescaled(similarity)
+
+    def _rescaled(self, similarity: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         rescaled: npt.NDArray[np.float64] = np.clip(
             (similarity.astype(np.float64) - self.floor) / (1 - self.floor), 0, 1
         )

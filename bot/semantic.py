@@ -29,6 +29,7 @@ import numpy as np
 
 from bot.arrays import runs
 from bot.handover import give_way
+from bot.probing import Clusters, cluster_count, clustered, probe_budget
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DIMENSIONS",
+    "PROBED_FROM_EXAMPLES",
     "CachedEmbedder",
     "EmbeddingModelError",
     "PieceIndex",
@@ -58,6 +60,12 @@ _KEY_CHUNK = 16_384
 _LOCKED_CHUNK = 1024
 # Word-piece ids are kept as uint16 (PieceTable): a larger vocabulary would wrap.
 _MAX_PIECES = 1 << 16
+# From this many examples on, a PieceIndex clusters them, and answers score only the
+# examples near the question and the candidates' (bot.ranking): 10,000 entries do,
+# the article's 20 (a few hundred examples, 0.1 ms to score them all) do not.
+PROBED_FROM_EXAMPLES = 20_000
+# Examples read from the closest found, per entry wanted (an entry has about 11).
+_EXAMPLES_PER_FOUND = 4
 # Examples scored at a time by a PieceIndex: their word pieces' similarities, about 1 MB.
 _SCORED_CHUNK = 1 << 14
 
@@ -181,6 +189,8 @@ class SentenceEmbedder(CachedEmbedder):
         self._tokenizer = tokenizer
         # The newest tables `pieces` built, newest first (read and replaced under the lock).
         self._generations: tuple[_Generation, ...] = ()
+        # The newest clustered table and its clusters (`index`).
+        self._clustered: tuple[PieceTable, Probes] | None = None
 
     @property
     def weights_bytes(self) -> int:
@@ -250,7 +260,16 @@ class SentenceEmbedder(CachedEmbedder):
 
     def index(self, texts: Sequence[str], starts: npt.NDArray[np.int64]) -> PieceIndex:
         """A semantic index of `texts` (entry i's are texts[starts[i] : starts[i + 1]])."""
-        return PieceIndex(self.pieces(texts), self._weights, starts)
+        table = self.pieces(texts)
+        with self._lock:
+            last = self._clustered
+        # An unchanged reload gets the very same table back (`pieces`): its clusters too.
+        probes = last[1] if last is not None and last[0] is table else None
+        index = PieceIndex(table, self._weights, starts, probes)
+        if index.probes is not None:
+            with self._lock:
+                self._clustered = (table, index.probes)
+        return index
 
     def pieces(self, texts: Sequence[str]) -> PieceTable:
         """`texts` as word pieces and vector lengths; the last tables built are reused.
@@ -442,6 +461,21 @@ class SemanticIndex:
         )
         return best
 
+    @property
+    def probed(self) -> bool:
+        """Whether the examples are clustered (`PieceIndex.nearby`), not only scored all."""
+        return False
+
+    def nearby(self, question: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.int64]:
+        """About the `count` entries nearest `question`: only a `probed` index knows."""
+        raise ValueError("this index scores every example: it has no clusters to probe")
+
+    def similarities_of(
+        self, question: npt.NDArray[np.float32], entries: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        """`similarities(question)[entries]`."""
+        return self.similarities(question)[entries]
+
     def _example_scores(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Every example's cosine similarity with `question`."""
         scores: npt.NDArray[np.float32] = self._vectors @ question
@@ -463,8 +497,13 @@ class PieceIndex(SemanticIndex):
         table: PieceTable,
         weights: npt.NDArray[np.float16 | np.float32],
         starts: npt.NDArray[np.int64],
+        probes: Probes | None = None,
     ) -> None:
-        """`table` holds the examples, entry i's from `starts[i]` to `starts[i+1]`."""
+        """`table` holds the examples, entry i's from `starts[i]` to `starts[i+1]`.
+
+        From `PROBED_FROM_EXAMPLES` examples on they are clustered (or `probes` is
+        reused: the same table's), so that `nearby` need not score them all.
+        """
         super().__init__(np.zeros((0, DIMENSIONS), dtype=np.float32), starts)
         self._table = table
         used = np.zeros(len(weights), dtype=bool)
@@ -472,11 +511,20 @@ class PieceIndex(SemanticIndex):
         self._used = np.flatnonzero(used)
         # The word pieces the examples use, as float32 (a few hundred to 32,000 rows).
         self._piece_vectors = weights[self._used].astype(np.float32)
+        self._position = np.zeros(len(weights), dtype=np.int64)  # a word piece's row there
+        self._position[self._used] = np.arange(len(self._used))
         self._vocabulary = len(weights)
         lengths = np.diff(table.starts)
         self._all_filled = bool((lengths > 0).all()) and bool((table.norms > 0).all())
         bounds = np.append(np.arange(0, len(table), _SCORED_CHUNK), len(table))
         self._chunk_pieces = max(int(np.diff(table.starts[bounds]).max(initial=0)), 1)
+        self.probes = probes
+        if probes is None and len(table) >= PROBED_FROM_EXAMPLES:
+            clusters = clustered(self._unit_vectors, len(table), cluster_count(len(table)))
+            # A copy of the examples in cluster order (40 bytes each): a cluster's word
+            # pieces are then one slice, scored as fast as scoring them all.
+            grouped = _assembled([table], np.zeros(len(table), np.int64), clusters.order)
+            self.probes = Probes(clusters, grouped)
 
     def __len__(self) -> int:
         return len(self._table)
@@ -488,9 +536,71 @@ class PieceIndex(SemanticIndex):
                 best[row] = self._example_scores(question).max()
         return best
 
-    def _example_scores(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    @property
+    def probed(self) -> bool:
+        return self.probes is not None
+
+    def nearby(self, question: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.int64]:
+        """About the `count` entries with the examples most similar to `question`.
+
+        Only the examples of the closest clusters are scored: an entry whose close
+        examples all sit in other clusters is missed, so the caller rescores what it
+        finds with `similarities_of` beside the candidates it has for other reasons.
+        """
+        if self.probes is None:
+            raise ValueError("this index scores every example: it has no clusters to probe")
+        clusters, grouped = self.probes.clusters, self.probes.table
+        per_piece = self._per_piece(question)
+        probed = np.sort(clusters.closest(question, probe_budget(len(self._table))))
+        firsts, lasts = clusters.bounds[probed], clusters.bounds[probed + 1]
+        grouped_rows = runs(firsts, lasts - firsts)
+        scores = _scored(grouped, grouped_rows, per_piece, firsts, lasts)
+        rows = clusters.order[grouped_rows]
+        wanted = min(count * _EXAMPLES_PER_FOUND, len(scores))
+        if not wanted:
+            return np.zeros(0, dtype=np.int64)
+        closest = np.argpartition(-scores, wanted - 1)[:wanted]
+        closest = closest[np.argsort(-scores[closest])]
+        entries = np.searchsorted(self._starts, rows[closest], side="right") - 1
+        found, first_seen = np.unique(entries, return_index=True)
+        nearest: npt.NDArray[np.int64] = found[np.argsort(first_seen)][:count].astype(np.int64)
+        return nearest
+
+    def similarities_of(
+        self, question: npt.NDArray[np.float32], entries: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        """`similarities(question)[entries]`, to the last bit, scoring only their examples."""
+        counts = self._starts[entries + 1] - self._starts[entries]
+        rows = runs(self._starts[entries], counts)
+        scores = _scored(self._table, rows, self._per_piece(question))
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        best: npt.NDArray[np.float32] = np.maximum.reduceat(scores, starts)
+        return best
+
+    def _unit_vectors(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """The examples' vectors (`rows`), to cluster them: summed in another order than
+        `_summed`'s, so equal to the scored vectors only within float32 rounding."""
+        give_way()
+        table = self._table
+        starts = table.starts[rows]
+        lengths = table.starts[rows + 1] - starts
+        vectors = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
+        # The k-th word piece of every example at once: whole rows gathered and added
+        # (a reduceat down 256 columns was 20 times slower).
+        for offset in range(int(lengths.max(initial=0))):
+            having = np.flatnonzero(lengths > offset)
+            pieces = self._position[table.ids[starts[having] + offset]]
+            vectors[having] += self._piece_vectors[pieces]
+        return unit_rows(vectors)
+
+    def _per_piece(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Every word piece's similarity to `question` (0 for those no example uses)."""
         per_piece = np.zeros(self._vocabulary, dtype=np.float32)
         per_piece[self._used] = self._piece_vectors @ question.astype(np.float32, copy=False)
+        return per_piece
+
+    def _example_scores(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        per_piece = self._per_piece(question)
         table = self._table
         scores = np.zeros(len(table), dtype=np.float32)
         # One buffer for every chunk's word-piece similarities, small enough to stay in cache.
@@ -515,3 +625,40 @@ class PieceIndex(SemanticIndex):
             sums[filled] = np.add.reduceat(found, starts[filled])
             np.divide(sums, norms, out=scores[first:last], where=norms > 0)
         return scores
+
+
+def _scored(
+    table: PieceTable,
+    rows: npt.NDArray[np.int64],
+    per_piece: npt.NDArray[np.float32],
+    firsts: npt.NDArray[np.int64] | None = None,
+    lasts: npt.NDArray[np.int64] | None = None,
+) -> npt.NDArray[np.float32]:
+    """The examples' (`rows`) similarities, summed and scaled as `PieceIndex` scores all.
+
+    `rows` may be the runs `firsts[k]` to `lasts[k]`: their pieces are then found a run at
+    a time, not an example at a time.
+    """
+    lengths = table.starts[rows + 1] - table.starts[rows]
+    if firsts is None or lasts is None:
+        pieces = runs(table.starts[rows], lengths)
+    else:
+        pieces = runs(table.starts[firsts], table.starts[lasts] - table.starts[firsts])
+    found = per_piece[table.ids[pieces]]
+    filled = lengths > 0
+    sums = np.zeros(len(rows), dtype=np.float32)
+    if filled.any():
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+        sums[filled] = np.add.reduceat(found, starts)
+    norms = table.norms[rows]
+    scores = np.zeros(len(rows), dtype=np.float32)
+    np.divide(sums, norms, out=scores, where=norms > 0)
+    return scores
+
+
+@dataclass(frozen=True, slots=True)
+class Probes:
+    """A `PieceIndex`'s clusters, and its examples in their order (`Clusters.order`)."""
+
+    clusters: Clusters
+    table: PieceTable

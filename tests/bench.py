@@ -278,6 +278,13 @@ def scale_rows(sizes: Sequence[tuple[int, int]]) -> list[str]:
             f"{f['build_ms_per_entry']:>9.2f} {f['kib_per_entry']:>10.1f} {f['rss_mib']:>8.0f} "
             f"{f['p50_ms']:>7.2f} {f['p99_ms']:>7.2f} {f['correct_us']:>11.0f}"
         )
+        if "exact_p50_ms" in f:
+            rows.append(
+                f"{'':>9} every example scored (the same process): p50 {f['exact_p50_ms']:.2f} "
+                f"ms, p99 {f['exact_p99_ms']:.2f} ms; clustering {f['cluster_s']:.1f} s of the "
+                f"build; the same top 1 for {f['same_top1']}/{f['compared']} questions, the same "
+                f"top 4 with their scores for {f['same_top4']}/{f['compared']}"
+            )
     return rows
 
 
@@ -425,7 +432,7 @@ def main() -> None:
         "\nrunbot at scale, each size in a fresh process (build and memory of the knowledge "
         "alone, model excluded; correct = one misspelt word never seen before):"
     )
-    print("\n".join(scale_rows(((100_000, 100),))))
+    print("\n".join(scale_rows(((10_000, 300), (100_000, 100)))))
     print("\n" + baseline_quality())
     model = shared_embedder()
     print(
