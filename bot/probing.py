@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["PROBED_PER_ROOT", "Clusters", "cluster_count", "clustered", "probe_budget"]
 
 # Examples per training pass and per assignment chunk: a few MB of vectors at a time.
-_CHUNK = 4096
+_CHUNK = 1024
 _SAMPLE_PER_CLUSTER = 32
 _PASSES = 6
 _SEED = 14

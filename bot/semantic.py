@@ -418,6 +418,7 @@ def _assembled(
     # A chunk of texts at a time: the positions of 1.1 million texts' pieces at once are
     # a few hundred MB.
     for first in range(0, count, _SCORED_CHUNK):
+        give_way()
         chunk = slice(first, first + _SCORED_CHUNK)
         for number, table in enumerate(tables):
             mine = np.flatnonzero(source[chunk] == number) + first
@@ -588,6 +589,7 @@ class PieceIndex(SemanticIndex):
         # The k-th word piece of every example at once: whole rows gathered and added
         # (a reduceat down 256 columns was 20 times slower).
         for offset in range(int(lengths.max(initial=0))):
+            give_way()
             having = np.flatnonzero(lengths > offset)
             pieces = self._position[table.ids[starts[having] + offset]]
             vectors[having] += self._piece_vectors[pieces]
