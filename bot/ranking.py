@@ -146,18 +146,9 @@ class Ranker:
         if not count:
             return []
         top = np.argpartition(-score, count - 1)[:count]
-        ranked = [
-            Ranked(
-                entry_id=self.lexical.entry_ids[entry],
-                score=float(score[entry]),
-                lexical=float(signals.lexical[entry]),
-                semantic=float(signals.semantic[entry]),
-                coverage=float(signals.coverage[entry]),
-            )
-            for entry in top.tolist()
-        ]
-        ranked.sort(key=lambda r: (-r.score, r.entry_id))
-        return ranked
+        return self._ranked(
+            top, score[top], signals.lexical[top], signals.semantic[top], signals.coverage[top]
+        )
 
     def _rank_candidates(self, question: str, text: str, long: bool, limit: int) -> list[Ranked]:
         """`rank` on a large knowledge base: only the candidates get semantic scores.
@@ -188,15 +179,27 @@ class Ranker:
         share = self.weights.lexical
         score = share * lexical[entries] + (1 - share) * semantic
         best = np.argsort(-score, kind="stable")[:limit]
+        chosen = entries[best]
+        return self._ranked(chosen, score[best], lexical[chosen], semantic[best], coverage[chosen])
+
+    def _ranked(
+        self,
+        entries: npt.NDArray[np.int64],
+        score: npt.NDArray[np.float64],
+        lexical: npt.NDArray[np.float64],
+        semantic: npt.NDArray[np.float64],
+        coverage: npt.NDArray[np.float64],
+    ) -> list[Ranked]:
+        """`entries` with their signals (each array in the same order), best first."""
         ranked = [
             Ranked(
-                entry_id=self.lexical.entry_ids[entries[at]],
-                score=float(score[at]),
-                lexical=float(lexical[entries[at]]),
-                semantic=float(semantic[at]),
-                coverage=float(coverage[entries[at]]),
+                entry_id=self.lexical.entry_ids[entry],
+                score=float(score[row]),
+                lexical=float(lexical[row]),
+                semantic=float(semantic[row]),
+                coverage=float(coverage[row]),
             )
-            for at in best.tolist()
+            for row, entry in enumerate(entries.tolist())
         ]
         ranked.sort(key=lambda r: (-r.score, r.entry_id))
         return ranked
