@@ -82,38 +82,30 @@ def test_real_tuning_set_figures(real: EvalReport) -> None:
     assert real.false_alarm_rate <= 0.05
 
 
-def test_red_flag_tuning_set_figures(brain: Brain) -> None:
-    report = report_for(brain, "red-flags")
-    assert report.red_flags >= 140
-    assert report.red_flag_recall >= 0.97, "\n".join(map(str, report.misses))
-    assert report.false_alarm_rate <= 0.03
-
-
-def test_second_red_flag_tuning_set_figures(brain: Brain) -> None:
-    report = report_for(brain, "red-flags-2")
-    assert report.red_flags >= 100
-    assert report.out_of_scope >= 60
-    assert report.red_flag_recall >= 0.95, "\n".join(map(str, report.misses))
-    assert report.false_alarm_rate <= 0.02
-
-
-def test_third_red_flag_tuning_set_figures(brain: Brain) -> None:
-    # Its look-alikes are hard on purpose: a relative's heart attack years ago, beetroot
-    # urine explained, a night cramp gone in a minute. Recall comes first.
-    report = report_for(brain, "red-flags-3")
-    assert report.red_flags >= 75
-    assert report.red_flag_recall >= 0.97, "\n".join(map(str, report.misses))
-    assert report.false_alarm_rate <= 0.22
-
-
-def test_fourth_red_flag_tuning_set_figures(brain: Brain) -> None:
-    # Written blind and measured before tuning: 68.9% recall, 21.4% false alarms. Its
-    # wordings are one-offs ("the room keeps tilting", "carted him off"): patterns copied
-    # from them fired on ordinary sentences, so only the general ones were kept.
-    report = report_for(brain, "red-flags-4")
-    assert report.red_flags >= 90
-    assert report.red_flag_recall >= 0.78, "\n".join(map(str, report.misses))
-    assert report.false_alarm_rate <= 0.22
+# The red-flag tuning sets: (set, signs at least, look-alikes at least, recall floor,
+# false-alarm ceiling). Red flags 3's look-alikes are hard on purpose (a relative's heart
+# attack years ago, beetroot urine explained, a night cramp gone in a minute), and so are
+# red flags 4's; recall comes first. Red flags 4 was written blind and measured before
+# tuning at 68.9% recall, 21.4% false alarms. Its wordings are one-offs ("the room keeps
+# tilting", "carted him off"): patterns copied from them fired on ordinary sentences, so
+# only the general ones were kept.
+@pytest.mark.parametrize(
+    ("name", "signs", "look_alikes", "recall", "alarms"),
+    [
+        ("red-flags", 140, 0, 0.97, 0.03),
+        ("red-flags-2", 100, 60, 0.95, 0.02),
+        ("red-flags-3", 75, 0, 0.97, 0.22),
+        ("red-flags-4", 90, 0, 0.78, 0.22),
+    ],
+)
+def test_red_flag_tuning_set_figures(
+    brain: Brain, name: str, signs: int, look_alikes: int, recall: float, alarms: float
+) -> None:
+    report = report_for(brain, name)
+    assert report.red_flags >= signs
+    assert report.out_of_scope >= look_alikes
+    assert report.red_flag_recall >= recall, "\n".join(map(str, report.misses))
+    assert report.false_alarm_rate <= alarms
 
 
 # The held-out sets' figures are in the README: the fourth written set was first measured

@@ -64,6 +64,15 @@ def rankings(brain: Brain, questions: list[str], limit: int = 4) -> list[list[Ra
     return [brain.ranker.rank(question, limit) for question in questions]
 
 
+def fast_and_exact(
+    brain: Brain, questions: list[str]
+) -> tuple[list[list[Ranked]], list[list[Ranked]]]:
+    """The rankings of `questions` on the fast path, then with every example scored."""
+    fast = rankings(brain, questions)
+    with every_example_scored(brain):
+        return fast, rankings(brain, questions)
+
+
 def differing(fast: list[list[Ranked]], exact: list[list[Ranked]], count: int) -> int:
     """How many rankings differ in their first `count` places.
 
@@ -94,9 +103,7 @@ def test_the_synthetic_questions_rank_as_when_every_example_is_scored(
     large: tuple[Brain, list[str]],
 ) -> None:
     brain, questions = large
-    fast = rankings(brain, questions)
-    with every_example_scored(brain):
-        exact = rankings(brain, questions)
+    fast, exact = fast_and_exact(brain, questions)
     assert len(questions) == 500
     assert differing(fast, exact, 1) == 0
     # The whole top 4 with their scores: a fourth entry near in meaning alone could be
@@ -108,9 +115,7 @@ def test_the_tuning_sets_questions_rank_as_when_every_example_is_scored(
     large: tuple[Brain, list[str]],
 ) -> None:
     brain, _ = large
-    fast = rankings(brain, TUNING_QUESTIONS)
-    with every_example_scored(brain):
-        exact = rankings(brain, TUNING_QUESTIONS)
+    fast, exact = fast_and_exact(brain, TUNING_QUESTIONS)
     assert len(TUNING_QUESTIONS) > 1000
     assert differing(fast, exact, 1) == 0
     assert differing(fast, exact, 4) == 0
