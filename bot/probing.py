@@ -2,11 +2,12 @@
 
 Spherical k-means: centroids trained on a sample of the examples, then every example put
 with its closest centroid. A question is compared with the centroids and scores only the
-examples of the closest few clusters (`probe_count`): the semantic signal's candidates in
+examples of the closest few clusters (`probe_budget`): the semantic signal's candidates in
 time that grows with the square root of the examples. Which entries win is still decided
 by exact scores (bot.ranking rescores the candidates with every example they have).
 
-Built beside answering: numpy's products release the GIL, and the loops give way.
+Built beside answering: numpy's products release the GIL, and the loops give way
+(`give_way()` after each chunk of 1,024 examples).
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ from bot.handover import give_way
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["PROBED_PER_ROOT", "Clusters", "cluster_count", "clustered", "probe_budget"]
+__all__ = ["Clusters", "cluster_count", "clustered", "probe_budget"]
 
 # Examples per training pass and per assignment chunk: a few MB of vectors at a time.
 _CHUNK = 1024
 _SAMPLE_PER_CLUSTER = 32
 _PASSES = 6
-_SEED = 14
+_SEED = 14  # fixed: the same knowledge gets the same clusters in every process
 # A question scores this many examples per square root of their number (`probe_budget`).
 PROBED_PER_ROOT = 32.0
-CLUSTERS_PER_ROOT = 1.0  # fixed: the same knowledge gets the same clusters in every process
+CLUSTERS_PER_ROOT = 1.0
 
 UnitVectors = Callable[["npt.NDArray[np.int64]"], "npt.NDArray[np.float32]"]
 

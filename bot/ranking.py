@@ -1,6 +1,7 @@
 """Rank entries for a message: lexical signals and meaning, the question above its story.
 
-Two signals score every entry:
+Two signals score every entry (on a knowledge base of 20,000 examples or more, meaning
+scores only the candidates found near the question: bot.probing):
 
 * lexical (bot.matcher): weighted word overlap with the entry's title and examples, and
   rapidfuzz's word-order similarity. Precise on short questions: a rare shared word
