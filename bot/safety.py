@@ -8,6 +8,8 @@ It runs before any matching, with two screens; either one is enough:
   paragraph. Everyday phrases the
   moderators list as harmless ("so confused which gel to buy", "writer's cramp") are left
   out first, and a sign that is plainly denied right before it ("no chest pain") is not one.
+  Someone else's illness long ago ("my dad had a heart attack years ago") is history, not
+  a sign the runner describes: it is left out too (bot/others_history.py).
 * meaning: every sentence, and every run of up to three sentences, of the message is
   compared with the moderators' example descriptions of each sign ("a cramp in my chest
   that spreads to my arm"). A close one counts when it is closer to the sign than to any
@@ -29,6 +31,7 @@ import numpy as np
 from bot.focus import sentences
 from bot.knowledge import RedFlag, RedFlagFile
 from bot.normalize import Normalized, Normalizer, stem, words
+from bot.others_history import without_others_history
 from bot.semantic import DIMENSIONS, SemanticIndex, SentenceEmbedder
 
 if TYPE_CHECKING:
@@ -146,6 +149,16 @@ class _Pattern:
         return all(_quantity_in(q, sequence, not_lasting) for q in self.quantities)
 
 
+# What a length of time may belong to instead of a cramp: "a 25 minute run", "a 10 minute
+# talk about cramps", "back to normal in 10 minutes of rest".
+_ACTIVITIES = (
+    "run", "runs", "jog", "walk", "race", "session", "workout", "interval", "talk", "chat",
+    "call", "drive", "break", "rest", "wait", "nap", "meeting", "commute", "stretch", "warmup",
+    "cooldown", "shower", "bath", "video", "class", "swim", "ride", "presentation", "lecture",
+    "podcast",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class _NotLasting:
     """Words that make "20 minutes" something other than how long a cramp lasted.
@@ -170,11 +183,11 @@ class _NotLasting:
 
         return cls(
             tokens("every", "each", "per", "by"),
-            tokens("after", "within"),
+            tokens("after", "within", "in"),
             tokens("hour", "hours"),
             tokens("about", "around", "roughly", "approximately", "approx", "maybe", "like"),
             tokens("still", "not", "hasnt", "hadnt", "wont", "easing", "gone", "stop"),
-            tokens("run", "runs", "jog", "walk", "race", "session", "workout", "interval"),
+            tokens(*_ACTIVITIES),
             tokens("a", "an", "my", "the", "our", "his", "her", "their"),
         )
 
@@ -233,6 +246,7 @@ class RedFlagScreen:
         # One breath: up to three sentences that follow each other ("I drank litres of
         # water. Now I have a headache and feel sick."). Words further apart describe other
         # things: "a gel every 40 minutes" is not the length of a cramp a paragraph on.
+        text = without_others_history(text)
         parts = sentences(text) or [text]
         said = [
             self._normalizer.normalize(self._without_harmless(_ANSWERING_NO.sub("", part, 1)))

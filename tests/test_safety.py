@@ -77,6 +77,14 @@ def flags(brain: Brain, text: str) -> set[str]:
             "My fingers were swollen and my stomach was sloshing. I took water at every stop.",
             "hyponatraemia",
         ),
+        ("sick as a dog after the half and my calves keep cramping", "vomiting-nausea"),
+        ("after the ultra a pounding headache and I keep gagging", "vomiting-nausea"),
+        ("after the race he kept asking where we had parked", "confusion"),
+        ("legs cramping at the finish and my head all fuzzy", "confusion"),
+        ("my calf cramp didn't ease for a solid half hour", "long-cramp"),
+        # someone else's sign, now: only an illness long ago is history
+        ("my husband had chest pain at the finish yesterday", "chest-pain"),
+        ("my dad had a heart attack at 70 and now I get chest pain on hills", "chest-pain"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -160,6 +168,14 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "I always feel foggy for the first mile, need more coffee",
         "half marathon in 2 hours 15 minutes, hamstring cramp at 18k, why?",
         "I was confused about which gel to take after the run",
+        # someone else's illness long ago
+        "My grandad had a DVT years ago after a flight. Do compression socks stop cramps?",
+        "my mum had a heart attack back in 2015, she's fine now. why do my calves cramp?",
+        "my dad had a heart attack at 70 (he's fine). are calf cramps ever a heart thing?",
+        "my nan had a clot in her leg in the 90s so I wear flight socks, do they help cramp?",
+        # minutes that are not how long a cramp lasted
+        "I'm giving a 10 minute talk about cramps at our club, what should I cover?",
+        "my face goes red after runs, back to normal in 10 mins. why do my feet cramp?",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
