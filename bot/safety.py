@@ -9,7 +9,9 @@ It runs before any matching, with two screens; either one is enough:
   moderators list as harmless ("so confused which gel to buy", "writer's cramp") are left
   out first, and a sign that is plainly denied right before it ("no chest pain") is not one.
   Someone else's illness long ago ("my dad had a heart attack years ago") is history, not
-  a sign the runner describes: it is left out too (bot/others_history.py).
+  a sign the runner describes: it is left out too (bot/others_history.py). A flag's
+  not_when phrases ("beetroot" for pink urine), affirmed in the same breath, rule out
+  that flag alone, after both screens have run.
 * meaning: every sentence, and every run of up to three sentences, of the message is
   compared with the moderators' example descriptions of each sign ("a cramp in my chest
   that spreads to my arm"). A close one counts when it is closer to the sign than to any
@@ -192,6 +194,49 @@ class _NotLasting:
         )
 
 
+class _PatternIndex:
+    """Phrases of the red flags, each matching when all its words are close and affirmed."""
+
+    def __init__(self, phrases: Sequence[tuple[RedFlag, str]], normalizer: Normalizer) -> None:
+        patterns: list[_Pattern] = []
+        for flag, phrase in phrases:
+            normalized = normalizer.normalize(phrase)
+            forms = {frozenset(normalized.every_token), frozenset(normalized.stems)}
+            forms.discard(frozenset())
+            tokens = normalized.every_token
+            quantities = tuple(
+                (number, unit) for number, unit in pairwise(tokens) if _is_number(number)
+            )
+            if forms:
+                patterns.append(_Pattern(tuple(forms), flag, quantities))
+        # Every pattern under each word of its forms: a message is checked only against
+        # the patterns whose words it holds at least one of.
+        self._by_word: dict[str, list[_Pattern]] = {}
+        for pattern in patterns:
+            for word in {word for form in pattern.forms for word in form}:
+                self._by_word.setdefault(word, []).append(pattern)
+
+    def matching(self, question: Normalized, not_lasting: _NotLasting) -> list[RedFlag]:
+        """The flags with a phrase in `question`."""
+        # Words inside a joined phrase still count: "jaw and back pain" is "jaw pain".
+        sequences = (question.every_token, question.stems)
+        present = {*question.every_token, *question.stems}
+        found: dict[str, RedFlag] = {}
+        candidates = {id(p): p for word in present for p in self._by_word.get(word, ())}
+        for pattern in candidates.values():
+            if pattern.flag.id in found:
+                continue
+            for form in pattern.forms:
+                if (
+                    form <= present
+                    and any(_affirmed(form, s) for s in sequences)
+                    and pattern.quantities_in(question.every_token, not_lasting)
+                ):
+                    found[pattern.flag.id] = pattern.flag
+                    break
+        return list(found.values())
+
+
 class RedFlagScreen:
     """Built once per knowledge base and never changed."""
 
@@ -214,24 +259,14 @@ class RedFlagScreen:
                 self._harmless.setdefault(phrase[0], []).append(phrase)
         self._not_lasting = _NotLasting.normalized(normalizer)
         self._order = {flag.id: place for place, flag in enumerate(red_flags.red_flags)}
-        self._patterns: list[_Pattern] = []
-        for flag in red_flags.red_flags:
-            for pattern in flag.patterns:
-                normalized = normalizer.normalize(pattern)
-                forms = {frozenset(normalized.every_token), frozenset(normalized.stems)}
-                forms.discard(frozenset())
-                tokens = normalized.every_token
-                quantities = tuple(
-                    (number, unit) for number, unit in pairwise(tokens) if _is_number(number)
-                )
-                if forms:
-                    self._patterns.append(_Pattern(tuple(forms), flag, quantities))
-        # Every pattern under each word of its forms: a message is checked only against
-        # the patterns whose words it holds at least one of.
-        self._patterns_by_word: dict[str, list[_Pattern]] = {}
-        for found in self._patterns:
-            for word in {word for form in found.forms for word in form}:
-                self._patterns_by_word.setdefault(word, []).append(found)
+        signs = red_flags.red_flags
+        self._patterns = _PatternIndex(
+            [(flag, pattern) for flag in signs for pattern in flag.patterns], normalizer
+        )
+        # "my wee went pink after the beetroot": phrases that say a message is not a sign.
+        self._not_when = _PatternIndex(
+            [(flag, phrase) for flag in signs for phrase in flag.not_when], normalizer
+        )
         # Without an embedder, the screen reads patterns only (for comparisons).
         examples = [(flag, text) for flag in red_flags.red_flags for text in flag.examples]
         self._example_flags = [flag for flag, _ in examples] if embedder else []
@@ -258,12 +293,17 @@ class RedFlagScreen:
             for start in range(len(parts) - size + 1)
         ]
         flags: dict[str, RedFlag] = {}
+        ruled_out: set[str] = set()
         for start, end in spans:
-            for flag in self._by_pattern(_joined(said[start:end])):
+            breath = _joined(said[start:end])
+            for flag in self._patterns.matching(breath, self._not_lasting):
                 flags.setdefault(flag.id, flag)
+            ruled_out.update(flag.id for flag in self._not_when.matching(breath, self._not_lasting))
         breaths = [" ".join(parts[start:end]) for start, end in spans if end <= _MAX_SENTENCES]
         for flag in self._by_meaning(breaths):
             flags.setdefault(flag.id, flag)
+        for flag_id in ruled_out:
+            flags.pop(flag_id, None)
         # Emergencies first, then as the moderators ordered them: never the order a set
         # of words happened to be read in, which changes from one process to the next.
         ordered = sorted(
@@ -285,25 +325,6 @@ class RedFlagScreen:
                 kept.append(said[position])
                 position += 1
         return " ".join(kept)
-
-    def _by_pattern(self, question: Normalized) -> list[RedFlag]:
-        # Words inside a joined phrase still count: "jaw and back pain" is "jaw pain".
-        sequences = (question.every_token, question.stems)
-        present = {*question.every_token, *question.stems}
-        found: dict[str, RedFlag] = {}
-        candidates = {id(p): p for word in present for p in self._patterns_by_word.get(word, ())}
-        for pattern in candidates.values():
-            if pattern.flag.id in found:
-                continue
-            for form in pattern.forms:
-                if (
-                    form <= present
-                    and any(_affirmed(form, s) for s in sequences)
-                    and pattern.quantities_in(question.every_token, self._not_lasting)
-                ):
-                    found[pattern.flag.id] = pattern.flag
-                    break
-        return list(found.values())
 
     def _by_meaning(self, windows: list[str]) -> list[RedFlag]:
         if self._embedder is None or not self._example_flags:

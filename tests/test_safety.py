@@ -52,7 +52,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("kept chundering after the half and both calves cramped", "vomiting-nausea"),
         ("room went all spinny after my run and my feet were cramping", "dizziness"),
         ("my mate went a bit loopy at the end of the ultra", "confusion"),
-        ("my pee was reddish this morning after the hills", "dark-urine"),
+        ("my pee was reddish this morning after the hills", "red-urine"),
         ("quads hurt way beyond normal soreness three days after the race", "rhabdomyolysis"),
         ("one calf is fat and hot after the long drive home", "dvt"),
         ("my hamstring cramp would not let go all the way to the car", "long-cramp"),
@@ -85,6 +85,11 @@ def flags(brain: Brain, text: str) -> set[str]:
         # someone else's sign, now: only an illness long ago is history
         ("my husband had chest pain at the finish yesterday", "chest-pain"),
         ("my dad had a heart attack at 70 and now I get chest pain on hills", "chest-pain"),
+        # a moderator's not_when vetoes one sign only, and only when it is affirmed
+        ("pink pee after the marathon, is that normal?", "red-urine"),
+        ("no beetroot at all but my pee went pink after the marathon", "red-urine"),
+        ("first run in months and now cramps wake me every night", "night-cramps-often"),
+        ("the calf cramp is gone in seconds but it wakes me every night", "night-cramps-often"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -176,6 +181,9 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         # minutes that are not how long a cramp lasted
         "I'm giving a 10 minute talk about cramps at our club, what should I cover?",
         "my face goes red after runs, back to normal in 10 mins. why do my feet cramp?",
+        # a not_when in red_flags.yaml explains the sign away
+        "had beetroot juice before the long run and my wee went pink, normal?",
+        "a cramp woke me last night but it was gone in seconds, how do I stop them?",
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",

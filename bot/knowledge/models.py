@@ -174,6 +174,14 @@ class RedFlag(_Model):
             "pattern's words appear in it."
         ),
     )
+    not_when: list[Phrase] = Field(
+        default_factory=list,
+        description=(
+            "Phrases that say the message is not this sign, matched like patterns, e.g. "
+            "'beetroot' for pink urine or 'gone in seconds' for a cramp in bed: a message "
+            "holding one is not screened for this sign."
+        ),
+    )
     cite: list[Id] = Field(min_length=1)
 
 
