@@ -10,8 +10,8 @@ It runs before any matching, with two screens; either one is enough:
   out first, and a sign that is plainly denied right before it ("no chest pain") is not one.
   Someone else's illness long ago ("my dad had a heart attack years ago") is history, not
   a sign the runner describes: it is left out too (bot/others_history.py). A flag's
-  not_when phrases ("beetroot" for pink urine), affirmed in the same breath, rule out
-  that flag alone, after both screens have run.
+  not_when phrases ("beetroot" for pink urine), affirmed anywhere in the message, rule
+  out that flag alone, after both screens have run.
 * meaning: every sentence, and every run of up to three sentences, of the message is
   compared with the moderators' example descriptions of each sign ("a cramp in my chest
   that spreads to my arm"). A close one counts when it is closer to the sign than to any
