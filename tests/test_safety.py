@@ -90,6 +90,14 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("no beetroot at all but my pee went pink after the marathon", "red-urine"),
         ("first run in months and now cramps wake me every night", "night-cramps-often"),
         ("the calf cramp is gone in seconds but it wakes me every night", "night-cramps-often"),
+        # said the way runners say them
+        ("so puffed on an easy jog I couldn't get two words out", "breathless"),
+        ("my shin cramps up and then my toes go dead for a while", "cramp-numbness"),
+        ("when my foot cramps I can't feel my toes at all", "cramp-numbness"),
+        ("drank water at every station and my fingers swelled like sausages", "hyponatraemia"),
+        ("my mate went down at the finish and didn't get back up for ages", "fainting-collapse"),
+        ("she crumpled in a heap just after the line", "fainting-collapse"),
+        ("was sick in the bin after the 10k, calves cramping", "vomiting-nausea"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -100,6 +108,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
     "message",
     [
         "so confused which electrolyte to buy, i cramp a lot",
+        "didn't get back up to speed after the hill, then my calf cramped",
         "i get writer's cramp from typing for 10 minutes",
         "calf cramp on a hot day, how do i stop it",
         "no chest pain or anything, just a nasty calf cramp at mile 18",
