@@ -23,6 +23,7 @@ the best few entries.
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ from rapidfuzz import fuzz
 from bot.arrays import runs
 from bot.handover import give_way
 from bot.normalize import Normalized, Normalizer
+
+# A number, with or without its unit ("30", "25k", "500ml", "2h"): the distance or time in
+# a runner's story says nothing about which entry answers it, so an unknown one is not
+# held against a match.
+_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?[a-z]{0,3}")
 
 if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs it
     import numpy.typing as npt
@@ -235,13 +241,23 @@ class MatchIndex:
         idf = self._idf_of(token)
         return self.weights.unknown_word_factor * self._max_idf if idf is None else idf
 
+    def counted_tokens(self, question: Normalized) -> set[str]:
+        """The words of `question` that count for or against a match: not the neutral ones,
+        nor a number or amount the examples never use ("30", "25k")."""
+        known = self._token_numbers
+        return {
+            token
+            for token in set(question.tokens) - self._neutral
+            if token in known or not _AMOUNT.fullmatch(token)
+        }
+
     def lexical(self, question: Normalized, *, lenient: bool = False) -> LexicalScores | None:
         """Every entry's lexical score and coverage for `question`; None when nothing overlaps.
 
         `lenient` leaves out the words the knowledge base never uses: for the story around
         a question, whose words may help choose an entry but must not count against one.
         """
-        tokens = set(question.tokens) - self._neutral
+        tokens = self.counted_tokens(question)
         if not tokens or not len(self):
             return None
         known = self._token_numbers

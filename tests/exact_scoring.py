@@ -35,7 +35,7 @@ def exact_lexical(
     index: MatchIndex, question: Normalized, *, lenient: bool = False
 ) -> LexicalScores | None:
     """Every entry's lexical scores, token by token, with the F-score written out."""
-    tokens = set(question.tokens) - index._neutral
+    tokens = index.counted_tokens(question)
     if not tokens or not len(index):
         return None
     matched = np.zeros(len(index), dtype=np.float64)
