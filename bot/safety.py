@@ -11,7 +11,8 @@ It runs before any matching, with two screens; either one is enough:
   Someone else's illness long ago ("my dad had a heart attack years ago") is history, not
   a sign the runner describes: it is left out too (bot/others_history.py). A flag's
   not_when phrases ("beetroot" for pink urine), affirmed anywhere in the message, rule
-  out that flag alone, after both screens have run.
+  out that flag alone, after both screens have run; not from a sentence that only guesses
+  ("probably just the beetroot").
 * meaning: every sentence, and every run of up to three sentences, of the message is
   compared with the moderators' example descriptions of each sign ("a cramp in my chest
   that spreads to my arm"). A close one counts when it is closer to the sign than to any
@@ -100,6 +101,14 @@ _UNTIL_REACH = 3
 # "No, my chest is tight": a "no" set off at the start of a sentence answers a question; it
 # denies nothing after it (and "my", "in" are determiners a denial reaches over).
 _ANSWERING_NO = re.compile(r"^\W*(?:no+|nope|nah)\s*[,;:!\u2013\u2014-]", re.IGNORECASE)
+# "probably just the beetroot haha": a runner guessing at what explains a sign away has not
+# ruled it out. A not_when phrase counts only from a sentence without such a word.
+_DOUBT = re.compile(
+    r"\b(?:probably|prob|maybe|perhaps|possibly|hopefully|presumably|might|guess(?:ing)?|"
+    r"assum(?:e|ing)|suppose|could\s+be|must\s+be|i\s+think|i\s+hope|not\s+sure|unsure|"
+    r"wonder(?:ing)?)\b",
+    re.IGNORECASE,
+)
 # At most this many sentences are compared by meaning (patterns read every sentence).
 _MAX_SENTENCES = 80
 # The longest stretch of one window compared by meaning (twice a platform message).
@@ -292,13 +301,17 @@ class RedFlagScreen:
             for size in range(1, min(_BREATH, len(parts)) + 1)
             for start in range(len(parts) - size + 1)
         ]
+        doubted = [_DOUBT.search(part) is not None for part in parts]
         flags: dict[str, RedFlag] = {}
         ruled_out: set[str] = set()
         for start, end in spans:
             breath = _joined(said[start:end])
             for flag in self._patterns.matching(breath, self._not_lasting):
                 flags.setdefault(flag.id, flag)
-            ruled_out.update(flag.id for flag in self._not_when.matching(breath, self._not_lasting))
+            if not any(doubted[start:end]):
+                ruled_out.update(
+                    flag.id for flag in self._not_when.matching(breath, self._not_lasting)
+                )
         breaths = [" ".join(parts[start:end]) for start, end in spans if end <= _MAX_SENTENCES]
         for flag in self._by_meaning(breaths):
             flags.setdefault(flag.id, flag)

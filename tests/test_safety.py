@@ -88,6 +88,9 @@ def flags(brain: Brain, text: str) -> set[str]:
         # a moderator's not_when vetoes one sign only, and only when it is affirmed
         ("pink pee after the marathon, is that normal?", "red-urine"),
         ("no beetroot at all but my pee went pink after the marathon", "red-urine"),
+        # ...and a guess at what explains it away is no reason to stop worrying
+        ("my pee went pink after the hill reps, probably just the beetroot juice", "red-urine"),
+        ("pink wee after the marathon, maybe it's the beetroot?", "red-urine"),
         ("first run in months and now cramps wake me every night", "night-cramps-often"),
         ("the calf cramp is gone in seconds but it wakes me every night", "night-cramps-often"),
         # said the way runners say them
