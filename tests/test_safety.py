@@ -101,6 +101,9 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my mate went down at the finish and didn't get back up for ages", "fainting-collapse"),
         ("she crumpled in a heap just after the line", "fainting-collapse"),
         ("was sick in the bin after the 10k, calves cramping", "vomiting-nausea"),
+        ("after the half I tried to get into someone else's car in the car park", "confusion"),
+        ("the marshal turned me round, I was running the wrong way and didn't notice", "confusion"),
+        ("after the 30k I couldn't work out how to get my shoes off", "confusion"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -112,6 +115,8 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
     [
         "so confused which electrolyte to buy, i cramp a lot",
         "didn't get back up to speed after the hill, then my calf cramped",
+        "fast runners jog the course backwards after a 5k to cheer us on, why do I cramp?",
+        "borrowed someone else's car to get to the race and my calf cramped on the drive",
         "i get writer's cramp from typing for 10 minutes",
         "calf cramp on a hot day, how do i stop it",
         "no chest pain or anything, just a nasty calf cramp at mile 18",
