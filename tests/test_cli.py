@@ -216,6 +216,7 @@ def test_runbot_ask_imports_nothing_it_does_not_need() -> None:
     """Start-up: each of these cost `runbot ask` 5-70 ms, and it answers without them."""
     unneeded = ["asyncio", "pydantic_settings", "sqlite3", "rich"]
     unneeded += ["onnxruntime", "prometheus_client", "telegram", "discord"]
+    unneeded += ["safetensors"]  # the embedding weights are mapped from their file (bot.semantic)
     script = (
         "import sys\n"
         "from adapters.cli import main\n"
