@@ -16,28 +16,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from adapters.platforms import PLATFORMS, Platform, PlatformError, configured, plainly
-from bot.answering import Brain
 from bot.cycle_collector import collector_paused
 from bot.db import database_for
-from bot.knowledge import KnowledgeError, Problem, problem_report
-from bot.knowledge.load import load_knowledge
-from bot.logs import configure_logging
-from bot.reply import reply_json
-from bot.settings import PROJECT_ROOT, Settings, read_settings
 from bot.usage import UsageError
 
 # Commands import what only they need inside their functions: `runbot ask` must start fast,
-# and the service (asyncio, sqlite3, prometheus_client, rich) costs it 0.2 s.
+# and the service (asyncio, sqlite3, prometheus_client, rich) costs it 0.2 s; `runbot
+# health` (a container's HEALTHCHECK) and `--version` need no knowledge, numpy or model.
 if TYPE_CHECKING:
+    from bot.answering import Brain
+    from bot.knowledge import Problem
     from bot.question_log import QuestionLogStore, QuestionLogUnusableError
     from bot.service import QuestionLog, RunbotService
+    from bot.settings import Settings
 
 __all__ = ["console", "main"]
 
 # `kb gaps` in a terminal may take longer than a chat command: it reads more questions.
 _GAP_QUESTIONS_READ = 50_000
 
-EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
 EVAL_SET_NAMES = (
     "written",
     "real",
@@ -66,6 +63,11 @@ def console() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `runbot` console script; returns the exit code."""
     options = _parser().parse_args(argv)
+    # Every command reads the settings (pydantic) and may meet a knowledge error.
+    from bot.knowledge import KnowledgeError, problem_report
+    from bot.logs import configure_logging
+    from bot.settings import read_settings
+
     try:
         settings = read_settings()
         configure_logging(settings, [name for p in PLATFORMS for name in p.libraries])
@@ -393,11 +395,16 @@ def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -
     question = " ".join(options.question)
     if not question and not options.json:
         raise UsageError("ask: give a QUESTION (or use --json to read questions from stdin)")
+    from bot.answering import Brain
+    from bot.knowledge.load import load_knowledge
+
     # The brain alone: the service around it counts, logs and reloads, which `ask` never does.
     with collector_paused():  # building makes few cycles; collecting them cost 15 ms here
         brain = Brain(load_knowledge(knowledge_dir), one_shot=True)
         reply = brain.answer(question) if question else None
     if reply is not None:
+        from bot.reply import reply_json
+
         print(json.dumps(reply_json(reply), ensure_ascii=False) if options.json else reply.text)
         return 0
     _answer_lines(brain, sys.stdin, sys.stdout)
@@ -405,6 +412,8 @@ def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -
 
 
 def _answer_lines(brain: Brain, lines: TextIO, out: TextIO) -> None:
+    from bot.reply import reply_json
+
     for line in lines:
         reply = brain.answer(line.rstrip("\n"))
         out.write(json.dumps(reply_json(reply), ensure_ascii=False) + "\n")
@@ -413,7 +422,10 @@ def _answer_lines(brain: Brain, lines: TextIO, out: TextIO) -> None:
 
 def _kb_check(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
     from bot.annotations import github_annotation, repository_path
+    from bot.answering import Brain
+    from bot.knowledge import KnowledgeError
     from bot.knowledge.checks import lint
+    from bot.knowledge.load import load_knowledge
     from bot.progress import terminal_progress
 
     def show(problems: Sequence[Problem]) -> None:
@@ -469,7 +481,9 @@ def _kb_schema(options: argparse.Namespace, settings: Settings, knowledge_dir: P
 
 
 def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.answering import Brain
     from bot.gaps import LOW_CONFIDENCE, find_gaps, format_gaps
+    from bot.knowledge.load import load_knowledge
     from bot.progress import terminal_progress
 
     brain = Brain(load_knowledge(knowledge_dir))
@@ -481,6 +495,8 @@ def _kb_gaps(options: argparse.Namespace, settings: Settings, knowledge_dir: Pat
 
 
 def _kb_teach(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.answering import Brain
+    from bot.knowledge.load import load_knowledge
     from bot.teach import TeachRefusedError, teach, unteach
 
     question = " ".join(options.question)
@@ -507,6 +523,8 @@ def _kb_teach(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 
 def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.knowledge.load import load_knowledge
+
     knowledge = load_knowledge(knowledge_dir)
     with _open_log(settings) as question_log:
         counts = {row.entry_id: row for row in question_log.entry_counts(options.days)}
@@ -523,11 +541,15 @@ def _kb_stats(options: argparse.Namespace, settings: Settings, knowledge_dir: Pa
 
 
 def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -> int:
+    from bot.answering import Brain
     from bot.eval_files import read_cases
     from bot.evaluation import EVAL_SETS, EvalReport, evaluate
+    from bot.knowledge.load import load_knowledge
     from bot.progress import terminal_progress
+    from bot.settings import PROJECT_ROOT
 
-    if not options.file and not EVAL_DIR.is_dir():
+    eval_dir = PROJECT_ROOT / "tests" / "eval"
+    if not options.file and not eval_dir.is_dir():
         raise UsageError(
             "eval: the evaluation sets come with runbot's source (tests/eval/), not with an "
             "installed runbot; measure your own with --file FILE"
@@ -535,7 +557,7 @@ def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
     brain = Brain(load_knowledge(knowledge_dir), semantic=not options.lexical_only)
     if options.file or options.set:
         named = {eval_set.name: eval_set for eval_set in EVAL_SETS}
-        paths = [options.file] if options.file else named[options.set].paths(EVAL_DIR)
+        paths = [options.file] if options.file else named[options.set].paths(eval_dir)
         cases = [case for path in paths for case in read_cases(path)]
         report = evaluate(brain, cases, terminal_progress)
         print("evaluation set:", ", ".join(str(path) for path in paths))
@@ -552,7 +574,7 @@ def _eval(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) 
     columns = ["correct", "wrong", "did you mean", "fallback", "held back", "red flags", "alarms"]
     print(f"{'set':<17} {'cases':>5} " + " ".join(f"{name:>17}" for name in columns))
     for eval_set in EVAL_SETS:
-        paths = eval_set.paths(EVAL_DIR)
+        paths = eval_set.paths(eval_dir)
         if not all(path.is_file() for path in paths):
             print(f"{eval_set.name:<17} (missing: {', '.join(p.name for p in paths)})")
             continue

@@ -12,17 +12,17 @@ import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic import SecretStr
-
 from adapters.discord_bot import PLATFORM as DISCORD
 from adapters.telegram_bot import PLATFORM as TELEGRAM
-from bot.settings import Settings
 from bot.usage import UsageError
 
 if TYPE_CHECKING:
     import asyncio
 
+    from pydantic import SecretStr
+
     from bot.service import RunbotService
+    from bot.settings import Settings
 
 __all__ = ["PLATFORMS", "Platform", "PlatformError", "configured", "plainly"]
 

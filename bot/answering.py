@@ -69,18 +69,26 @@ class Brain:
         known_text += [p for flag in knowledge.red_flags.red_flags for p in flag.patterns]
         self.normalizer = Normalizer(knowledge.vocabulary, known_text, lazy=one_shot)
         signs = knowledge.red_flags.red_flags
-        sign_words = frozenset(
-            token
+        # Normalised once here, for the index's neutral words and for the red-flag screen.
+        patterns = {
+            pattern: self.normalizer.normalize(pattern)
             for flag in signs
             for pattern in flag.patterns
-            for token in self.normalizer.normalize(pattern).tokens
+        }
+        sign_words = frozenset(
+            token for normalized in patterns.values() for token in normalized.tokens
         )
         self.index = MatchIndex(examples, self.normalizer, weights, neutral=sign_words)
         embedder = shared_embedder() if semantic else None
         story = shared_story_embedder if read_posts else None
         self.ranker = Ranker(self.index, embedder, self.normalizer, ranking, story)
         self.screen = RedFlagScreen(
-            knowledge.red_flags, self.normalizer, embedder, self.ranker.semantic, screen_limits
+            knowledge.red_flags,
+            self.normalizer,
+            embedder,
+            self.ranker.semantic,
+            screen_limits,
+            normalized_patterns=patterns,
         )
         self._related, self._topics_of = _subjects(knowledge)
         # A phrase of filler words alone has no tokens: it names nothing, so it is left out.
@@ -88,7 +96,7 @@ class Brain:
             self.normalizer.normalize(phrase).tokens for phrase in knowledge.vocabulary.subject
         )
         self._subject_words = tuple(frozenset(tokens) for tokens in subjects if tokens)
-        del examples, known_text
+        del examples, known_text, patterns
         if len(self.index) >= _RELEASE_AFTER_EXAMPLES:
             release_freed_memory()
 

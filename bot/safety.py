@@ -24,7 +24,7 @@ The screen never diagnoses: it names what the runner described and hands off to 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -206,10 +206,19 @@ class _NotLasting:
 class _PatternIndex:
     """Phrases of the red flags, each matching when all its words are close and affirmed."""
 
-    def __init__(self, phrases: Sequence[tuple[RedFlag, str]], normalizer: Normalizer) -> None:
+    def __init__(
+        self,
+        phrases: Sequence[tuple[RedFlag, str]],
+        normalizer: Normalizer,
+        normalized_phrases: Mapping[str, Normalized] | None = None,
+    ) -> None:
+        """`normalized_phrases`: phrases the caller has normalised already (by `normalizer`)."""
+        known = normalized_phrases or {}
         patterns: list[_Pattern] = []
         for flag, phrase in phrases:
-            normalized = normalizer.normalize(phrase)
+            normalized = known.get(phrase)
+            if normalized is None:
+                normalized = normalizer.normalize(phrase)
             forms = {frozenset(normalized.every_token), frozenset(normalized.stems)}
             forms.discard(frozenset())
             tokens = normalized.every_token
@@ -256,7 +265,10 @@ class RedFlagScreen:
         embedder: SentenceEmbedder | None,
         answers: SemanticIndex,
         limits: ScreenLimits | None = None,
+        normalized_patterns: Mapping[str, Normalized] | None = None,
     ) -> None:
+        """`normalized_patterns`: the flags' patterns as `normalizer` reads them, if the
+        caller has them already (the Brain does: 500 patterns normalised once, not twice)."""
         self._normalizer = normalizer
         self._embedder = embedder
         self._answers = answers
@@ -270,7 +282,9 @@ class RedFlagScreen:
         self._order = {flag.id: place for place, flag in enumerate(red_flags.red_flags)}
         signs = red_flags.red_flags
         self._patterns = _PatternIndex(
-            [(flag, pattern) for flag in signs for pattern in flag.patterns], normalizer
+            [(flag, pattern) for flag in signs for pattern in flag.patterns],
+            normalizer,
+            normalized_patterns,
         )
         # "my wee went pink after the beetroot": phrases that say a message is not a sign.
         self._not_when = _PatternIndex(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -216,6 +217,7 @@ def test_runbot_ask_imports_nothing_it_does_not_need() -> None:
     """Start-up: each of these cost `runbot ask` 5-70 ms, and it answers without them."""
     unneeded = ["asyncio", "pydantic_settings", "sqlite3", "rich"]
     unneeded += ["onnxruntime", "prometheus_client", "telegram", "discord"]
+    unneeded += ["safetensors"]  # the embedding weights are mapped from their file (bot.semantic)
     script = (
         "import sys\n"
         "from adapters.cli import main\n"
@@ -224,5 +226,40 @@ def test_runbot_ask_imports_nothing_it_does_not_need() -> None:
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["--version"], 0),
+        (["health"], 2),  # no RUNBOT_HEALTH_PORT: a usage error, after reading the settings
+    ],
+)
+def test_commands_without_knowledge_import_none_of_its_machinery(
+    argv: list[str], code: int, tmp_path: Path
+) -> None:
+    """`runbot health` is a container's HEALTHCHECK, run every few seconds: it reads the
+    settings and asks the endpoint, and loads no knowledge, numpy or embedding model."""
+    unneeded = ["numpy", "yaml", "rapidfuzz", "tokenizers", "bot.answering"]
+    script = (
+        "import sys\n"
+        "from adapters.cli import main\n"
+        "try:\n"
+        f"    code = main({argv!r})\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        f"assert code == {code}, code\n"
+        f"print([name for name in {unneeded!r} if name in sys.modules])\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "RUNBOT_HEALTH_PORT"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+        cwd=tmp_path,  # no .env of the checkout's
     )
     assert done.stdout.splitlines()[-1] == "[]"

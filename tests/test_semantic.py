@@ -14,7 +14,14 @@ import numpy as np
 import pytest
 
 from bot.ranking import Ranker, RankingWeights
-from bot.semantic import DIMENSIONS, SemanticIndex, SentenceEmbedder, shared_embedder, unit_rows
+from bot.semantic import (
+    DIMENSIONS,
+    SemanticIndex,
+    SentenceEmbedder,
+    _mapped_tensor,
+    shared_embedder,
+    unit_rows,
+)
 from bot.service import RunbotService
 from tests.helpers import NO_ANSWERS, match_index, normalizer, semantic_index
 
@@ -74,6 +81,45 @@ def test_vectors_are_the_models_own_sentence_embeddings(embedder: SentenceEmbedd
 
     assert np.allclose(ours, reference, atol=1e-5)
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_mapped_weights_are_the_safetensors_files_own_bit_for_bit() -> None:
+    from importlib import util
+
+    from safetensors.numpy import load_file
+
+    spec = util.find_spec("wordllama")
+    assert spec is not None
+    assert spec.origin is not None
+    path = Path(spec.origin).parent / "weights" / "l2_supercat_256.safetensors"
+    stored = load_file(path)["embedding.weight"]
+
+    mapped = _mapped_tensor(path, "embedding.weight")
+
+    assert mapped.dtype == stored.dtype
+    assert mapped.shape == stored.shape
+    assert mapped.tobytes() == stored.tobytes()
+    assert not mapped.flags.writeable  # shared with the file: never written to
+
+
+@pytest.mark.parametrize(
+    ("header", "data", "problem"),
+    [
+        ({"w": {"dtype": "F16", "shape": [4, 2], "data_offsets": [0, 16]}}, b"\0" * 8, "fit"),
+        ({"w": {"dtype": "F16", "shape": [4, 2], "data_offsets": [0, 8]}}, b"\0" * 16, "fit"),
+        ({"w": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}}, b"\0" * 8, "F16"),
+    ],
+)
+def test_a_weights_file_that_does_not_hold_its_tensor_is_refused(
+    tmp_path: Path, header: dict[str, object], data: bytes, problem: str
+) -> None:
+    encoded = json.dumps(header).encode()
+    path = tmp_path / "weights.safetensors"
+    path.write_bytes(len(encoded).to_bytes(8, "little") + encoded + data)
+    with pytest.raises(ValueError, match=problem):
+        _mapped_tensor(path, "w")
+    with pytest.raises(KeyError):
+        _mapped_tensor(path, "missing")
 
 
 def test_similar_questions_are_closer_than_unrelated_ones(embedder: SentenceEmbedder) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.spelling import SpellingIndex
+from bot.spelling import _SCANNED_LOOKUPS, SpellingIndex
 from tests.helpers import normalizer
 
 WORDS = SpellingIndex(["cramp", "crimp", "stretch", "stitch", "hydration", "marathon"])
@@ -95,11 +95,18 @@ def test_corrected_text_is_what_the_sentence_vectors_read() -> None:
     assert KNOWN.corrected("Crmap after my MARATHN!") == "cramp after my marathon"
 
 
-def test_a_lazy_index_files_its_words_when_first_asked_and_finds_the_same() -> None:
+def test_a_lazy_index_measures_every_word_at_first_then_files_them_and_finds_the_same() -> None:
     known = ["cramp", "crimp", "stretch", "stitch", "hydration", "marathon"]
     lazy = SpellingIndex(known, lazy=True)
+    typos = [
+        (typed, edits)
+        for typed in ("cramo", "crump", "hydrtoin", "zebra", "cramp", "crmap")
+        for edits in (0, 1, 2)
+    ]
+    assert len(typos) > _SCANNED_LOOKUPS
+    for typed, edits in typos[:_SCANNED_LOOKUPS]:
+        assert lazy.nearest(typed, edits) == WORDS.nearest(typed, edits)
     assert lazy._hashes is None  # nothing filed yet: `runbot ask` seldom needs it
-    for typed in ("cramo", "crump", "hydrtoin", "zebra", "cramp"):
-        for edits in (0, 1, 2):
-            assert lazy.nearest(typed, edits) == WORDS.nearest(typed, edits)
+    for typed, edits in typos[_SCANNED_LOOKUPS:]:
+        assert lazy.nearest(typed, edits) == WORDS.nearest(typed, edits)
     assert lazy._hashes is not None
