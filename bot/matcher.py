@@ -39,7 +39,7 @@ from bot.normalize import Normalized, Normalizer
 # A number, with or without its unit ("30", "25k", "500ml", "2h"): the distance or time in
 # a runner's story says nothing about which entry answers it, so an unknown one is not
 # held against a match.
-_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?[a-z]{0,3}")
+_AMOUNT = re.compile(r"\d+(?:[.,]\d+)?[a-z]{0,5}")
 
 if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs it
     import numpy.typing as npt

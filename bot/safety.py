@@ -101,12 +101,14 @@ _UNTIL_REACH = 3
 # "No, my chest is tight": a "no" set off at the start of a sentence answers a question; it
 # denies nothing after it (and "my", "in" are determiners a denial reaches over).
 _ANSWERING_NO = re.compile(r"^\W*(?:no+|nope|nah)\s*[,;:!\u2013\u2014-]", re.IGNORECASE)
-# "probably just the beetroot haha": a runner guessing at what explains a sign away has not
-# ruled it out. A not_when phrase counts only from a sentence without such a word.
+# "probably just the beetroot haha", "I had beetroot. Maybe that's why?": a runner guessing at
+# what explains a sign away has not ruled it out. A not_when phrase counts only from
+# sentences with no such word in them or within a breath either side.
 _DOUBT = re.compile(
-    r"\b(?:probably|prob|maybe|perhaps|possibly|hopefully|presumably|might|guess(?:ing)?|"
-    r"assum(?:e|ing)|suppose|could\s+be|must\s+be|i\s+think|i\s+hope|not\s+sure|unsure|"
-    r"wonder(?:ing)?)\b",
+    r"\b(?:probably|probs|prob|prolly|maybe|perhaps|possibly|likely|hopefully|presumably|"
+    r"might|guess(?:ing)?|reckon|think|thinking|assum(?:e|ing)|suppose|could\s+(?:be|it|that)|"
+    r"must\s+be|(?:is|was)\s+(?:it|that)\s+(?:the|just|from|because)|i\s+hope|not\s+sure|"
+    r"unsure|wonder(?:ing)?)\b",
     re.IGNORECASE,
 )
 # At most this many sentences are compared by meaning (patterns read every sentence).
@@ -315,7 +317,9 @@ class RedFlagScreen:
             for size in range(1, min(_BREATH, len(parts)) + 1)
             for start in range(len(parts) - size + 1)
         ]
-        doubted = [_DOUBT.search(part) is not None for part in parts]
+        guessed = [_DOUBT.search(part) is not None for part in parts]
+        reach = _BREATH - 1
+        doubted = [any(guessed[max(0, i - reach) : i + reach + 1]) for i in range(len(parts))]
         flags: dict[str, RedFlag] = {}
         ruled_out: set[str] = set()
         for start, end in spans:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import mmap
+import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -429,6 +430,8 @@ def _assembled(
     return PieceTable(ids, starts, norms)
 
 
+# safetensors refuses headers past 100 MB; one this long is a damaged or foreign file.
+_MAX_HEADER_BYTES = 100_000_000
 # The safetensors dtypes a weights file may store (little-endian, as the format is).
 _SAFETENSORS_DTYPES: dict[str, np.dtype[np.float16 | np.float32]] = {
     "F16": np.dtype("<f2"),
@@ -446,16 +449,27 @@ def _mapped_tensor(path: Path, name: str) -> npt.NDArray[np.float16 | np.float32
     """
     with path.open("rb") as file:
         size = int.from_bytes(file.read(8), "little")
+        total = os.fstat(file.fileno()).st_size
+        if not 0 < size <= min(_MAX_HEADER_BYTES, total - 8):
+            raise ValueError(f"{path} is not a safetensors file (header of {size:,} bytes)")
         header = json.loads(file.read(size))
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    tensor = header[name]
-    dtype = _SAFETENSORS_DTYPES.get(tensor["dtype"])
+    tensor = header.get(name) if isinstance(header, dict) else None
+    if not isinstance(tensor, dict):
+        raise ValueError(f"{path} holds no tensor {name}")
+    dtype = _SAFETENSORS_DTYPES.get(str(tensor.get("dtype")))
     if dtype is None:
-        raise ValueError(f"{name} is stored as {tensor['dtype']}, not F16 or F32")
-    shape = tuple(int(length) for length in tensor["shape"])
-    begin, end = (int(offset) for offset in tensor["data_offsets"])
+        raise ValueError(f"{name} is stored as {tensor.get('dtype')}, not F16 or F32")
+    shape = tuple(int(length) for length in tensor.get("shape", ()))
+    begin, end = (int(offset) for offset in tensor.get("data_offsets", (0, -1)))
     count = int(np.prod(shape))
-    if end - begin != count * dtype.itemsize or 8 + size + end > len(mapped):
+    fits = 0 <= begin <= end and 8 + size + end <= len(mapped)
+    if (
+        len(shape) != 2
+        or shape[1] != DIMENSIONS
+        or not fits
+        or end - begin != count * dtype.itemsize
+    ):
         raise ValueError(f"{name}'s bytes do not fit its shape {shape} in {path}")
     weights: npt.NDArray[np.float16 | np.float32] = np.frombuffer(
         mapped, dtype=dtype, count=count, offset=8 + size + begin

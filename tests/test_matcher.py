@@ -75,7 +75,7 @@ def test_a_question_mostly_about_something_else_is_covered_less() -> None:
     assert covered > unknown_word > off_topic
 
 
-@pytest.mark.parametrize("amount", ["30", "25k", "500ml", "2h", "1.5"])
+@pytest.mark.parametrize("amount", ["30", "25k", "500ml", "2h", "1.5", "30mins", "10miles"])
 def test_a_distance_or_time_in_the_story_is_not_held_against_a_match(amount: str) -> None:
     [plain] = INDEX.rank(READ.normalize("stitch while running"))
     [with_amount] = INDEX.rank(READ.normalize(f"stitch while running {amount}"))

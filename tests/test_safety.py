@@ -91,6 +91,13 @@ def flags(brain: Brain, text: str) -> set[str]:
         # ...and a guess at what explains it away is no reason to stop worrying
         ("my pee went pink after the hill reps, probably just the beetroot juice", "red-urine"),
         ("pink wee after the marathon, maybe it's the beetroot?", "red-urine"),
+        ("pink wee after the race, probs just the beetroot lol", "red-urine"),
+        ("my pee was pink this morning, reckon it's the beetroot", "red-urine"),
+        (
+            "I had beetroot last night. My wee went pink after the run. Maybe that's why?",
+            "red-urine",
+        ),
+        ("could it be the beetroot? my pee went pink after the 10k", "red-urine"),
         ("first run in months and now cramps wake me every night", "night-cramps-often"),
         ("the calf cramp is gone in seconds but it wakes me every night", "night-cramps-often"),
         # said the way runners say them
@@ -101,9 +108,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my mate went down at the finish and didn't get back up for ages", "fainting-collapse"),
         ("she crumpled in a heap just after the line", "fainting-collapse"),
         ("was sick in the bin after the 10k, calves cramping", "vomiting-nausea"),
-        ("after the half I tried to get into someone else's car in the car park", "confusion"),
         ("the marshal turned me round, I was running the wrong way and didn't notice", "confusion"),
-        ("after the 30k I couldn't work out how to get my shoes off", "confusion"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -117,6 +122,11 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "didn't get back up to speed after the hill, then my calf cramped",
         "fast runners jog the course backwards after a 5k to cheer us on, why do I cramp?",
         "borrowed someone else's car to get to the race and my calf cramped on the drive",
+        "I don't know what happened, my calf seized and I had to walk for a while",
+        "took a wrong turn and the marshal turned me round, then my calves cramped",
+        "my car broke down so I had to get into someone else's car, then my calf cramped",
+        "didn't get back up to pace for a while after the cramp",
+        "crumpled in a heap on the sofa after the long run, calves cramping",
         "i get writer's cramp from typing for 10 minutes",
         "calf cramp on a hot day, how do i stop it",
         "no chest pain or anything, just a nasty calf cramp at mile 18",

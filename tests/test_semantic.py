@@ -102,24 +102,53 @@ def test_the_mapped_weights_are_the_safetensors_files_own_bit_for_bit() -> None:
     assert not mapped.flags.writeable  # shared with the file: never written to
 
 
+_ROW = DIMENSIONS * 2  # bytes of one float16 row
+
+
 @pytest.mark.parametrize(
     ("header", "data", "problem"),
     [
-        ({"w": {"dtype": "F16", "shape": [4, 2], "data_offsets": [0, 16]}}, b"\0" * 8, "fit"),
-        ({"w": {"dtype": "F16", "shape": [4, 2], "data_offsets": [0, 8]}}, b"\0" * 16, "fit"),
+        # the bytes do not fit the shape, or the shape is not the model's
+        (
+            {"w": {"dtype": "F16", "shape": [2, DIMENSIONS], "data_offsets": [0, 2 * _ROW]}},
+            b"\0" * _ROW,
+            "fit",
+        ),
+        (
+            {"w": {"dtype": "F16", "shape": [2, DIMENSIONS], "data_offsets": [0, _ROW]}},
+            b"\0" * 2 * _ROW,
+            "fit",
+        ),
+        ({"w": {"dtype": "F16", "shape": [4, 2], "data_offsets": [0, 16]}}, b"\0" * 16, "fit"),
+        # offsets that would map the header itself as weights
+        (
+            {"w": {"dtype": "F16", "shape": [1, DIMENSIONS], "data_offsets": [-_ROW, 0]}},
+            b"\0" * _ROW,
+            "fit",
+        ),
         ({"w": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}}, b"\0" * 8, "F16"),
+        ({"w": "not a tensor"}, b"", "no tensor"),
+        (["not", "a", "header"], b"", "no tensor"),
     ],
 )
 def test_a_weights_file_that_does_not_hold_its_tensor_is_refused(
-    tmp_path: Path, header: dict[str, object], data: bytes, problem: str
+    tmp_path: Path, header: object, data: bytes, problem: str
 ) -> None:
     encoded = json.dumps(header).encode()
     path = tmp_path / "weights.safetensors"
     path.write_bytes(len(encoded).to_bytes(8, "little") + encoded + data)
     with pytest.raises(ValueError, match=problem):
         _mapped_tensor(path, "w")
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="no tensor"):
         _mapped_tensor(path, "missing")
+
+
+@pytest.mark.parametrize("size", [0, 2**63, 10**9])
+def test_a_file_whose_header_length_is_not_a_header_is_refused(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "weights.safetensors"
+    path.write_bytes(size.to_bytes(8, "little") + b"{}" + b"\0" * 64)
+    with pytest.raises(ValueError, match="not a safetensors file"):
+        _mapped_tensor(path, "w")
 
 
 def test_similar_questions_are_closer_than_unrelated_ones(embedder: SentenceEmbedder) -> None:
