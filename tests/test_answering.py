@@ -19,6 +19,12 @@ GOLDEN = [
     ("is tonic water good for cramps", "cramp-remedies-to-avoid"),
     ("do i really need electrolytes if my run is 90 minutes", "electrolytes-long-runs"),
     ("is it a cramp or just sore muscles", "cramp-vs-soreness"),
+    # two sentences: a post, answered only when it names a subject runbot has advice on
+    ("My coach keeps going on about sweat rate. What is it and why does it matter?", "sweat-rate"),
+    (
+        "Long runs are getting longer. Should I carry a sports drink or is water enough?",
+        "electrolytes-long-runs",
+    ),
 ]
 
 
