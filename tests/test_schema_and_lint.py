@@ -134,6 +134,28 @@ def test_example_resolving_to_another_entry_and_lookalike_examples_warn(tidy: Pa
     ]
 
 
+def test_a_synonym_that_joins_a_subject_word_into_a_phrase_warns(tidy: Path) -> None:
+    (tidy / "vocabulary.yaml").write_text(
+        VOCABULARY.replace("synonyms:\n", "synonyms:\n  calf cramp: [calf cramps]\n")
+        + "subject: [cramp, side stitch]\n"
+    )
+
+    assert warnings_for(tidy) == [
+        "vocabulary.yaml:2:3: warning: 'calf cramp' is read as one word, so a message saying it"
+        " does not name the subject 'cramp': add 'calf cramp' to the `subject` list if runbot"
+        " has advice on it, or a long post asking about it is never answered"
+    ]
+
+
+def test_a_joined_phrase_that_is_a_subject_itself_is_fine(tidy: Path) -> None:
+    (tidy / "vocabulary.yaml").write_text(
+        VOCABULARY.replace("synonyms:\n", "synonyms:\n  calf cramp: [calf cramps]\n")
+        + "subject: [cramp, calf cramp, side stitch]\n"
+    )
+
+    assert warnings_for(tidy) == []
+
+
 def test_off_topic_phrase_that_is_also_a_synonym_warns_and_keeps_the_synonym(tidy: Path) -> None:
     (tidy / "vocabulary.yaml").write_text(
         VOCABULARY.replace("off_topic: [shin splints]", "off_topic: [shin splints, stich]")

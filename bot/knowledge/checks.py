@@ -196,6 +196,7 @@ def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
         *_examples_too_alike(brain),
         *_unused_synonyms(brain),
         *_off_topic_synonyms(brain),
+        *_subjects_hidden_in_phrases(brain),
         *_uncited_sources(brain),
         *_red_flags_that_miss_themselves(brain),
         *_entries_off_subject(brain),
@@ -346,6 +347,33 @@ def _off_topic_synonyms(brain: Brain) -> list[Problem]:
                         f"it as '{word}': remove it from one of the two lists",
                     )
                 )
+    return warnings
+
+
+def _subjects_hidden_in_phrases(brain: Brain) -> list[Problem]:
+    """Synonyms that join a subject word into a phrase of its own ("sweat rate").
+
+    A message saying the phrase holds the joined word, not the subject word, so a long post
+    asking about it is never on subject unless the phrase is a subject too.
+    """
+    vocabulary = brain.knowledge.vocabulary
+    read = brain.normalizer.normalize
+    subjects = {token for phrase in vocabulary.subject for token in read(phrase).tokens}
+    warnings = []
+    for word in vocabulary.synonyms:
+        tokens = read(word).tokens
+        if len(tokens) != 1 or "_" not in tokens[0] or tokens[0] in subjects:
+            continue
+        inside = [part for part in words(word) if set(read(part).tokens) & subjects]
+        if inside:
+            warnings.append(
+                _warning(
+                    brain.knowledge.where("synonym", word),
+                    f"'{word}' is read as one word, so a message saying it does not name the "
+                    f"subject '{inside[0]}': add '{word}' to the `subject` list if runbot has "
+                    "advice on it, or a long post asking about it is never answered",
+                )
+            )
     return warnings
 
 
