@@ -19,6 +19,8 @@ GOLDEN = [
     ("is tonic water good for cramps", "cramp-remedies-to-avoid"),
     ("do i really need electrolytes if my run is 90 minutes", "electrolytes-long-runs"),
     ("is it a cramp or just sore muscles", "cramp-vs-soreness"),
+    ("should i pull my toes toward my shin when my calf cramps", "stretch-a-cramp"),
+    ("do intervals make cramps more likely", "avoid-overworking"),
     # two sentences: a post, answered only when it names a subject runbot has advice on
     ("My coach keeps going on about sweat rate. What is it and why does it matter?", "sweat-rate"),
     (
