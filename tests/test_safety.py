@@ -109,6 +109,16 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("she crumpled in a heap just after the line", "fainting-collapse"),
         ("was sick in the bin after the 10k, calves cramping", "vomiting-nausea"),
         ("the marshal turned me round, I was running the wrong way and didn't notice", "confusion"),
+        (
+            "my chest felt like someone was sitting on it at mile 10, went away when i walked",
+            "chest-pain",
+        ),
+        ("after the ultra i couldnt remember my own name for a minute", "confusion"),
+        (
+            "drank like 6 litres during the marathon and now puking and my head is splitting",
+            "hyponatraemia",
+        ),
+        ("hands swollen like balloons after drinking loads of water in the race", "hyponatraemia"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -122,6 +132,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "didn't get back up to speed after the hill, then my calf cramped",
         "fast runners jog the course backwards after a 5k to cheer us on, why do I cramp?",
         "borrowed someone else's car to get to the race and my calf cramped on the drive",
+        "i drank 3 litres of water yesterday and have a headache from the heat",
         "I don't know what happened, my calf seized and I had to walk for a while",
         "took a wrong turn and the marshal turned me round, then my calves cramped",
         "my car broke down so I had to get into someone else's car, then my calf cramped",
