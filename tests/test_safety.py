@@ -115,6 +115,10 @@ def flags(brain: Brain, text: str) -> set[str]:
         ),
         ("after the ultra i couldnt remember my own name for a minute", "confusion"),
         (
+            "i collapsed on the sofa at home and couldn't get up, we called an ambulance",
+            "fainting-collapse",
+        ),
+        (
             "drank like 6 litres during the marathon and now puking and my head is splitting",
             "hyponatraemia",
         ),
@@ -133,6 +137,9 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "fast runners jog the course backwards after a 5k to cheer us on, why do I cramp?",
         "borrowed someone else's car to get to the race and my calf cramped on the drive",
         "i drank 3 litres of water yesterday and have a headache from the heat",
+        "i threw up my hands in despair when my hamstring cramped again",
+        "i collapsed into bed after the race and slept 10 hours, calves still crampy",
+        "my arm went numb from sleeping on it, unrelated but how do i stop calf cramps",
         "I don't know what happened, my calf seized and I had to walk for a while",
         "took a wrong turn and the marshal turned me round, then my calves cramped",
         "my car broke down so I had to get into someone else's car, then my calf cramped",
