@@ -159,7 +159,12 @@ class Brain:
         """
         if not self._subject_words:
             return True
-        tokens = set(self.normalizer.normalize(text).tokens)
+        return self.names_subject(set(self.normalizer.normalize(text).tokens))
+
+    def names_subject(self, tokens: set[str]) -> bool:
+        """Whether normalised `tokens` hold a whole `subject` phrase (always, with none)."""
+        if not self._subject_words:
+            return True
         return any(phrase <= tokens for phrase in self._subject_words)
 
     def same_subject(self, first: str, second: str) -> bool:

@@ -68,6 +68,7 @@ def test_answer_ends_with_source_then_disclaimer_and_shows_caveat(brain: Brain) 
     "question",
     [
         "how do i fix shin splints",
+        "sharp pain down the front towards my shin when I run",
         "my knee hurts on the outside after 10k",
         "stretches before a run?",
         "best running shoes for flat feet",

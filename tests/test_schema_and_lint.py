@@ -134,16 +134,19 @@ def test_example_resolving_to_another_entry_and_lookalike_examples_warn(tidy: Pa
     ]
 
 
-def test_a_synonym_that_joins_a_subject_word_into_a_phrase_warns(tidy: Path) -> None:
+def test_a_synonym_that_joins_a_subject_word_into_a_phrase_is_noted(tidy: Path) -> None:
     (tidy / "vocabulary.yaml").write_text(
         VOCABULARY.replace("synonyms:\n", "synonyms:\n  calf cramp: [calf cramps]\n")
         + "subject: [cramp, side stitch]\n"
     )
 
     assert warnings_for(tidy) == [
-        "vocabulary.yaml:2:3: warning: 'calf cramp' is read as one word, so a message saying it"
-        " does not name the subject 'cramp': add 'calf cramp' to the `subject` list if runbot"
-        " has advice on it, or a long post asking about it is never answered"
+        "vocabulary.yaml:2:3: note: 'calf cramp' is read as one word ('calf cramp'), no"
+        " subject, though its words name one: add it to the `subject` list if runbot has advice on it,"
+        " or a long post asking about it is never answered",
+        "vocabulary.yaml:2:3: note: 'calf cramps' is read as one word ('calf cramp'), no"
+        " subject, though its words name one: add it to the `subject` list if runbot has advice on it,"
+        " or a long post asking about it is never answered",
     ]
 
 

@@ -351,29 +351,29 @@ def _off_topic_synonyms(brain: Brain) -> list[Problem]:
 
 
 def _subjects_hidden_in_phrases(brain: Brain) -> list[Problem]:
-    """Synonyms that join a subject word into a phrase of its own ("sweat rate").
+    """Synonyms that join a subject into a phrase of their own ("sweat rate", "over hydration").
 
-    A message saying the phrase holds the joined word, not the subject word, so a long post
-    asking about it is never on subject unless the phrase is a subject too.
+    A message saying the phrase holds the phrase's one word, not the subject, so a long post
+    asking about it is never on subject unless the phrase is a subject too. A note, not a
+    warning: the moderators may mean it ("low blood sodium" is a red flag, not advice).
     """
-    vocabulary = brain.knowledge.vocabulary
     read = brain.normalizer.normalize
-    subjects = {token for phrase in vocabulary.subject for token in read(phrase).tokens}
     warnings = []
-    for word in vocabulary.synonyms:
-        tokens = read(word).tokens
-        if len(tokens) != 1 or "_" not in tokens[0] or tokens[0] in subjects:
-            continue
-        inside = [part for part in words(word) if set(read(part).tokens) & subjects]
-        if inside:
-            warnings.append(
-                _warning(
-                    brain.knowledge.where("synonym", word),
-                    f"'{word}' is read as one word, so a message saying it does not name the "
-                    f"subject '{inside[0]}': add '{word}' to the `subject` list if runbot has "
-                    "advice on it, or a long post asking about it is never answered",
+    for word, variants in brain.knowledge.vocabulary.synonyms.items():
+        for phrase in (word, *variants):
+            said = words(phrase)
+            if len(said) < 2 or brain.names_subject(set(read(phrase).tokens)):
+                continue
+            one_by_one = {token for part in said for token in read(part).tokens}
+            if brain.names_subject(one_by_one):
+                warnings.append(
+                    _note(
+                        brain.knowledge.where("synonym", word),
+                        f"'{phrase}' is read as one word ('{word}'), no subject, though its "
+                        "words name one: add it to the `subject` list if runbot has advice "
+                        "on it, or a long post asking about it is never answered",
+                    )
                 )
-            )
     return warnings
 
 
