@@ -111,6 +111,9 @@ _DOUBT = re.compile(
     r"unsure|wonder(?:ing)?)\b",
     re.IGNORECASE,
 )
+# Where a harmless phrase ends at the latest: a comma, colon or dash between two words
+# means they were not said as one phrase.
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\u2013\u2014]|\s-\s")
 # At most this many sentences are compared by meaning (patterns read every sentence).
 _MAX_SENTENCES = 80
 # The longest stretch of one window compared by meaning (twice a platform message).
@@ -343,18 +346,20 @@ class RedFlagScreen:
         return Screening(tuple(ordered))
 
     def _without_harmless(self, text: str) -> str:
-        """`text` as words, without the moderators' harmless phrases."""
-        said = words(text)
+        """`text` as words, without the moderators' harmless phrases (each within a clause:
+        "I threw up, my hands were shaking" is not "threw up my hands")."""
         kept: list[str] = []
-        position = 0
-        while position < len(said):
-            for phrase in self._harmless.get(said[position], ()):
-                if tuple(said[position : position + len(phrase)]) == phrase:
-                    position += len(phrase)
-                    break
-            else:
-                kept.append(said[position])
-                position += 1
+        for clause in _CLAUSE_BREAK.split(text):
+            said = words(clause)
+            position = 0
+            while position < len(said):
+                for phrase in self._harmless.get(said[position], ()):
+                    if tuple(said[position : position + len(phrase)]) == phrase:
+                        position += len(phrase)
+                        break
+                else:
+                    kept.append(said[position])
+                    position += 1
         return " ".join(kept)
 
     def _by_meaning(self, windows: list[str]) -> list[RedFlag]:

@@ -119,6 +119,8 @@ def flags(brain: Brain, text: str) -> set[str]:
             "fainting-collapse",
         ),
         ("my calves cramped and I threw up, my hands were shaking", "vomiting-nausea"),
+        # a harmless phrase ("minutes in") never reaches over a comma
+        ("my calf cramped for 40 minutes, in the end I called a medic", "long-cramp"),
         ("got home and collapsed into bed and couldn't get back up for hours", "fainting-collapse"),
         ("my leg has been numb from sleeping on it for two days after the ultra", "cramp-numbness"),
         (
