@@ -3,7 +3,8 @@
 A case expects an entry id (it must be answered with that entry, or one listed in `also`),
 "none" (it must not be answered: a fallback or a clarifying question is right) or "urgent"
 (the red-flag reply). The sets come in two kinds, each with a tuning half that calibrated
-the matcher and a held-out half measured once: questions written the way runners write,
+the matcher and a held-out half never tuned on (a full `runbot eval` prints every set, so
+the held-out figures are seen whenever it runs): questions written the way runners write,
 and real questions copied from public running forums and Q&A columns.
 """
 
@@ -93,31 +94,31 @@ EVAL_SETS = (
         "written-holdout",
         ("written-holdout-4.yaml",),
         held_out=True,
-        description="written independently, never tuned on, measured once",
+        description="written independently, never tuned on (every runbot eval prints it)",
     ),
     EvalSet(
         "written-holdout-3",
         ("written-holdout-3.yaml",),
         held_out=True,
-        description="written independently, never tuned on, measured three times",
+        description="written independently, never tuned on (every runbot eval prints it)",
     ),
     EvalSet(
         "written-holdout-2",
         ("written-holdout-2.yaml",),
         held_out=True,
-        description="written independently, never tuned on, measured three times",
+        description="written independently, never tuned on (every runbot eval prints it)",
     ),
     EvalSet(
         "real-holdout",
         ("real-holdout-2.yaml",),
         held_out=True,
-        description="real posts, never tuned on, measured three times",
+        description="real posts, never tuned on (every runbot eval prints it)",
     ),
     EvalSet(
         "real-holdout-4",
         ("real-holdout-4.yaml",),
         held_out=True,
-        description="real posts collected blind on 2026-12-03, never tuned on, measured once",
+        description="real posts collected blind on 2026-12-03, never tuned on",
     ),
 )
 
