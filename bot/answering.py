@@ -157,8 +157,6 @@ class Brain:
         A forum post about a training plan or shin pain shares many words with the
         entries (run, race, calf, stretch); only a subject word says it is about cramps.
         """
-        if not self._subject_words:
-            return True
         return self.names_subject(set(self.normalizer.normalize(text).tokens))
 
     def names_subject(self, tokens: set[str]) -> bool:
