@@ -27,6 +27,12 @@ GOLDEN = [
         "Long runs are getting longer. Should I carry a sports drink or is water enough?",
         "electrolytes-long-runs",
     ),
+    (
+        "Every run lately I get a stabbing pain in my side after 10 minutes. What works to get"
+        " rid of it once it's started?",
+        "side-stitch",
+    ),
+    ("pain under my ribs when i run fast, how do i stop getting it", "side-stitch-prevention"),
 ]
 
 
