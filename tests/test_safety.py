@@ -119,6 +119,9 @@ def flags(brain: Brain, text: str) -> set[str]:
             "fainting-collapse",
         ),
         ("my calves cramped and I threw up, my hands were shaking", "vomiting-nausea"),
+        # "a pain in my side" is a stitch to the matcher, never a way to hide chest pain
+        ("sharp pain in my left side of my chest when running", "chest-pain"),
+        ("pain under my ribs and my chest feels tight", "chest-pain"),
         # a harmless phrase ("minutes in") never reaches over a comma
         ("my calf cramped for 40 minutes, in the end I called a medic", "long-cramp"),
         ("got home and collapsed into bed and couldn't get back up for hours", "fainting-collapse"),
