@@ -132,6 +132,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("left leg twice the size of the right after the flight home from the race", "dvt"),
         ("wandering around the finish totally lost, didnt know what day it was", "confusion"),
         ("went down like a sack of spuds at mile 18", "fainting-collapse"),
+        ("he seemed confused about how he got to the finish, calves cramping", "confusion"),
         ("woke up on the floor of the changing room after the race", "fainting-collapse"),
         # "a pain in my side" is a stitch to the matcher, never a way to hide chest pain
         ("sharp pain in my left side of my chest when running", "chest-pain"),
@@ -163,6 +164,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "everything went black friday sale on running shoes, which help with cramps?",
         "don't know how i got there so fast, new pb, calves cramped after",
         "my new shoes are twice the size of my old ones lol, calf cramps though",
+        "so confused about whether to stretch before or after runs for cramps",
         "my hands swell on long runs, should I drink less water?",
         "my calf cramps in the heat and is sore to touch afterwards",
         "confused about how much to drink in the heat",
