@@ -320,19 +320,15 @@ class RedFlagScreen:
             for size in range(1, min(_BREATH, len(parts)) + 1)
             for start in range(len(parts) - size + 1)
         ]
-        guessed = [_DOUBT.search(part) is not None for part in parts]
-        reach = _BREATH - 1
-        doubted = [any(guessed[max(0, i - reach) : i + reach + 1]) for i in range(len(parts))]
         flags: dict[str, RedFlag] = {}
         ruled_out: set[str] = set()
         for start, end in spans:
             breath = _joined(said[start:end])
             for flag in self._patterns.matching(breath, self._not_lasting):
                 flags.setdefault(flag.id, flag)
-            if not any(doubted[start:end]):
-                ruled_out.update(
-                    flag.id for flag in self._not_when.matching(breath, self._not_lasting)
-                )
+            vetoes = self._not_when.matching(breath, self._not_lasting)
+            if vetoes and not _guessed_near(parts, start, end):
+                ruled_out.update(flag.id for flag in vetoes)
         breaths = [" ".join(parts[start:end]) for start, end in spans if end <= _MAX_SENTENCES]
         for flag in self._by_meaning(breaths):
             flags.setdefault(flag.id, flag)
@@ -403,6 +399,12 @@ class RedFlagScreen:
                 if similarity - float(answers) >= contrast:
                     found.setdefault(flag.id, flag)
         return list(found.values())
+
+
+def _guessed_near(parts: Sequence[str], start: int, end: int) -> bool:
+    """Whether a sentence of `parts[start:end]`, or one within a breath of them, guesses."""
+    reach = _BREATH - 1
+    return any(_DOUBT.search(part) for part in parts[max(0, start - reach) : end + reach])
 
 
 def _joined(parts: Sequence[Normalized]) -> Normalized:

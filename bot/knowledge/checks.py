@@ -358,7 +358,7 @@ def _subjects_hidden_in_phrases(brain: Brain) -> list[Problem]:
     warning: the moderators may mean it ("low blood sodium" is a red flag, not advice).
     """
     read = brain.normalizer.normalize
-    warnings = []
+    notes = []
     for word, variants in brain.knowledge.vocabulary.synonyms.items():
         for phrase in (word, *variants):
             said = words(phrase)
@@ -366,7 +366,7 @@ def _subjects_hidden_in_phrases(brain: Brain) -> list[Problem]:
                 continue
             one_by_one = {token for part in said for token in read(part).tokens}
             if brain.names_subject(one_by_one):
-                warnings.append(
+                notes.append(
                     _note(
                         brain.knowledge.where("synonym", word),
                         f"'{phrase}' is read as one word ('{word}'), no subject, though its "
@@ -374,7 +374,7 @@ def _subjects_hidden_in_phrases(brain: Brain) -> list[Problem]:
                         "on it, or a long post asking about it is never answered",
                     )
                 )
-    return warnings
+    return notes
 
 
 def _uncited_sources(brain: Brain) -> list[Problem]:
