@@ -213,7 +213,7 @@ class SentenceEmbedder(CachedEmbedder):
             # the rows a text uses are widened to float32 before summing (exactly).
             weights = _mapped_tensor(folder / _WEIGHTS, "embedding.weight")
             tokenizer = Tokenizer.from_file(str(folder / _TOKENIZER))
-        except (OSError, KeyError, ValueError) as error:
+        except (OSError, ValueError) as error:
             raise EmbeddingModelError(
                 f"the embedding model in {folder} is unreadable: {error}"
             ) from error
@@ -460,8 +460,11 @@ def _mapped_tensor(path: Path, name: str) -> npt.NDArray[np.float16 | np.float32
     dtype = _SAFETENSORS_DTYPES.get(str(tensor.get("dtype")))
     if dtype is None:
         raise ValueError(f"{name} is stored as {tensor.get('dtype')}, not F16 or F32")
-    shape = tuple(int(length) for length in tensor.get("shape", ()))
-    begin, end = (int(offset) for offset in tensor.get("data_offsets", (0, -1)))
+    try:
+        shape = tuple(int(length) for length in tensor.get("shape", ()))
+        begin, end = (int(offset) for offset in tensor.get("data_offsets", (0, -1)))
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name}'s shape or offsets in {path} are not numbers") from error
     count = int(np.prod(shape))
     fits = 0 <= begin <= end and 8 + size + end <= len(mapped)
     if (

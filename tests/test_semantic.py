@@ -127,6 +127,11 @@ _ROW = DIMENSIONS * 2  # bytes of one float16 row
             "fit",
         ),
         ({"w": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}}, b"\0" * 8, "F16"),
+        (
+            {"w": {"dtype": "F16", "shape": [None, DIMENSIONS], "data_offsets": [0, 8]}},
+            b"",
+            "numbers",
+        ),
         ({"w": "not a tensor"}, b"", "no tensor"),
         (["not", "a", "header"], b"", "no tensor"),
     ],
