@@ -37,6 +37,7 @@ _GAP_QUESTIONS_READ = 50_000
 
 EVAL_SET_NAMES = (
     "written",
+    "written-5",
     "real",
     "red-flags",
     "red-flags-2",

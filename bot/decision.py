@@ -3,7 +3,8 @@
 A correct answer hidden behind "Did you mean" is a failure, and so is a confident wrong
 answer. So: when one entry is clearly best, answer it and offer the runner-up as a
 follow-up; ask only when the top entries are about different things and too close to
-call, and never with a single choice; otherwise fall back honestly.
+call, and never with a single choice; otherwise fall back honestly. A close call that the
+entries' own examples settle (bot.classifier is sure of one of the candidates) is answered.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Thresholds:
     # ...unless its meaning is this close to one of the entry's examples.
     semantic_alone: float = 0.75
     clarify_band: float = 0.10  # candidates within this of the best are offered together
+    # A close call is answered when the entry classifier gives one of the candidates that
+    # would be offered at least this probability (more than all other entries together).
+    settle: float = 0.5
     # A long post (a story around its question) scores lower: most of its words are the
     # story's. Its own, lower, boundaries:
     story_answer: float = 0.28
@@ -101,6 +105,13 @@ def decide(
     # Worth asking only when something else is close; then the closest are all offered,
     # the best one's neighbours too (they may be what the runner asks).
     if any(not same_subject(best.entry_id, c.entry_id) for c in close):
-        return Decision(Status.CLARIFY, (best, *close[:2]))
+        offered = (best, *close[:2])
+        settled = max(offered, key=lambda candidate: candidate.belief)
+        # It settles which entry, not whether any: the one it picks must score enough to
+        # be answered had it had no rival.
+        if settled.belief >= limits.settle:
+            others = (candidate for candidate in (best, *close) if candidate is not settled)
+            return Decision(Status.ANSWERED, (settled, *others))
+        return Decision(Status.CLARIFY, offered)
     # One plausible subject, not quite sure enough to answer: runbot doesn't know.
     return Decision(Status.FALLBACK, plausible)

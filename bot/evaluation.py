@@ -51,6 +51,12 @@ EVAL_SETS = (
         description="written the way runners write; calibrated the matcher",
     ),
     EvalSet(
+        "written-5",
+        ("tuning-5.yaml",),
+        held_out=False,
+        description="written blind from the entries' titles and answers; measured, then tuned on",
+    ),
+    EvalSet(
         "real",
         ("real-tuning.yaml", "real-tuning-2.yaml", "real-tuning-3.yaml"),
         held_out=False,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.classifier import CLASSIFIER_LIMIT, EntryClassifier
 from bot.focus import find_focus
 from bot.handover import give_way
 from bot.matcher import LexicalScores, MatchIndex
@@ -69,6 +70,9 @@ class RankingWeights:
     story_question: float = 0.3  # the post reader's share on the asking sentences (vs whole)
     story_static: float = 0.3  # the static vectors' share of the meaning, beside the reader's
     story_static_question: float = 0.5  # their share on the asking sentences (vs whole)
+    # The post reader's share of the entry probabilities (bot.classifier), beside the
+    # static vectors'.
+    story_belief: float = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,10 @@ class Ranked:
     # The share of the question's weight this entry explains: low means the question is
     # mostly about something else, however well its few shared words match.
     coverage: float
+    # The probability that the message belongs to this entry, learnt from the entries'
+    # examples (bot.classifier); 0 where no classifier read it (short questions, large
+    # knowledge bases).
+    belief: float = 0.0
 
 
 class Ranker:
@@ -115,6 +123,7 @@ class Ranker:
         few_enough = len(lexical.example_text) <= STORY_EXAMPLE_LIMIT
         self._story = story if embedder is not None and few_enough else None
         self._story_reader: _Reader | None = None
+        self._beliefs: _Beliefs | None = None
         self._story_lock = threading.Lock()
 
     def prepare(self) -> None:
@@ -147,8 +156,14 @@ class Ranker:
         if not count:
             return []
         top = np.argpartition(-score, count - 1)[:count]
+        belief = signals.belief[top] if signals.belief is not None else np.zeros(count)
         return self._ranked(
-            top, score[top], signals.lexical[top], signals.semantic[top], signals.coverage[top]
+            top,
+            score[top],
+            signals.lexical[top],
+            signals.semantic[top],
+            signals.coverage[top],
+            belief,
         )
 
     def _rank_candidates(self, question: str, text: str, long: bool, limit: int) -> list[Ranked]:
@@ -181,7 +196,10 @@ class Ranker:
         score = share * lexical[entries] + (1 - share) * semantic
         best = np.argsort(-score, kind="stable")[:limit]
         chosen = entries[best]
-        return self._ranked(chosen, score[best], lexical[chosen], semantic[best], coverage[chosen])
+        beliefs = np.zeros(len(chosen))
+        return self._ranked(
+            chosen, score[best], lexical[chosen], semantic[best], coverage[chosen], beliefs
+        )
 
     def _ranked(
         self,
@@ -190,6 +208,7 @@ class Ranker:
         lexical: npt.NDArray[np.float64],
         semantic: npt.NDArray[np.float64],
         coverage: npt.NDArray[np.float64],
+        belief: npt.NDArray[np.float64],
     ) -> list[Ranked]:
         """`entries` with their signals (each array in the same order), best first."""
         ranked = [
@@ -199,6 +218,7 @@ class Ranker:
                 lexical=float(lexical[row]),
                 semantic=float(semantic[row]),
                 coverage=float(coverage[row]),
+                belief=float(belief[row]),
             )
             for row, entry in enumerate(entries.tolist())
         ]
@@ -219,17 +239,30 @@ class Ranker:
         whole post: their average ranks the right entry first more often than any one.
         """
         weights = self.weights
+        read_whole, words_whole = story.vectors(text), self._words.vectors(text)
         asked = self._signals(self.normalizer.normalize(question), question, story)
-        whole = self._signals(self.normalizer.normalize(text), text, story, lenient=True)
+        whole = self._signals(
+            self.normalizer.normalize(text), text, story, lenient=True, vectors=read_whole
+        )
         lexical = (asked.lexical + weights.story_whole_words * whole.lexical) / (
             1 + weights.story_whole_words
         )
         read = _mix(asked.semantic, whole.semantic, weights.story_question)
         static = _mix(
-            self._words.scores(question), self._words.scores(text), weights.story_static_question
+            self._words.scores(question),
+            self._words.scores_for(words_whole),
+            weights.story_static_question,
         )
         semantic = _mix(static, read, weights.story_static)
-        return _Signals(lexical, semantic, np.maximum(asked.coverage, whole.coverage))
+        coverage = np.maximum(asked.coverage, whole.coverage)
+        belief = None
+        if self._beliefs is not None and len(read_whole) and len(words_whole):
+            belief = _mix(
+                self._beliefs.read.beliefs(read_whole[0]),
+                self._beliefs.words.beliefs(words_whole[0]),
+                weights.story_belief,
+            )
+        return _Signals(lexical, semantic, coverage, belief)
 
     def _post_reader(self) -> _Reader | None:
         if self._story is None:
@@ -245,17 +278,39 @@ class Ranker:
                     self._story = None
                     return None
                 index = SemanticIndex(vectors, self.lexical.starts)
+                self._beliefs = self._learnt_beliefs(vectors)
                 floor = self.weights.story_semantic_floor
                 self._story_reader = _Reader(embedder, index, floor)
             return self._story_reader
 
+    def _learnt_beliefs(self, read: npt.NDArray[np.float32]) -> _Beliefs | None:
+        """Classifiers of the post reader's and the static vectors (`read`: the former)."""
+        pairs = len(self.lexical.example_text) * len(self.lexical.entry_ids)
+        if self._embedder is None or pairs > CLASSIFIER_LIMIT:
+            return None
+        try:
+            texts = [_corrected(self.normalizer, text) for text in self.lexical.example_text]
+            words = self._embedder.embed(texts)  # cached: a reload embeds nothing again
+            starts = self.lexical.starts
+            return _Beliefs(EntryClassifier.fit(read, starts), EntryClassifier.fit(words, starts))
+        except Exception:  # close calls are then asked about, as without it
+            log.exception("the entry classifiers could not be trained")
+            return None
+
     def _signals(
-        self, question: Normalized, text: str, reader: _Reader, lenient: bool = False
+        self,
+        question: Normalized,
+        text: str,
+        reader: _Reader,
+        lenient: bool = False,
+        vectors: npt.NDArray[np.float32] | None = None,
     ) -> _Signals:
+        """One reading's signals; `vectors`: `reader.vectors(text)` if already computed."""
         scores = self.lexical.lexical(question, lenient=lenient)
         lexical = self._refined(scores)
         coverage = scores.coverage if scores is not None else np.zeros(len(lexical))
-        return _Signals(lexical, reader.scores(text), coverage)
+        semantic = reader.scores(text) if vectors is None else reader.scores_for(vectors)
+        return _Signals(lexical, semantic, coverage)
 
     def _refined(self, scores: LexicalScores | None) -> npt.NDArray[np.float64]:
         """Lexical scores, the best few with rapidfuzz's word-order signal mixed in."""
@@ -282,10 +337,14 @@ class _Reader:
 
     def scores(self, text: str) -> npt.NDArray[np.float64]:
         """Each entry's similarity to `text` above the floor, rescaled to 0..1."""
+        return self.scores_for(self.vectors(text))
+
+    def scores_for(self, vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+        """`scores` of the text whose readings are `vectors` (`vectors(text)`)."""
         if self.embedder is None:  # no model: the index is empty, all score 0
             similarity = self.index.similarities(np.zeros(0, dtype=np.float32))
         else:
-            similarity = np.max([self.index.similarities(v) for v in self.vectors(text)], axis=0)
+            similarity = np.max([self.index.similarities(v) for v in vectors], axis=0)
         return self._rescaled(similarity)
 
     def vectors(self, text: str) -> npt.NDArray[np.float32]:
@@ -321,12 +380,21 @@ class _Signals:
     lexical: npt.NDArray[np.float64]
     semantic: npt.NDArray[np.float64]
     coverage: npt.NDArray[np.float64]
+    belief: npt.NDArray[np.float64] | None = None  # entry probabilities, where learnt
 
     def take_larger(self, other: _Signals, weight: float) -> None:
         """Keep, signal by signal, the larger of this reading and `weight` x `other`."""
         np.maximum(self.lexical, weight * other.lexical, out=self.lexical)
         np.maximum(self.semantic, weight * other.semantic, out=self.semantic)
         np.maximum(self.coverage, other.coverage, out=self.coverage)
+
+
+@dataclass(frozen=True, slots=True)
+class _Beliefs:
+    """The entry classifiers of the post reader's vectors and of the static ones."""
+
+    read: EntryClassifier
+    words: EntryClassifier
 
 
 def _mix(

@@ -28,6 +28,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.answering import Brain
+from bot.classifier import EntryClassifier
 from bot.evaluation import EvalCase, load_cases
 from bot.knowledge.load import load_knowledge
 from bot.question_log import QuestionLogStore, SqliteQuestionLog, open_question_log
@@ -35,6 +36,7 @@ from bot.reply import Question, Reply, Status
 from bot.semantic import shared_embedder
 from bot.service import RunbotService
 from bot.settings import PROJECT_ROOT
+from bot.story_model import shared_story_embedder
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 EVAL_DIR = PROJECT_ROOT / "tests" / "eval"
@@ -213,6 +215,20 @@ def reload_ms(directory: Path) -> tuple[float, float]:
         assert result.ok, result.problems
         runs.append(result.seconds * 1000)
     return statistics.median(runs), runs[0]
+
+
+def classifier_ms() -> float:
+    """Median time (of 5) to train the article's two entry classifiers (bot.classifier)."""
+    brain = Brain(load_knowledge(KNOWLEDGE_DIR), semantic=False)
+    texts, starts = brain.index.example_text, brain.index.starts
+    corrected = [brain.normalizer.corrected(text) for text in texts]
+    read, words = shared_story_embedder().embed(texts), shared_embedder().embed(corrected)
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        EntryClassifier.fit(read, starts), EntryClassifier.fit(words, starts)
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
 
 
 @dataclass(frozen=True)
@@ -421,6 +437,9 @@ def main() -> None:
     print("\nReload (validate + rebuild + swap), median of 3 / first (empty embeddings cache):")
     for name, (median, first) in reloads.items():
         print(f"  {name:<16} {median:8.1f} ms / {first:8.1f} ms")
+    print(
+        f"  of which training the article's entry classifiers: {classifier_ms():.1f} ms (median of 5)"
+    )
     print(
         f"\nReload beside answering (10,000 entries, one thread answering, another reloading "
         f"in {under_load.reload_s:.1f} s): {under_load.alone_per_s:.0f} answers/s alone, "

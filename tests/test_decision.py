@@ -156,3 +156,32 @@ def test_the_confidence_is_the_best_candidates_score() -> None:
     decision = decide(ranked(("stretch", 0.7), ("causes", 0.2)), LIMITS, same_subject)
     assert decision.confidence == 0.7
     assert decide([], LIMITS, same_subject).confidence == 0.0
+
+
+def believed(*beliefs: tuple[str, float, float]) -> list[Ranked]:
+    """Candidates with a score and the entry classifier's probability each."""
+    return [Ranked(entry, score, score, 0.5, 1.0, belief) for entry, score, belief in beliefs]
+
+
+def test_a_close_call_the_classifier_is_sure_of_is_answered_with_the_rest_as_follow_ups() -> None:
+    close_call = believed(("stretch", 0.60, 0.2), ("causes", 0.58, 0.7), ("hydration", 0.55, 0.1))
+    decision = decide(close_call, LIMITS, same_subject)
+    assert decision.status is Status.ANSWERED
+    assert [c.entry_id for c in decision.candidates] == ["causes", "stretch", "hydration"]
+
+
+def test_a_close_call_the_classifier_is_unsure_of_is_still_asked() -> None:
+    close_call = believed(("stretch", 0.60, 0.45), ("causes", 0.58, 0.40))
+    decision = decide(close_call, LIMITS, same_subject)
+    assert decision.status is Status.CLARIFY
+
+
+def test_the_classifier_settles_only_between_the_choices_that_would_be_offered() -> None:
+    # "hydration" is far behind: however sure the classifier is, the scores ruled it out.
+    close_call = believed(("stretch", 0.60, 0.05), ("causes", 0.58, 0.05), ("hydration", 0.3, 0.9))
+    assert decide(close_call, LIMITS, same_subject).status is Status.CLARIFY
+
+
+def test_a_sure_classifier_does_not_rescue_a_question_nothing_matches() -> None:
+    weak = believed(("stretch", 0.30, 0.95), ("causes", 0.29, 0.05))
+    assert decide(weak, LIMITS, same_subject).status is Status.FALLBACK
