@@ -242,12 +242,13 @@ class MatchIndex:
         return self.weights.unknown_word_factor * self._max_idf if idf is None else idf
 
     def counted_tokens(self, question: Normalized) -> set[str]:
-        """The words of `question` that count for or against a match: not the neutral ones,
-        nor a number or amount the examples never use ("30", "25k")."""
+        """The words of `question` that count for or against a match: not the neutral ones
+        (unless off topic: "sleep" is a red-flag word and a subject runbot has no advice
+        on), nor a number or amount the examples never use ("30", "25k")."""
         known = self._token_numbers
         return {
             token
-            for token in set(question.tokens) - self._neutral
+            for token in set(question.tokens) - (self._neutral - question.off_topic)
             if token in known or not _AMOUNT.fullmatch(token)
         }
 

@@ -245,3 +245,12 @@ def test_sources_list_the_article_first_then_the_research(service: RunbotService
     assert sources.main.title == "Running: How to Overcome Muscle Cramps"
     assert not set(sources.answers) & set(sources.research)
     assert len(sources.answers) + len(sources.research) == len(service.brain.knowledge.sources)
+
+
+def test_an_off_topic_word_that_is_also_a_red_flag_word_still_counts_against_a_match(
+    brain: Brain,
+) -> None:
+    # "sleep" is in a red-flag pattern (cramps that disturb your sleep), whose words are
+    # otherwise neutral, and off topic: a question about sleep is not about sweat rates.
+    assert brain.answer("how many hours sleep do runners need").status is Status.FALLBACK
+    assert brain.answer("how many litres an hour do runners sweat").status is Status.ANSWERED
