@@ -229,3 +229,23 @@ def test_an_entry_no_long_post_can_reach_warns(tidy: Path) -> None:
         vocabulary.read_text(encoding="utf-8").replace("[cramp]", "[cramp, stitch]")
     )
     assert warnings_for(tidy) == []
+
+
+def test_an_example_holding_an_off_topic_word_warns_on_its_line(tidy: Path) -> None:
+    # Listed as off topic, "calf" holds the entry's own example "stretching a calf cramp"
+    # to the bar for questions about something else.
+    (tidy / "vocabulary.yaml").write_text(
+        VOCABULARY.replace("off_topic: [shin splints]", "off_topic: [shin splints, calf]")
+    )
+
+    warnings = [w for w in warnings_for(tidy) if "reads as off topic" in w]
+
+    assert [w.split(": warning: ")[0] for w in warnings] == [
+        "entries/easing.yaml:7:9",
+        "entries/easing.yaml:24:9",
+    ]
+    assert warnings[0].endswith(
+        "example of 'stretch-a-cramp' 'stretching a calf cramp' holds 'calf', which runbot"
+        " reads as off topic (off_topic 'calf' in vocabulary.yaml): questions asked this way"
+        " are seldom answered; remove it from off_topic or reword the example"
+    )

@@ -196,6 +196,7 @@ def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
         *_examples_too_alike(brain),
         *_unused_synonyms(brain),
         *_off_topic_synonyms(brain),
+        *_examples_naming_off_topic(brain),
         *_subjects_hidden_in_phrases(brain),
         *_uncited_sources(brain),
         *_red_flags_that_miss_themselves(brain),
@@ -345,6 +346,34 @@ def _off_topic_synonyms(brain: Brain) -> list[Problem]:
                         brain.knowledge.where("synonym", word),
                         f"off_topic '{listed}' is also a synonym of '{word}', so runbot reads "
                         f"it as '{word}': remove it from one of the two lists",
+                    )
+                )
+    return warnings
+
+
+def _examples_naming_off_topic(brain: Brain) -> list[Problem]:
+    """Example questions holding an off_topic word, often one that stems like another.
+
+    "typing" is read as "type": listed as off topic, it held "is doms a type of cramp" to
+    the stricter bar for questions about other subjects.
+    """
+    knowledge, read = brain.knowledge, brain.normalizer.normalize
+    listed: dict[str, str] = {}
+    for phrase in knowledge.vocabulary.off_topic:
+        for token in read(phrase).off_topic:
+            listed.setdefault(token, phrase)
+    warnings = []
+    for entry in knowledge.entries.values():
+        for number, question in enumerate(entry.questions):
+            for token in sorted(read(question).off_topic):
+                phrase = listed.get(token, token)
+                warnings.append(
+                    _warning(
+                        knowledge.where("question", entry.id, str(number)),
+                        f"example of '{entry.id}' {question!r} holds '{token}', which runbot "
+                        f"reads as off topic (off_topic '{phrase}' in vocabulary.yaml): "
+                        "questions asked this way are seldom answered; remove it from "
+                        "off_topic or reword the example",
                     )
                 )
     return warnings
