@@ -249,3 +249,13 @@ def test_an_example_holding_an_off_topic_word_warns_on_its_line(tidy: Path) -> N
         " reads as off topic (off_topic 'calf' in vocabulary.yaml): questions asked this way"
         " are seldom answered; remove it from off_topic or reword the example"
     )
+
+
+def test_a_subject_made_of_filler_words_only_warns(tidy: Path) -> None:
+    (tidy / "vocabulary.yaml").write_text(VOCABULARY + "subject: [cramp, side stitch, my what]\n")
+
+    assert warnings_for(tidy) == [
+        "vocabulary.yaml:6:31: warning: subject 'my what' is made of filler words only, which"
+        " runbot ignores, so it never matches: name what the message is about instead (a word"
+        " that is not in the `filler` list)"
+    ]

@@ -198,6 +198,7 @@ def lint(brain: Brain, progress: Tracker = no_progress) -> list[Problem]:
         *_off_topic_synonyms(brain),
         *_examples_naming_off_topic(brain),
         *_subjects_hidden_in_phrases(brain),
+        *_phrases_of_filler_only(brain),
         *_uncited_sources(brain),
         *_red_flags_that_miss_themselves(brain),
         *_entries_off_subject(brain),
@@ -374,6 +375,25 @@ def _examples_naming_off_topic(brain: Brain) -> list[Problem]:
                         f"reads as off topic (off_topic '{phrase}' in vocabulary.yaml): "
                         "questions asked this way are seldom answered; remove it from "
                         "off_topic or reword the example",
+                    )
+                )
+    return warnings
+
+
+def _phrases_of_filler_only(brain: Brain) -> list[Problem]:
+    """`subject` and `off_topic` phrases whose every word is filler: they never match."""
+    vocabulary, read = brain.knowledge.vocabulary, brain.normalizer.normalize
+    in_file = brain.knowledge.locations.in_file
+    warnings = []
+    for field in ("subject", "off_topic"):
+        for index, phrase in enumerate(getattr(vocabulary, field)):
+            if phrase_key(phrase) and not read(phrase).tokens:
+                warnings.append(
+                    _warning(
+                        in_file(VOCABULARY_FILE, (field, index)),
+                        f"{field} '{phrase}' is made of filler words only, which runbot "
+                        "ignores, so it never matches: name what the message is about "
+                        "instead (a word that is not in the `filler` list)",
                     )
                 )
     return warnings
