@@ -289,8 +289,7 @@ class Ranker:
         if self._embedder is None or pairs > CLASSIFIER_LIMIT:
             return None
         try:
-            texts = [_corrected(self.normalizer, text) for text in self.lexical.example_text]
-            words = self._embedder.embed(texts)  # cached: a reload embeds nothing again
+            words = self.semantic.example_vectors()  # from the word pieces: nothing embedded
             starts = self.lexical.starts
             return _Beliefs(EntryClassifier.fit(read, starts), EntryClassifier.fit(words, starts))
         except Exception:  # close calls are then asked about, as without it

@@ -498,6 +498,10 @@ class SemanticIndex:
         """How many examples."""
         return len(self._vectors)
 
+    def example_vectors(self) -> npt.NDArray[np.float32]:
+        """Every example's unit vector, entry by entry (for bot.classifier)."""
+        return self._vectors
+
     def closest(self, questions: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """For each row of `questions`, its highest cosine similarity with any example."""
         if not len(self):
@@ -581,6 +585,9 @@ class PieceIndex(SemanticIndex):
 
     def __len__(self) -> int:
         return len(self._table)
+
+    def example_vectors(self) -> npt.NDArray[np.float32]:
+        return self._unit_vectors(np.arange(len(self), dtype=np.int64))
 
     def closest(self, questions: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         best = np.zeros(len(questions), dtype=np.float32)
