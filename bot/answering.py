@@ -147,9 +147,12 @@ class Brain:
         if focus.is_long and not self.on_subject(text):
             return Decision(Status.FALLBACK, ())
         ranked = self.ranker.rank(text)
-        limits = self.thresholds.for_story() if focus.is_long else self.thresholds
-        off_topic = bool(self.normalizer.normalize(focus.question).off_topic)
-        return decide(ranked, limits, self.same_subject, off_topic)
+        asked = self.normalizer.normalize(focus.question)
+        if focus.is_long:
+            limits = self.thresholds.for_story()
+        else:
+            limits = self.thresholds.for_words(len(self.index.counted_tokens(asked)))
+        return decide(ranked, limits, self.same_subject, bool(asked.off_topic))
 
     def on_subject(self, text: str) -> bool:
         """Whether `text` names something runbot has advice on (vocabulary `subject`).

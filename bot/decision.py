@@ -28,6 +28,11 @@ class Thresholds:
     # A candidate explaining less of the question than this is not answered on words
     # alone: the question is mostly about something else ("shin splints when running").
     coverage: float = 0.3
+    # A longer question holds more words no example uses ("pee is a normal colour and i
+    # feel fine, i just want to know how to massage a cramp"): past this many counted
+    # words, the coverage it needs shrinks in proportion, down to `least_coverage`.
+    coverage_words: int = 6
+    least_coverage: float = 0.15
     # ...and more when it names a subject runbot has no advice on ("stitches from surgery",
     # "runners trots"): its other words must explain more of it.
     off_topic_coverage: float = 0.45
@@ -44,6 +49,13 @@ class Thresholds:
     story_clarify: float = 0.20
     story_coverage: float = 0.05
     story_off_topic_coverage: float = 0.05
+
+    def for_words(self, count: int) -> Thresholds:
+        """The boundaries for a one-part question of `count` counted words."""
+        if count <= self.coverage_words:
+            return self
+        scaled = self.coverage * self.coverage_words / count
+        return replace(self, coverage=max(self.least_coverage, scaled))
 
     def for_story(self) -> Thresholds:
         """The boundaries for a message with a story around its question."""

@@ -185,3 +185,13 @@ def test_the_classifier_settles_only_between_the_choices_that_would_be_offered()
 def test_a_sure_classifier_does_not_rescue_a_question_nothing_matches() -> None:
     weak = believed(("stretch", 0.30, 0.95), ("causes", 0.29, 0.05))
     assert decide(weak, LIMITS, same_subject).status is Status.FALLBACK
+
+
+def test_a_longer_question_needs_less_coverage_but_never_less_than_the_least() -> None:
+    # 12 counted words: the bar halves (0.3 -> 0.15); 6 or fewer keep it.
+    wordy = ranked(("stretch", 0.6), coverage=0.2)
+    assert decide(wordy, LIMITS, same_subject).status is Status.FALLBACK
+    assert decide(wordy, LIMITS.for_words(6), same_subject).status is Status.FALLBACK
+    assert decide(wordy, LIMITS.for_words(12), same_subject).status is Status.ANSWERED
+    barely = ranked(("stretch", 0.6), coverage=0.1)
+    assert decide(barely, LIMITS.for_words(40), same_subject).status is Status.FALLBACK
