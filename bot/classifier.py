@@ -6,8 +6,9 @@ the examples' vectors learns what sets each entry's examples apart from the othe
 ("how do I stop" against "why do I get"), and its probabilities settle close calls
 between candidates that the scores alone cannot (bot.decision).
 
-Trained at load, in a few tens of milliseconds for the article's 20 entries: full-batch
-gradient descent from zero weights, so the same knowledge always gives the same model.
+Trained with the post reader, off the answering path for a serving bot (`make bench`
+prints the time): full-batch gradient descent from zero weights, so the same knowledge
+always gives the same model.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ if TYPE_CHECKING:
 __all__ = ["CLASSIFIER_LIMIT", "EntryClassifier"]
 
 # Training costs examples x entries x dimensions per step: past this many example-entry
-# pairs (the article has 8,680) it would hold up a reload, and the knowledge is read
-# without it.
-CLASSIFIER_LIMIT = 100_000
+# pairs (the article has 8,680) it would hold up a reload by seconds, and the knowledge
+# is read without it.
+CLASSIFIER_LIMIT = 20_000
 # Unit vectors give dot products in -1..1; this spreads them into useful logits.
 _SHARPNESS = 10.0
 _STEPS = 200
@@ -56,6 +57,8 @@ class EntryClassifier:
             error = (_softmax(_SHARPNESS * (vectors @ weights) + bias) - truth) / count
             weights -= _LEARNING_RATE * (_SHARPNESS * (vectors.T @ error) + _L2 * weights / count)
             bias -= _LEARNING_RATE * error.sum(axis=0)
+        weights.flags.writeable = False  # frozen: shared by every answer of this knowledge
+        bias.flags.writeable = False
         return cls(weights, bias)
 
     def beliefs(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:

@@ -42,6 +42,7 @@ class Thresholds:
     # A close call is answered when the entry classifier gives one of the candidates that
     # would be offered at least this probability (more than all other entries together).
     settle: float = 0.5
+    settle_lead: float = 0.2  # ...and lead the next of those candidates by this much
     # A long post (a story around its question) scores lower: most of its words are the
     # story's. Its own, lower, boundaries:
     story_answer: float = 0.28
@@ -118,10 +119,17 @@ def decide(
     # the best one's neighbours too (they may be what the runner asks).
     if any(not same_subject(best.entry_id, c.entry_id) for c in close):
         offered = (best, *close[:2])
-        settled = max(offered, key=lambda candidate: candidate.belief)
+        settled, *unsettled = sorted(offered, key=lambda candidate: -candidate.belief)
+        runner_up = unsettled[0].belief if unsettled else 0.0
         # It settles which entry, not whether any: the one it picks must score enough to
-        # be answered had it had no rival.
-        if settled.belief >= limits.settle:
+        # be answered had it had no rival, and lead the other choices clearly. It reads
+        # meaning, which cannot vouch for a message naming an off-topic subject.
+        if (
+            not off_topic
+            and settled.belief >= limits.settle
+            and settled.belief - runner_up >= limits.settle_lead
+            and settled.score >= limits.answer
+        ):
             others = (candidate for candidate in (best, *close) if candidate is not settled)
             return Decision(Status.ANSWERED, (settled, *others))
         return Decision(Status.CLARIFY, offered)

@@ -256,7 +256,8 @@ class Ranker:
         semantic = _mix(static, read, weights.story_static)
         coverage = np.maximum(asked.coverage, whole.coverage)
         belief = None
-        if self._beliefs is not None and len(read_whole) and len(words_whole):
+        # A post without a word piece either model knows would get the prior alone.
+        if self._beliefs is not None and read_whole[:1].any() and words_whole[:1].any():
             belief = _mix(
                 self._beliefs.read.beliefs(read_whole[0]),
                 self._beliefs.words.beliefs(words_whole[0]),

@@ -66,5 +66,7 @@ def test_without_the_classifier_a_close_call_is_asked_and_with_it_answered(
 ) -> None:
     unsettled = Brain(brain.knowledge, thresholds=Thresholds(settle=1.01))
     unsettled.prepare()
-    assert brain.decide(POST).status is Status.ANSWERED
+    settled = brain.decide(POST)
+    assert settled.status is Status.ANSWERED
+    assert settled.candidates[0].entry_id == "avoid-overworking"
     assert unsettled.decide(POST).status is not Status.ANSWERED

@@ -195,3 +195,36 @@ def test_a_longer_question_needs_less_coverage_but_never_less_than_the_least() -
     assert decide(wordy, LIMITS.for_words(12), same_subject).status is Status.ANSWERED
     barely = ranked(("stretch", 0.6), coverage=0.1)
     assert decide(barely, LIMITS.for_words(40), same_subject).status is Status.FALLBACK
+
+
+def test_the_classifier_settles_which_entry_not_whether_any() -> None:
+    # The close call is between candidates scoring too little to be answered at all.
+    below = believed(("stretch", 0.33, 0.9), ("causes", 0.32, 0.05))
+    limits = Thresholds(answer=0.35, clarify=0.30, margin=0.06, coverage=0.3)
+    assert decide(below, limits, same_subject).status is Status.CLARIFY
+
+
+def test_the_classifier_must_prefer_its_pick_clearly_to_the_other_choices() -> None:
+    # Two entries: one always has at least half the probability; 0.55 to 0.45 is no choice.
+    even = believed(("stretch", 0.60, 0.55), ("causes", 0.58, 0.45))
+    assert decide(even, LIMITS, same_subject).status is Status.CLARIFY
+    clear = believed(("stretch", 0.60, 0.65), ("causes", 0.58, 0.35))
+    assert decide(clear, LIMITS, same_subject).status is Status.ANSWERED
+
+
+def test_a_sure_classifier_cannot_pick_a_candidate_explaining_too_little_of_the_question() -> None:
+    # "causes" is what the classifier believes, but its words explain little of the question.
+    candidates = [
+        Ranked("stretch", 0.60, 0.60, 0.5, 1.0, 0.1),
+        Ranked("causes", 0.58, 0.58, 0.5, 0.1, 0.85),
+        Ranked("hydration", 0.56, 0.56, 0.5, 1.0, 0.05),
+    ]
+    decision = decide(candidates, LIMITS, same_subject)
+    assert decision.status is Status.CLARIFY
+    assert "causes" not in [c.entry_id for c in decision.candidates]
+
+
+def test_the_classifier_does_not_settle_a_message_naming_an_off_topic_subject() -> None:
+    close_call = believed(("stretch", 0.60, 0.2), ("causes", 0.58, 0.7))
+    assert decide(close_call, LIMITS, same_subject).status is Status.ANSWERED
+    assert decide(close_call, LIMITS, same_subject, off_topic=True).status is Status.CLARIFY

@@ -68,6 +68,18 @@ def test_no_evaluation_question_is_an_entry_example(brain: Brain) -> None:
     assert not copies
 
 
+def test_blind_written_tuning_set_figures(brain: Brain) -> None:
+    # Written without seeing the examples: its first measurement (11.4% wrong answers) is
+    # in its header.
+    blind = report_for(brain, "written-5")
+    assert blind.in_scope + blind.out_of_scope + blind.red_flags >= 230
+    assert blind.accuracy >= 0.70, "\n".join(map(str, blind.misses))
+    assert blind.wrong_answer_rate <= 0.12
+    assert blind.rejection >= 0.78
+    assert blind.red_flag_recall == 1.0
+    assert blind.false_alarm_rate <= 0.02
+
+
 @pytest.fixture(scope="module")
 def real(brain: Brain) -> EvalReport:
     return report_for(brain, "real")
@@ -75,9 +87,9 @@ def real(brain: Brain) -> EvalReport:
 
 def test_real_tuning_set_figures(real: EvalReport) -> None:
     assert real.in_scope + real.out_of_scope + real.red_flags >= 300
-    assert real.accuracy >= 0.68, "\n".join(map(str, real.misses))
-    assert real.wrong_answer_rate <= 0.09
-    assert real.rejection >= 0.78
+    assert real.accuracy >= 0.64, "\n".join(map(str, real.misses))
+    assert real.wrong_answer_rate <= 0.08
+    assert real.rejection >= 0.80
     assert real.red_flag_recall >= 0.92
     assert real.false_alarm_rate <= 0.05
 

@@ -246,8 +246,9 @@ def test_an_example_holding_an_off_topic_word_warns_on_its_line(tidy: Path) -> N
     ]
     assert warnings[0].endswith(
         "example of 'stretch-a-cramp' 'stretching a calf cramp' holds 'calf', which runbot"
-        " reads as off topic (off_topic 'calf' in vocabulary.yaml): questions asked this way"
-        " are seldom answered; remove it from off_topic or reword the example"
+        " reads as off topic (off_topic 'calf' in vocabulary.yaml): short questions asked"
+        " this way are held to the stricter bar for other subjects; remove it from off_topic"
+        " or reword the example"
     )
 
 

@@ -373,8 +373,8 @@ def _examples_naming_off_topic(brain: Brain) -> list[Problem]:
                         knowledge.where("question", entry.id, str(number)),
                         f"example of '{entry.id}' {question!r} holds '{token}', which runbot "
                         f"reads as off topic (off_topic '{phrase}' in vocabulary.yaml): "
-                        "questions asked this way are seldom answered; remove it from "
-                        "off_topic or reword the example",
+                        "short questions asked this way are held to the stricter bar for "
+                        "other subjects; remove it from off_topic or reword the example",
                     )
                 )
     return warnings
