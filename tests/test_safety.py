@@ -300,7 +300,7 @@ def test_every_shipped_pattern_and_example_screens_as_its_own_sign(brain: Brain)
     missed = [
         (flag.id, text)
         for flag in brain.knowledge.red_flags.red_flags
-        for text in (*flag.patterns, *flag.examples)
+        for text in (*flag.phrases, *flag.examples)
         if flag.id not in flags(brain, text)
     ]
     assert not missed
@@ -536,3 +536,48 @@ def test_signs_are_named_in_the_moderators_order_in_every_process() -> None:
         for seed in ("0", "1", "2", "3")
     }
     assert seen == {"['chest-pain', 'dizziness']\n"}
+
+
+# A word of a pattern may list alternatives: one line for a family of phrasings.
+SWELLING = red_flag_file(
+    {"id": "dvt", "level": "doctor", "patterns": ["calf|thigh swollen|puffy|fat hot|warm|red"]},
+    {
+        "id": "cramp-numbness",
+        "level": "doctor",
+        "patterns": ["numb foot"],
+        "not_when": ["laces|shoes too tight"],
+    },
+)
+SWELLING_SCREEN = RedFlagScreen(
+    SWELLING, normalizer(*(p for f in SWELLING.red_flags for p in f.phrases)), None, NO_ANSWERS
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "signs"),
+    [
+        ("my calf is swollen and hot", ["dvt"]),
+        ("my right thigh has gone all fat and warm", ["dvt"]),
+        ("the calf is puffy and red since the race", ["dvt"]),
+        # every word of the pattern is still needed, one of each word's alternatives
+        ("my calf is swollen", []),
+        ("hot day, my calf cramped", []),
+        ("my calf and thigh are hot", []),
+        # not_when phrases may list alternatives too
+        ("my foot went numb, my shoes were too tight", []),
+        ("my foot went numb, my laces were too tight", []),
+        ("my foot went numb after the cramp", ["cramp-numbness"]),
+    ],
+)
+def test_a_pattern_word_may_list_alternatives(message: str, signs: list[str]) -> None:
+    assert screened(message, SWELLING_SCREEN) == signs
+
+
+def test_a_pattern_with_alternatives_stands_for_every_phrase_of_them() -> None:
+    (flag, _) = SWELLING.red_flags
+    assert flag.phrases == [
+        f"{part} {swelling} {heat}"
+        for part in ("calf", "thigh")
+        for swelling in ("swollen", "puffy", "fat")
+        for heat in ("hot", "warm", "red")
+    ]
