@@ -146,6 +146,28 @@ def flags(brain: Brain, text: str) -> set[str]:
             "hyponatraemia",
         ),
         ("hands swollen like balloons after drinking loads of water in the race", "hyponatraemia"),
+        # families of phrasing, one pattern with alternatives each (2026-12-07)
+        ("my left calf has gone fat and warm since sunday", "dvt"),
+        ("thigh ballooned up and it's hot, only the one side", "dvt"),
+        ("I'm weak all over since the 50k", "rhabdomyolysis"),
+        ("so weak after the race I struggled to turn the key in the door", "rhabdomyolysis"),
+        (
+            "My calf cramped at the last aid station, then I drove the whole way home from "
+            "the race and now, an hour later, it still won't release",
+            "long-cramp",
+        ),
+        ("my mate was on the grass twitching for a minute after the finish", "seizure"),
+        (
+            "after the race I couldn't find my way back to the car I parked an hour before",
+            "confusion",
+        ),
+        ("my calves cramped and then I was muddled for a bit", "confusion"),
+        ("a stabbing feeling in my chest at the top of the hill", "chest-pain"),
+        ("my breastbone aches when I run hard", "chest-pain"),
+        ("I couldn't get my breath back for ages after a slow jog", "breathless"),
+        ("felt weird then hit the deck at mile 12", "fainting-collapse"),
+        ("my skin felt scorching and there was no sweat at all", "heatstroke"),
+        ("my wee was the colour of stout after the 50k", "dark-urine"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -261,6 +283,14 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
+        # a chest that is furniture or a cold, a heart attack as a figure of speech, a cramp
+        # from lying awkwardly, muddled advice, laces tied too tight (2026-12-07)
+        "we moved a chest of drawers and my hamstring cramped on the stairs",
+        "my coach says I'll give myself a heart attack doing doubles, how do I stop cramps?",
+        "my back cramped up from sleeping awkwardly in the tent before the trail race",
+        "there's a lot of confusion over hydration, how much should I drink?",
+        "my toes go numb when my laces are too tight, how should I lace for long runs?",
+        "I had a heavy chest cold last month, can that cause cramps?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
