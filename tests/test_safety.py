@@ -168,6 +168,19 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("felt weird then hit the deck at mile 12", "fainting-collapse"),
         ("my skin felt scorching and there was no sweat at all", "heatstroke"),
         ("my wee was the colour of stout after the 50k", "dark-urine"),
+        ("my chest felt like it was being pushed in on the climb", "chest-pain"),
+        ("my left arm went heavy and dead on the last mile", "pain-spreading"),
+        ("I couldn't get air into my lungs on a gentle jog", "breathless"),
+        ("woke up with marshals standing over me at mile 9", "fainting-collapse"),
+        ("I came to at the side of the road and couldn't remember how I got there", "confusion"),
+        (
+            "my husband couldn't work out his own pin at the cash machine after the ultra",
+            "confusion",
+        ),
+        ("he was dazed after the race and not answering us", "confusion"),
+        ("too weak to carry my bag home after the marathon", "rhabdomyolysis"),
+        ("drank loads of water and now my head is thumping", "hyponatraemia"),
+        ("the cramp has been there for hours since the race", "long-cramp"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -291,6 +304,9 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "there's a lot of confusion over hydration, how much should I drink?",
         "my toes go numb when my laces are too tight, how should I lace for long runs?",
         "I had a heavy chest cold last month, can that cause cramps?",
+        "did chest day then an easy run, my legs felt heavy, normal?",
+        "I'm dizzy with excitement for Sunday's marathon, any last tips for cramps?",
+        "I nearly had a heart attack when I saw my split at halfway, then my calf cramped",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
