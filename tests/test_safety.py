@@ -181,6 +181,16 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("too weak to carry my bag home after the marathon", "rhabdomyolysis"),
         ("drank loads of water and now my head is thumping", "hyponatraemia"),
         ("the cramp has been there for hours since the race", "long-cramp"),
+        ("my pulse was galloping on the climb and I went all giddy", "heart-racing-dizzy"),
+        ("the room went sideways at the end of my tempo run", "dizziness"),
+        ("he went pale and slumped against the barrier after the finish", "fainting-collapse"),
+        ("I came round on the grass with a marshal holding my hand", "fainting-collapse"),
+        ("I have no memory of finishing the half, my friend says I kept running", "confusion"),
+        ("my brother sat by the bag drop not knowing where he was", "confusion"),
+        ("after the 100 miler I was hallucinating for hours", "confusion"),
+        ("took on litres at the aid stations and now I'm bloated and being sick", "hyponatraemia"),
+        ("so much water on the course, now I'm bloated and feel dreadful", "hyponatraemia"),
+        ("my calves cramp and I can't stop them, it has gone on since the finish", "long-cramp"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -307,6 +317,17 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "did chest day then an easy run, my legs felt heavy, normal?",
         "I'm dizzy with excitement for Sunday's marathon, any last tips for cramps?",
         "I nearly had a heart attack when I saw my split at halfway, then my calf cramped",
+        "everyone said I would collapse if I tried an ultra, but I finished, why do my feet cramp?",
+        "I dreamt I collapsed in the marathon the night before, nerves I guess",
+        # weak as in not strong yet, a plane ticket, a corner: the families' patterns stay narrow
+        "so weak willed, I can't stop eating sweets before races",
+        "I'm too weak to hold a plank for a minute, will core work stop cramps?",
+        "I was so weak on the hills, couldn't keep up with the group",
+        "couldn't get air tickets for the Boston marathon lol",
+        "woke up early and people were already around the start area",
+        "I didn't know how I got there so quick, PB by 2 minutes!",
+        "came round the corner and the medical tent was right there, so I got my blister taped",
+        "I've read ultra runners hallucinate, is that true?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
