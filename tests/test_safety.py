@@ -191,6 +191,16 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("took on litres at the aid stations and now I'm bloated and being sick", "hyponatraemia"),
         ("so much water on the course, now I'm bloated and feel dreadful", "hyponatraemia"),
         ("my calves cramp and I can't stop them, it has gone on since the finish", "long-cramp"),
+        ("an elephant squatting over my chest on the climb, gone at the top", "chest-pain"),
+        ("my heart was flopping about in my chest on the hill", "heart-racing-dizzy"),
+        (
+            "I was jogging along and next I was on the floor with a dog licking my face",
+            "fainting-collapse",
+        ),
+        ("after the marathon my wife kept calling me by our son's name", "confusion"),
+        ("I think I overdid the water and now I'm confused and my head hurts", "hyponatraemia"),
+        ("lots of water at the stations and now my hands are fat and tight", "hyponatraemia"),
+        ("so much pain in my thighs I can't walk, two days after the race", "rhabdomyolysis"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -328,6 +338,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "I didn't know how I got there so quick, PB by 2 minutes!",
         "came round the corner and the medical tent was right there, so I got my blister taped",
         "I've read ultra runners hallucinate, is that true?",
+        "my plantar fasciitis pain is worse than any cramp I've had, what should I do?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
