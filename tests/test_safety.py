@@ -364,6 +364,23 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
             "I drank water at every single aid station and now my rings are stuck and I feel awful",
             "hyponatraemia",
         ),
+        # said in none of a pattern's words, close to the examples written as paraphrases
+        (
+            "my husband just wasn't himself after the race, vague and not following anything",
+            "confusion",
+        ),
+        (
+            "my legs hurt so badly I can barely shuffle, nothing like the usual soreness",
+            "rhabdomyolysis",
+        ),
+        (
+            "sitting on the sofa an hour after my run and I still can't get a proper breath",
+            "breathless",
+        ),
+        (
+            "I was jogging and then suddenly there were people above me asking if I was alright",
+            "fainting-collapse",
+        ),
     ],
 )
 def test_the_meaning_screen_catches_what_no_pattern_names(
