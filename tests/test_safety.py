@@ -201,6 +201,9 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("I think I overdid the water and now I'm confused and my head hurts", "hyponatraemia"),
         ("lots of water at the stations and now my hands are fat and tight", "hyponatraemia"),
         ("so much pain in my thighs I can't walk, two days after the race", "rhabdomyolysis"),
+        ("my thigh went huge and warm after the race, just the one", "dvt"),
+        ("my legs folded under me at the line", "fainting-collapse"),
+        ("my brother didn't know who he was for a minute after the ultra", "confusion"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -339,6 +342,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "came round the corner and the medical tent was right there, so I got my blister taped",
         "I've read ultra runners hallucinate, is that true?",
         "my plantar fasciitis pain is worse than any cramp I've had, what should I do?",
+        "collapsed into a chair after parkrun with cake, then my calves cramped",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
