@@ -43,6 +43,7 @@ EVAL_SET_NAMES = (
     "red-flags-2",
     "red-flags-3",
     "red-flags-4",
+    "red-flags-5",
     "red-flags-holdout",
     "written-holdout",
     "written-holdout-3",

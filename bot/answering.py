@@ -66,14 +66,12 @@ class Brain:
         self.thresholds = thresholds or Thresholds()
         examples = list(_examples(knowledge))
         known_text = [text for _, text in examples]
-        known_text += [p for flag in knowledge.red_flags.red_flags for p in flag.patterns]
-        self.normalizer = Normalizer(knowledge.vocabulary, known_text, lazy=one_shot)
         signs = knowledge.red_flags.red_flags
+        known_text += [phrase for flag in signs for phrase in flag.phrases]
+        self.normalizer = Normalizer(knowledge.vocabulary, known_text, lazy=one_shot)
         # Normalised once here, for the index's neutral words and for the red-flag screen.
         patterns = {
-            pattern: self.normalizer.normalize(pattern)
-            for flag in signs
-            for pattern in flag.patterns
+            phrase: self.normalizer.normalize(phrase) for flag in signs for phrase in flag.phrases
         }
         sign_words = frozenset(
             token for normalized in patterns.values() for token in normalized.tokens

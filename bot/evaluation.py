@@ -90,6 +90,13 @@ EVAL_SETS = (
         screen_only=True,
     ),
     EvalSet(
+        "red-flags-5",
+        ("red-flags-tuning-5.yaml",),
+        held_out=False,
+        description="warning signs put casually and look-alikes, written blind; tuned the screen",
+        screen_only=True,
+    ),
+    EvalSet(
         "red-flags-holdout",
         ("red-flags-holdout.yaml",),
         held_out=True,

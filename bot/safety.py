@@ -287,13 +287,13 @@ class RedFlagScreen:
         self._order = {flag.id: place for place, flag in enumerate(red_flags.red_flags)}
         signs = red_flags.red_flags
         self._patterns = _PatternIndex(
-            [(flag, pattern) for flag in signs for pattern in flag.patterns],
+            [(flag, phrase) for flag in signs for phrase in flag.phrases],
             normalizer,
             normalized_patterns,
         )
         # "my wee went pink after the beetroot": phrases that say a message is not a sign.
         self._not_when = _PatternIndex(
-            [(flag, phrase) for flag in signs for phrase in flag.not_when], normalizer
+            [(flag, phrase) for flag in signs for phrase in flag.not_when_phrases], normalizer
         )
         # Without an embedder, the screen reads patterns only (for comparisons).
         examples = [(flag, text) for flag in red_flags.red_flags for text in flag.examples]

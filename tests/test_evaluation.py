@@ -100,7 +100,9 @@ def test_real_tuning_set_figures(real: EvalReport) -> None:
 # red flags 4's; recall comes first. Red flags 4 was written blind and measured before
 # tuning at 68.9% recall, 21.4% false alarms. Its wordings are one-offs ("the room keeps
 # tilting", "carted him off"): patterns copied from them fired on ordinary sentences, so
-# only the general ones were kept.
+# only the general ones were kept. Red flags 5 (slang, typos, third person, look-alikes such
+# as a chest of drawers) was written blind and measured before tuning at 91.8% recall, 16.0%
+# false alarms; it was tuned with families of phrasing, not its own wordings.
 @pytest.mark.parametrize(
     ("name", "signs", "look_alikes", "recall", "alarms"),
     [
@@ -108,6 +110,7 @@ def test_real_tuning_set_figures(real: EvalReport) -> None:
         ("red-flags-2", 100, 60, 0.95, 0.02),
         ("red-flags-3", 75, 0, 0.97, 0.22),
         ("red-flags-4", 90, 0, 0.78, 0.22),
+        ("red-flags-5", 70, 70, 0.97, 0.08),
     ],
 )
 def test_red_flag_tuning_set_figures(

@@ -146,6 +146,64 @@ def flags(brain: Brain, text: str) -> set[str]:
             "hyponatraemia",
         ),
         ("hands swollen like balloons after drinking loads of water in the race", "hyponatraemia"),
+        # families of phrasing, one pattern with alternatives each (2026-12-07)
+        ("my left calf has gone fat and warm since sunday", "dvt"),
+        ("thigh ballooned up and it's hot, only the one side", "dvt"),
+        ("I'm weak all over since the 50k", "rhabdomyolysis"),
+        ("so weak after the race I struggled to turn the key in the door", "rhabdomyolysis"),
+        (
+            "My calf cramped at the last aid station, then I drove the whole way home from "
+            "the race and now, an hour later, it still won't release",
+            "long-cramp",
+        ),
+        ("my mate was on the grass twitching for a minute after the finish", "seizure"),
+        (
+            "after the race I couldn't find my way back to the car I parked an hour before",
+            "confusion",
+        ),
+        ("my calves cramped and then I was muddled for a bit", "confusion"),
+        ("a stabbing feeling in my chest at the top of the hill", "chest-pain"),
+        ("my breastbone aches when I run hard", "chest-pain"),
+        ("I couldn't get my breath back for ages after a slow jog", "breathless"),
+        ("felt weird then hit the deck at mile 12", "fainting-collapse"),
+        ("my skin felt scorching and there was no sweat at all", "heatstroke"),
+        ("my wee was the colour of stout after the 50k", "dark-urine"),
+        ("my chest felt like it was being pushed in on the climb", "chest-pain"),
+        ("my left arm went heavy and dead on the last mile", "pain-spreading"),
+        ("I couldn't get air into my lungs on a gentle jog", "breathless"),
+        ("woke up with marshals standing over me at mile 9", "fainting-collapse"),
+        ("I came to at the side of the road and couldn't remember how I got there", "confusion"),
+        (
+            "my husband couldn't work out his own pin at the cash machine after the ultra",
+            "confusion",
+        ),
+        ("he was dazed after the race and not answering us", "confusion"),
+        ("too weak to carry my bag home after the marathon", "rhabdomyolysis"),
+        ("drank loads of water and now my head is thumping", "hyponatraemia"),
+        ("the cramp has been there for hours since the race", "long-cramp"),
+        ("my pulse was galloping on the climb and I went all giddy", "heart-racing-dizzy"),
+        ("the room went sideways at the end of my tempo run", "dizziness"),
+        ("he went pale and slumped against the barrier after the finish", "fainting-collapse"),
+        ("I came round on the grass with a marshal holding my hand", "fainting-collapse"),
+        ("I have no memory of finishing the half, my friend says I kept running", "confusion"),
+        ("my brother sat by the bag drop not knowing where he was", "confusion"),
+        ("after the 100 miler I was hallucinating for hours", "confusion"),
+        ("took on litres at the aid stations and now I'm bloated and being sick", "hyponatraemia"),
+        ("so much water on the course, now I'm bloated and feel dreadful", "hyponatraemia"),
+        ("my calves cramp and I can't stop them, it has gone on since the finish", "long-cramp"),
+        ("an elephant squatting over my chest on the climb, gone at the top", "chest-pain"),
+        ("my heart was flopping about in my chest on the hill", "heart-racing-dizzy"),
+        (
+            "I was jogging along and next I was on the floor with a dog licking my face",
+            "fainting-collapse",
+        ),
+        ("after the marathon my wife kept calling me by our son's name", "confusion"),
+        ("I think I overdid the water and now I'm confused and my head hurts", "hyponatraemia"),
+        ("lots of water at the stations and now my hands are fat and tight", "hyponatraemia"),
+        ("so much pain in my thighs I can't walk, two days after the race", "rhabdomyolysis"),
+        ("my thigh went huge and warm after the race, just the one", "dvt"),
+        ("my legs folded under me at the line", "fainting-collapse"),
+        ("my brother didn't know who he was for a minute after the ultra", "confusion"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -261,6 +319,30 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         # far apart in a long post, two words describe different things
         "I ate a gel every 40 minutes. The course was flat and I felt great. "
         "The crowds were loud. My calf started to cramp at mile 20.",
+        # a chest that is furniture or a cold, a heart attack as a figure of speech, a cramp
+        # from lying awkwardly, muddled advice, laces tied too tight (2026-12-07)
+        "we moved a chest of drawers and my hamstring cramped on the stairs",
+        "my coach says I'll give myself a heart attack doing doubles, how do I stop cramps?",
+        "my back cramped up from sleeping awkwardly in the tent before the trail race",
+        "there's a lot of confusion over hydration, how much should I drink?",
+        "my toes go numb when my laces are too tight, how should I lace for long runs?",
+        "I had a heavy chest cold last month, can that cause cramps?",
+        "did chest day then an easy run, my legs felt heavy, normal?",
+        "I'm dizzy with excitement for Sunday's marathon, any last tips for cramps?",
+        "I nearly had a heart attack when I saw my split at halfway, then my calf cramped",
+        "everyone said I would collapse if I tried an ultra, but I finished, why do my feet cramp?",
+        "I dreamt I collapsed in the marathon the night before, nerves I guess",
+        # weak as in not strong yet, a plane ticket, a corner: the families' patterns stay narrow
+        "so weak willed, I can't stop eating sweets before races",
+        "I'm too weak to hold a plank for a minute, will core work stop cramps?",
+        "I was so weak on the hills, couldn't keep up with the group",
+        "couldn't get air tickets for the Boston marathon lol",
+        "woke up early and people were already around the start area",
+        "I didn't know how I got there so quick, PB by 2 minutes!",
+        "came round the corner and the medical tent was right there, so I got my blister taped",
+        "I've read ultra runners hallucinate, is that true?",
+        "my plantar fasciitis pain is worse than any cramp I've had, what should I do?",
+        "collapsed into a chair after parkrun with cake, then my calves cramped",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
@@ -286,6 +368,23 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
             "I drank water at every single aid station and now my rings are stuck and I feel awful",
             "hyponatraemia",
         ),
+        # said in none of a pattern's words, close to the examples written as paraphrases
+        (
+            "my husband just wasn't himself after the race, vague and not following anything",
+            "confusion",
+        ),
+        (
+            "my legs hurt so badly I can barely shuffle, nothing like the usual soreness",
+            "rhabdomyolysis",
+        ),
+        (
+            "sitting on the sofa an hour after my run and I still can't get a proper breath",
+            "breathless",
+        ),
+        (
+            "I was jogging and then suddenly there were people above me asking if I was alright",
+            "fainting-collapse",
+        ),
     ],
 )
 def test_the_meaning_screen_catches_what_no_pattern_names(
@@ -300,7 +399,7 @@ def test_every_shipped_pattern_and_example_screens_as_its_own_sign(brain: Brain)
     missed = [
         (flag.id, text)
         for flag in brain.knowledge.red_flags.red_flags
-        for text in (*flag.patterns, *flag.examples)
+        for text in (*flag.phrases, *flag.examples)
         if flag.id not in flags(brain, text)
     ]
     assert not missed
@@ -536,3 +635,48 @@ def test_signs_are_named_in_the_moderators_order_in_every_process() -> None:
         for seed in ("0", "1", "2", "3")
     }
     assert seen == {"['chest-pain', 'dizziness']\n"}
+
+
+# A word of a pattern may list alternatives: one line for a family of phrasings.
+SWELLING = red_flag_file(
+    {"id": "dvt", "level": "doctor", "patterns": ["calf|thigh swollen|puffy|fat hot|warm|red"]},
+    {
+        "id": "cramp-numbness",
+        "level": "doctor",
+        "patterns": ["numb foot"],
+        "not_when": ["laces|shoes too tight"],
+    },
+)
+SWELLING_SCREEN = RedFlagScreen(
+    SWELLING, normalizer(*(p for f in SWELLING.red_flags for p in f.phrases)), None, NO_ANSWERS
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "signs"),
+    [
+        ("my calf is swollen and hot", ["dvt"]),
+        ("my right thigh has gone all fat and warm", ["dvt"]),
+        ("the calf is puffy and red since the race", ["dvt"]),
+        # every word of the pattern is still needed, one of each word's alternatives
+        ("my calf is swollen", []),
+        ("hot day, my calf cramped", []),
+        ("my calf and thigh are hot", []),
+        # not_when phrases may list alternatives too
+        ("my foot went numb, my shoes were too tight", []),
+        ("my foot went numb, my laces were too tight", []),
+        ("my foot went numb after the cramp", ["cramp-numbness"]),
+    ],
+)
+def test_a_pattern_word_may_list_alternatives(message: str, signs: list[str]) -> None:
+    assert screened(message, SWELLING_SCREEN) == signs
+
+
+def test_a_pattern_with_alternatives_stands_for_every_phrase_of_them() -> None:
+    (flag, _) = SWELLING.red_flags
+    assert flag.phrases == [
+        f"{part} {swelling} {heat}"
+        for part in ("calf", "thigh")
+        for swelling in ("swollen", "puffy", "fat")
+        for heat in ("hot", "warm", "red")
+    ]

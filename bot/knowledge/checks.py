@@ -318,8 +318,8 @@ def _unused_synonyms(brain: Brain) -> list[Problem]:
     knowledge = brain.knowledge
     used = {token for text in brain.index.example_normalized for token in text.split()}
     for flag in knowledge.red_flags.red_flags:
-        for pattern in flag.patterns:
-            used.update(brain.normalizer.normalize(pattern).every_token)
+        for phrase in flag.phrases:
+            used.update(brain.normalizer.normalize(phrase).every_token)
     warnings = []
     for word in knowledge.vocabulary.synonyms:
         token = brain.normalizer.normalize(word).every_token
@@ -449,7 +449,7 @@ def _red_flags_that_miss_themselves(brain: Brain) -> list[Problem]:
     """
     warnings = []
     for number, flag in enumerate(brain.knowledge.red_flags.red_flags):
-        for kind, texts in (("pattern", flag.patterns), ("example", flag.examples)):
+        for kind, texts in (("pattern", flag.phrases), ("example", flag.examples)):
             for text in texts:
                 caught = {found.id for found in brain.screen.screen(text).flags}
                 if flag.id not in caught:

@@ -6,6 +6,7 @@ added here is checked both in the editor and by `runbot kb check`.
 
 from __future__ import annotations
 
+from itertools import product
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -164,7 +165,11 @@ class RedFlag(_Model):
     )
     patterns: list[Phrase] = Field(
         min_length=1,
-        description="Each pattern matches when all of its words appear in the question.",
+        description=(
+            "Each pattern matches when all of its words appear in the question. A word may "
+            "list alternatives: 'calf|thigh swollen|puffy' is 'calf swollen', 'calf puffy', "
+            "'thigh swollen' and 'thigh puffy'."
+        ),
     )
     examples: list[Text] = Field(
         default_factory=list,
@@ -183,6 +188,22 @@ class RedFlag(_Model):
         ),
     )
     cite: list[Id] = Field(min_length=1)
+
+    @property
+    def phrases(self) -> list[str]:
+        """The phrases the patterns stand for, each alternative spelled out."""
+        return [phrase for pattern in self.patterns for phrase in spelled_out(pattern)]
+
+    @property
+    def not_when_phrases(self) -> list[str]:
+        return [phrase for pattern in self.not_when for phrase in spelled_out(pattern)]
+
+
+def spelled_out(pattern: str) -> list[str]:
+    """Every phrase of a pattern whose words may list alternatives: "calf|thigh swollen|fat
+    hot" is "calf swollen hot", "calf fat hot", "thigh swollen hot" and "thigh fat hot"."""
+    choices = [[word for word in group.split("|") if word] for group in pattern.split()]
+    return [" ".join(phrase) for phrase in product(*(choice for choice in choices if choice))]
 
 
 class RedFlagFile(_Model):
