@@ -690,20 +690,28 @@ def _scored(
 ) -> npt.NDArray[np.float32]:
     """The examples' (`rows`) similarities, summed and scaled as `PieceIndex` scores all.
 
-    `rows` may be the runs `firsts[k]` to `lasts[k]`: their pieces are then found a run at
-    a time, not an example at a time.
+    `rows` may be the runs `firsts[k]` to `lasts[k]`: their pieces are then a slice of the
+    table a run, copied as slices instead of gathered a piece at a time.
     """
-    lengths = table.starts[rows + 1] - table.starts[rows]
     if firsts is None or lasts is None:
-        pieces = runs(table.starts[rows], lengths)
+        lengths = table.starts[rows + 1] - table.starts[rows]
+        found = per_piece[table.ids[runs(table.starts[rows], lengths)]]
+        offsets = np.cumsum(lengths) - lengths
     else:
-        pieces = runs(table.starts[firsts], table.starts[lasts] - table.starts[firsts])
-    found = per_piece[table.ids[pieces]]
+        bounds = zip(firsts.tolist(), lasts.tolist(), strict=True)
+        piece_firsts, piece_lasts = table.starts[firsts], table.starts[lasts]
+        spans = zip(piece_firsts.tolist(), piece_lasts.tolist(), strict=True)
+        found = per_piece[np.concatenate([table.ids[first:last] for first, last in spans])]
+        # Each example's first piece, counted from the first piece of all the runs.
+        example_firsts = np.concatenate([table.starts[first:last] for first, last in bounds])
+        run_pieces = piece_lasts - piece_firsts
+        before = np.cumsum(run_pieces) - run_pieces
+        offsets = example_firsts - np.repeat(piece_firsts - before, lasts - firsts)
+        lengths = np.diff(offsets, append=len(found))
     filled = lengths > 0
     sums = np.zeros(len(rows), dtype=np.float32)
     if filled.any():
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-        sums[filled] = np.add.reduceat(found, starts)
+        sums[filled] = np.add.reduceat(found, offsets[filled])
     norms = table.norms[rows]
     scores = np.zeros(len(rows), dtype=np.float32)
     np.divide(sums, norms, out=scores, where=norms > 0)

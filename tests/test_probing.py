@@ -17,11 +17,12 @@ import pytest
 
 import bot.semantic
 from bot.answering import Brain
+from bot.arrays import runs
 from bot.evaluation import EVAL_SETS, load_cases
 from bot.knowledge.load import load_knowledge
 from bot.probing import probe_budget
 from bot.ranking import Ranked
-from bot.semantic import PROBED_FROM_EXAMPLES, PieceIndex, shared_embedder
+from bot.semantic import PROBED_FROM_EXAMPLES, PieceIndex, _scored, shared_embedder
 from bot.settings import PROJECT_ROOT
 from tests.bench import write_synthetic
 from tests.helpers import KNOWLEDGE_DIR
@@ -137,6 +138,25 @@ def test_every_candidate_ranked_gets_the_score_scoring_every_example_gives(
         assert [every.get(ranked.entry_id) for ranked in standing] == standing
         compared += len(standing)
     assert compared > 2 * len(asked)
+
+
+def test_probed_clusters_score_as_their_examples_scored_one_by_one(
+    large: tuple[Brain, list[str]],
+) -> None:
+    brain, questions = large
+    semantic = brain.ranker.semantic
+    assert isinstance(semantic, PieceIndex)
+    assert semantic.probes is not None
+    clusters, grouped = semantic.probes.clusters, semantic.probes.table
+    for question in questions[:50]:
+        for vector in brain.ranker._words.vectors(question):
+            per_piece = semantic._per_piece(vector)
+            probed = np.sort(clusters.closest(vector, probe_budget(len(semantic))))
+            firsts, lasts = clusters.bounds[probed], clusters.bounds[probed + 1]
+            rows = runs(firsts, lasts - firsts)
+            by_runs = _scored(grouped, rows, per_piece, firsts, lasts)
+            one_by_one = _scored(grouped, rows, per_piece)
+            assert np.array_equal(by_runs.view(np.int32), one_by_one.view(np.int32))
 
 
 def test_an_unchanged_reload_keeps_its_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
