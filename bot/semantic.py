@@ -505,6 +505,11 @@ class SemanticIndex:
         best: npt.NDArray[np.float32] = (questions @ self._vectors.T).max(axis=1)
         return best
 
+    def within(self, question: npt.NDArray[np.float32], similarity: float, margin: float) -> bool:
+        """Whether an example comes within `margin` of `similarity` to `question`: whether
+        `similarity - closest(question) < margin` (an index without examples: closest 0)."""
+        return similarity - float(self.closest(question[np.newaxis, :])[0]) < margin
+
     def similarities(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each entry's highest cosine similarity between `question` and one of its examples."""
         if not len(self):
@@ -588,6 +593,28 @@ class PieceIndex(SemanticIndex):
             for row, question in enumerate(questions):
                 best[row] = self._example_scores(question).max()
         return best
+
+    def within(self, question: npt.NDArray[np.float32], similarity: float, margin: float) -> bool:
+        """`SemanticIndex.within`, the closest clusters first: it stops at the first example
+        close enough, which is usually in the first few (an example's score is the same
+        bits in any order, and `similarity - score` only falls as the score rises)."""
+        if self.probes is None or not len(self):
+            return super().within(question, similarity, margin)
+        clusters, grouped = self.probes.clusters, self.probes.table
+        per_piece = self._per_piece(question)
+        ranked = np.argsort(-(clusters.centroids @ question))
+        held = np.cumsum(np.diff(clusters.bounds)[ranked])
+        budget = probe_budget(len(self._table))
+        first = scored = 0
+        while first < len(ranked):  # about as many examples a pass as `nearby` scores
+            last = int(np.searchsorted(held, scored + budget)) + 1
+            probed = np.sort(ranked[first:last])
+            firsts, lasts = clusters.bounds[probed], clusters.bounds[probed + 1]
+            scores = _scored(grouped, runs(firsts, lasts - firsts), per_piece, firsts, lasts)
+            if len(scores) and similarity - float(scores.max()) < margin:
+                return True
+            first, scored = last, int(held[min(last, len(held)) - 1])
+        return False
 
     @property
     def probed(self) -> bool:
