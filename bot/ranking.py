@@ -175,13 +175,11 @@ class Ranker:
         """
         asked = self.lexical.lexical(self.normalizer.normalize(question))
         lexical = self._refined(asked)
-        coverage = asked.coverage if asked is not None else np.zeros(len(lexical))
+        whole = None
         readings = [(question, 1.0)]
         if long:  # the whole message, its unknown words not held against it
             whole = self.lexical.lexical(self.normalizer.normalize(text), lenient=True)
             np.maximum(lexical, self.weights.story * self._refined(whole), out=lexical)
-            if whole is not None:
-                np.maximum(coverage, whole.coverage, out=coverage)
             readings.append((text, self.weights.story))
         count = min(_LEXICAL_CANDIDATES, len(lexical))
         found = [np.argpartition(-lexical, count - 1)[:count]]
@@ -196,10 +194,12 @@ class Ranker:
         score = share * lexical[entries] + (1 - share) * semantic
         best = np.argsort(-score, kind="stable")[:limit]
         chosen = entries[best]
+        coverage = np.zeros(len(chosen), dtype=np.float64)
+        for scores in (asked, whole):  # the larger of the readings' (0 without any)
+            if scores is not None:
+                np.maximum(coverage, scores.coverage_of(chosen), out=coverage)
         beliefs = np.zeros(len(chosen))
-        return self._ranked(
-            chosen, score[best], lexical[chosen], semantic[best], coverage[chosen], beliefs
-        )
+        return self._ranked(chosen, score[best], lexical[chosen], semantic[best], coverage, beliefs)
 
     def _ranked(
         self,

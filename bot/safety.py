@@ -121,7 +121,7 @@ _WINDOW_CHARS = 8192
 # Sentences read together as one description.
 _BREATH = 3
 # At most this many signs a message is close to are weighed against runbot's answers
-# (each costs a pass over every example question).
+# (each may cost a pass over every example question: `SemanticIndex.within`).
 _CONTRASTED = 4
 
 
@@ -391,13 +391,9 @@ class RedFlagScreen:
         candidates = [c for flag_id, c in unsure.items() if flag_id not in found]
         candidates.sort(key=lambda candidate: -candidate[0])
         candidates = candidates[:_CONTRASTED]
-        if candidates:
-            to_answers = self._answers.closest(np.stack([c[2] for c in candidates]))
-            for (similarity, contrast, _, flag), answers in zip(
-                candidates, to_answers, strict=True
-            ):
-                if similarity - float(answers) >= contrast:
-                    found.setdefault(flag.id, flag)
+        for similarity, contrast, vector, flag in candidates:
+            if not self._answers.within(vector, similarity, contrast):
+                found.setdefault(flag.id, flag)
         return list(found.values())
 
 

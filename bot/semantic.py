@@ -509,6 +509,11 @@ class SemanticIndex:
         best: npt.NDArray[np.float32] = (questions @ self._vectors.T).max(axis=1)
         return best
 
+    def within(self, question: npt.NDArray[np.float32], similarity: float, margin: float) -> bool:
+        """Whether an example comes within `margin` of `similarity` to `question`: whether
+        `similarity - closest(question) < margin` (an index without examples: closest 0)."""
+        return similarity - float(self.closest(question[np.newaxis, :])[0]) < margin
+
     def similarities(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each entry's highest cosine similarity between `question` and one of its examples."""
         if not len(self):
@@ -595,6 +600,28 @@ class PieceIndex(SemanticIndex):
             for row, question in enumerate(questions):
                 best[row] = self._example_scores(question).max()
         return best
+
+    def within(self, question: npt.NDArray[np.float32], similarity: float, margin: float) -> bool:
+        """`SemanticIndex.within`, the closest clusters first: it stops at the first example
+        close enough, which is usually in the first few (an example's score is the same
+        bits in any order, and `similarity - score` only falls as the score rises)."""
+        if self.probes is None or not len(self):
+            return super().within(question, similarity, margin)
+        clusters, grouped = self.probes.clusters, self.probes.table
+        per_piece = self._per_piece(question)
+        ranked = np.argsort(-(clusters.centroids @ question))
+        held = np.cumsum(np.diff(clusters.bounds)[ranked])
+        budget = probe_budget(len(self._table))
+        first = scored = 0
+        while first < len(ranked):  # about as many examples a pass as `nearby` scores
+            last = int(np.searchsorted(held, scored + budget)) + 1
+            probed = np.sort(ranked[first:last])
+            firsts, lasts = clusters.bounds[probed], clusters.bounds[probed + 1]
+            scores = _scored(grouped, runs(firsts, lasts - firsts), per_piece, firsts, lasts)
+            if len(scores) and similarity - float(scores.max()) < margin:
+                return True
+            first, scored = last, int(held[min(last, len(held)) - 1])
+        return False
 
     @property
     def probed(self) -> bool:
@@ -697,20 +724,28 @@ def _scored(
 ) -> npt.NDArray[np.float32]:
     """The examples' (`rows`) similarities, summed and scaled as `PieceIndex` scores all.
 
-    `rows` may be the runs `firsts[k]` to `lasts[k]`: their pieces are then found a run at
-    a time, not an example at a time.
+    `rows` may be the runs `firsts[k]` to `lasts[k]`: their pieces are then a slice of the
+    table a run, copied as slices instead of gathered a piece at a time.
     """
-    lengths = table.starts[rows + 1] - table.starts[rows]
     if firsts is None or lasts is None:
-        pieces = runs(table.starts[rows], lengths)
+        lengths = table.starts[rows + 1] - table.starts[rows]
+        found = per_piece[table.ids[runs(table.starts[rows], lengths)]]
+        offsets = np.cumsum(lengths) - lengths
     else:
-        pieces = runs(table.starts[firsts], table.starts[lasts] - table.starts[firsts])
-    found = per_piece[table.ids[pieces]]
+        bounds = zip(firsts.tolist(), lasts.tolist(), strict=True)
+        piece_firsts, piece_lasts = table.starts[firsts], table.starts[lasts]
+        spans = zip(piece_firsts.tolist(), piece_lasts.tolist(), strict=True)
+        found = per_piece[np.concatenate([table.ids[first:last] for first, last in spans])]
+        # Each example's first piece, counted from the first piece of all the runs.
+        example_firsts = np.concatenate([table.starts[first:last] for first, last in bounds])
+        run_pieces = piece_lasts - piece_firsts
+        before = np.cumsum(run_pieces) - run_pieces
+        offsets = example_firsts - np.repeat(piece_firsts - before, lasts - firsts)
+        lengths = np.diff(offsets, append=len(found))
     filled = lengths > 0
     sums = np.zeros(len(rows), dtype=np.float32)
     if filled.any():
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-        sums[filled] = np.add.reduceat(found, starts)
+        sums[filled] = np.add.reduceat(found, offsets[filled])
     norms = table.norms[rows]
     scores = np.zeros(len(rows), dtype=np.float32)
     np.divide(sums, norms, out=scores, where=norms > 0)

@@ -71,8 +71,7 @@ def exact_lexical(
     starts = index.starts[:-1]
     best_f = np.maximum.reduceat(example_f, starts)
     blended = (1 - weights.entry_weight) * best_f + weights.entry_weight * entry_f
-    coverage = np.maximum(np.maximum.reduceat(example_recall, starts), entry_recall)
-    return LexicalScores(tokens, blended, coverage, example_f)
+    return LexicalScores(tokens, blended, example_f, example_recall, entry_recall, index.starts)
 
 
 def _f_beta(

@@ -95,12 +95,30 @@ def test_lexical_scores_match_exact_scoring_on_every_evaluation_question(brain: 
             same = (
                 fast.tokens == exact.tokens
                 and _same(fast.blended, exact.blended)
+                and _same(fast.example_recall, exact.example_recall)
+                and _same(fast.entry_recall, exact.entry_recall)
                 and _same(fast.coverage, exact.coverage)
                 and _same(fast.example_f, exact.example_f)
             )
             differing += not same
     assert compared == 2 * len(QUESTIONS)
     assert differing == 0
+
+
+def test_the_coverage_of_a_few_entries_is_theirs_among_every_entrys(brain: Brain) -> None:
+    index = brain.index
+    rng = np.random.default_rng(14)
+    compared = 0
+    for question in QUESTIONS[::5]:
+        scores = index.lexical(brain.normalizer.normalize(question))
+        if scores is None:
+            continue
+        entries = np.unique(rng.integers(0, len(index.entry_ids), 8))
+        best = np.argsort(-scores.blended, kind="stable")[:4]
+        for chosen in (entries, best, best[:0]):
+            assert _same(scores.coverage_of(chosen), scores.coverage[chosen])
+        compared += 1
+    assert compared > 100
 
 
 def test_spelling_corrections_match_a_pass_over_the_whole_vocabulary(brain: Brain) -> None:

@@ -17,11 +17,18 @@ import pytest
 
 import bot.semantic
 from bot.answering import Brain
+from bot.arrays import runs
 from bot.evaluation import EVAL_SETS, load_cases
 from bot.knowledge.load import load_knowledge
 from bot.probing import probe_budget
 from bot.ranking import Ranked
-from bot.semantic import PROBED_FROM_EXAMPLES, PieceIndex, shared_embedder
+from bot.semantic import (
+    PROBED_FROM_EXAMPLES,
+    PieceIndex,
+    SemanticIndex,
+    _scored,
+    shared_embedder,
+)
 from bot.settings import PROJECT_ROOT
 from tests.bench import write_synthetic
 from tests.helpers import KNOWLEDGE_DIR
@@ -137,6 +144,62 @@ def test_every_candidate_ranked_gets_the_score_scoring_every_example_gives(
         assert [every.get(ranked.entry_id) for ranked in standing] == standing
         compared += len(standing)
     assert compared > 2 * len(asked)
+
+
+def test_probed_clusters_score_as_their_examples_scored_one_by_one(
+    large: tuple[Brain, list[str]],
+) -> None:
+    brain, questions = large
+    semantic = brain.ranker.semantic
+    assert isinstance(semantic, PieceIndex)
+    assert semantic.probes is not None
+    clusters, grouped = semantic.probes.clusters, semantic.probes.table
+    for question in questions[:50]:
+        for vector in brain.ranker._words.vectors(question):
+            per_piece = semantic._per_piece(vector)
+            probed = np.sort(clusters.closest(vector, probe_budget(len(semantic))))
+            firsts, lasts = clusters.bounds[probed], clusters.bounds[probed + 1]
+            rows = runs(firsts, lasts - firsts)
+            by_runs = _scored(grouped, rows, per_piece, firsts, lasts)
+            one_by_one = _scored(grouped, rows, per_piece)
+            assert np.array_equal(by_runs.view(np.int32), one_by_one.view(np.int32))
+
+
+def test_the_screens_comparison_with_the_answers_decides_as_a_pass_over_every_example(
+    large: tuple[Brain, list[str]],
+) -> None:
+    """`within` stops at the first close enough example, the closest clusters first: the
+    same decision as the closest example of all gives, also when only a cluster past the
+    first ones holds an example close enough."""
+    brain, questions = large
+    semantic = brain.ranker.semantic
+    assert isinstance(semantic, PieceIndex)
+    assert semantic.probes is not None
+    clusters, grouped = semantic.probes.clusters, semantic.probes.table
+    asked = questions[:30] + TUNING_QUESTIONS[::60]
+    vectors = [vector for question in asked for vector in brain.ranker._words.vectors(question)]
+    rng = np.random.default_rng(14)  # far from every example: the closest may be anywhere
+    vectors += [vector / np.linalg.norm(vector) for vector in rng.normal(size=(200, 256))]
+    margin = 0.2
+    past_the_first = 0
+    for vector in vectors:
+        question = vector.astype(np.float32)
+        closest = float(semantic.closest(question[np.newaxis, :])[0])
+        probed = np.sort(clusters.closest(question, probe_budget(len(semantic))))
+        firsts, lasts = clusters.bounds[probed], clusters.bounds[probed + 1]
+        rows = runs(firsts, lasts - firsts)
+        first_pass = float(
+            _scored(grouped, rows, semantic._per_piece(question), firsts, lasts).max()
+        )
+        similarities = [closest - 0.1, closest + margin, closest + 0.5, first_pass + margin]
+        if first_pass < closest:  # only a later cluster comes within the margin of this one
+            similarities.append((first_pass + closest) / 2 + margin)
+            past_the_first += 1
+        for similarity in similarities:
+            full = SemanticIndex.within(semantic, question, similarity, margin)
+            assert semantic.within(question, similarity, margin) == full
+            assert full == (similarity - closest < margin)
+    assert past_the_first >= 10, past_the_first
 
 
 def test_an_unchanged_reload_keeps_its_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
