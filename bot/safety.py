@@ -111,6 +111,21 @@ _DOUBT = re.compile(
     r"unsure|wonder(?:ing)?)\b",
     re.IGNORECASE,
 )
+# "20 minutes in" says when a cramp began, and is harmless; "lasted 20 minutes in my calf"
+# and "gone on 40 minutes straight" say how long it lasted, and keep their words.
+_TIME_UNITS = frozenset({"minutes", "minute", "mins", "min", "hours", "hour", "hrs"})
+_HOW_LONG = frozenset({"lasted", "lasting", "lasts", "last", "for", "on", "over", "been"})
+
+
+def _says_how_long(said: list[str], position: int) -> bool:
+    """Whether the time unit at `position` follows a number that says how long something
+    went on ("lasted 30 minutes"), not when it began ("30 minutes in")."""
+    if said[position] not in _TIME_UNITS:
+        return False
+    before = said[max(0, position - 3) : position - 1]  # the words before its number
+    return any(word in _HOW_LONG for word in before)
+
+
 # Where a harmless phrase ends at the latest: a comma, colon or dash between two words
 # means they were not said as one phrase.
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]\u2013\u2014]|\s-\s")
@@ -350,7 +365,9 @@ class RedFlagScreen:
             position = 0
             while position < len(said):
                 for phrase in self._harmless.get(said[position], ()):
-                    if tuple(said[position : position + len(phrase)]) == phrase:
+                    if tuple(said[position : position + len(phrase)]) == phrase and not (
+                        _says_how_long(said, position)
+                    ):
                         position += len(phrase)
                         break
                 else:

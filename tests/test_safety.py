@@ -204,6 +204,11 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my thigh went huge and warm after the race, just the one", "dvt"),
         ("my legs folded under me at the line", "fainting-collapse"),
         ("my brother didn't know who he was for a minute after the ultra", "confusion"),
+        # how long a cramp lasted is never read as when it began ("minutes in" is harmless)
+        ("my cramp lasted 30 minutes in my calf and wouldnt ease", "long-cramp"),
+        ("the cramp has gone on 40 minutes straight", "long-cramp"),
+        # "which way to turn" is only harmless about advice ("...with my training")
+        ("he didnt know which way to turn after the race", "confusion"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -343,6 +348,8 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "I've read ultra runners hallucinate, is that true?",
         "my plantar fasciitis pain is worse than any cramp I've had, what should I do?",
         "collapsed into a chair after parkrun with cake, then my calves cramped",
+        "about 20 minutes in my calf cramped, how do i stretch it",
+        "honestly dont know which way to turn with my training plan",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
