@@ -73,9 +73,11 @@ class Brain:
         patterns = {
             phrase: self.normalizer.normalize(phrase) for flag in signs for phrase in flag.phrases
         }
-        sign_words = frozenset(
-            token for normalized in patterns.values() for token in normalized.tokens
-        )
+        # Only the words of plain patterns: a family's alternatives list everyday context
+        # words ("slid down wall|floor", "swim"), and a question using one of those is no
+        # denied sign ("does swimming help with cramps").
+        plain = [pattern for flag in signs for pattern in flag.patterns if "|" not in pattern]
+        sign_words = frozenset(token for pattern in plain for token in patterns[pattern].tokens)
         self.index = MatchIndex(examples, self.normalizer, weights, neutral=sign_words)
         embedder = shared_embedder() if semantic else None
         story = shared_story_embedder if read_posts else None

@@ -254,3 +254,9 @@ def test_an_off_topic_word_that_is_also_a_red_flag_word_still_counts_against_a_m
     # otherwise neutral, and off topic: a question about sleep is not about sweat rates.
     assert brain.answer("how many hours sleep do runners need").status is Status.FALLBACK
     assert brain.answer("how many litres an hour do runners sweat").status is Status.ANSWERED
+
+
+def test_a_context_word_of_a_red_flag_family_is_not_a_denied_sign(brain: Brain) -> None:
+    # "swim" is one of a family's alternatives (patterns with "|"), an everyday context
+    # word: it still counts against an answer about something else.
+    assert brain.answer("does swimming help with cramps").status is not Status.ANSWERED
