@@ -39,6 +39,7 @@ EVAL_SET_NAMES = (
     "written",
     "written-5",
     "real",
+    "real-5",
     "red-flags",
     "red-flags-2",
     "red-flags-3",

@@ -63,6 +63,12 @@ EVAL_SETS = (
         description="real posts from public running forums; calibrated the matcher",
     ),
     EvalSet(
+        "real-5",
+        ("real-tuning-5.yaml",),
+        held_out=False,
+        description="real posts collected blind on 2026-12-08; measured once, then tuned on",
+    ),
+    EvalSet(
         "red-flags",
         ("red-flags-tuning.yaml",),
         held_out=False,
