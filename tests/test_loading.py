@@ -376,3 +376,26 @@ def test_a_question_of_two_entries_is_reported_at_both_places(tmp_path: Path) ->
         "entries/side-stitch.yaml:8:9: question 'How do I  stretch out a cramp' is also an "
         "example of 'stretch-a-cramp' (entries/easing.yaml:6)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        (
+            "'chest| pain'",
+            "red_flags.yaml:9:28: item 2 of 'patterns': 'chest|' has an empty alternative:"
+            " write alternatives joined by '|' with no spaces, like calf|thigh",
+        ),
+        (
+            "'" + "a|b|c " * 6 + "'",
+            "red_flags.yaml:9:28: item 2 of 'patterns': '" + ("a|b|c " * 6).strip() + "'"
+            " stands for 729 phrases; at most 256: split it into several lines",
+        ),
+    ],
+)
+def test_a_pattern_with_a_broken_or_huge_family_of_alternatives_is_reported(
+    tmp_path: Path, pattern: str, problem: str
+) -> None:
+    red_flags = RED_FLAGS.replace("patterns: [chest pain]", f"patterns: [chest pain, {pattern}]")
+
+    assert problems_for(tmp_path, {"red_flags.yaml": red_flags}) == [problem]

@@ -82,6 +82,8 @@ def describe(detail: ErrorDetails, model: type[BaseModel]) -> str:
             )
         quote = " (put it in quotes)" if isinstance(value, bool | int | float) else ""
         return f"{field} must be text{quote}"
+    if kind == "value_error" and "error" in context:
+        return f"{field}: {context['error']}"
     if kind in {"list_type", "dict_type"}:
         expected = "a list (lines starting with '- ')" if kind == "list_type" else "a set of fields"
         return f"{field} must be {expected}"

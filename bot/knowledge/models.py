@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import product
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 __all__ = [
     "ANSWER_MAX_CHARS",
@@ -39,6 +39,32 @@ Id = Annotated[
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+# One pattern line may stand for this many phrases at most: "a|b|c " twelve times over is
+# half a million, which would hang a reload.
+MAX_PHRASES_PER_PATTERN = 256
+
+
+def _alternatives_spelled_right(pattern: str) -> str:
+    """A pattern's "|" alternatives: none empty ("calf| thigh", "chest|"), few enough."""
+    for group in pattern.split():
+        if "" in group.split("|"):
+            raise ValueError(
+                f"'{group}' has an empty alternative: write alternatives joined by '|' with "
+                "no spaces, like calf|thigh"
+            )
+    count = 1
+    for group in pattern.split():
+        count *= len(group.split("|"))
+    if count > MAX_PHRASES_PER_PATTERN:
+        raise ValueError(
+            f"'{pattern}' stands for {count:,} phrases; at most {MAX_PHRASES_PER_PATTERN}: "
+            "split it into several lines"
+        )
+    return pattern
+
+
+Pattern = Annotated[Phrase, AfterValidator(_alternatives_spelled_right)]
 
 
 class _Model(BaseModel):
@@ -163,7 +189,7 @@ class RedFlag(_Model):
     level: Literal["emergency", "doctor"] = Field(
         description="emergency: call the emergency number now; doctor: see a doctor soon."
     )
-    patterns: list[Phrase] = Field(
+    patterns: list[Pattern] = Field(
         min_length=1,
         description=(
             "Each pattern matches when all of its words appear in the question. A word may "
@@ -179,7 +205,7 @@ class RedFlag(_Model):
             "pattern's words appear in it."
         ),
     )
-    not_when: list[Phrase] = Field(
+    not_when: list[Pattern] = Field(
         default_factory=list,
         description=(
             "Phrases that say the message is not this sign, matched like patterns, e.g. "
