@@ -14,6 +14,7 @@ from bot.decision import Decision, Thresholds, decide
 from bot.focus import find_focus
 from bot.handover import give_way
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.models import spelled_out
 from bot.matcher import MatchIndex, ScoringWeights
 from bot.memory import release_freed_memory
 from bot.normalize import SMALL_TALK_WORDS, Normalized, Normalizer, words
@@ -77,7 +78,12 @@ class Brain:
         # words ("slid down wall|floor", "swim"), and a question using one of those is no
         # denied sign ("does swimming help with cramps").
         plain = [pattern for flag in signs for pattern in flag.patterns if "|" not in pattern]
-        sign_words = frozenset(token for pattern in plain for token in patterns[pattern].tokens)
+        sign_words = frozenset(
+            token
+            for pattern in plain
+            for phrase in spelled_out(pattern)  # its words, as the screen reads them
+            for token in patterns[phrase].tokens
+        )
         self.index = MatchIndex(examples, self.normalizer, weights, neutral=sign_words)
         embedder = shared_embedder() if semantic else None
         story = shared_story_embedder if read_posts else None
