@@ -209,6 +209,12 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("the cramp has gone on 40 minutes straight", "long-cramp"),
         # "which way to turn" is only harmless about advice ("...with my training")
         ("he didnt know which way to turn after the race", "confusion"),
+        # misses the final review of 2026-12-08 found, older than that day
+        ("he dropped on the track and was shaking all over", "seizure"),
+        ("heart going like the clappers and i was all wobbly", "heart-racing-dizzy"),
+        ("wee came out like marmite after the marathon", "dark-urine"),
+        ("weak since the ultra and cant lift his arms", "rhabdomyolysis"),
+        ("he couldnt tell me his name after the race", "confusion"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -350,6 +356,9 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "collapsed into a chair after parkrun with cake, then my calves cramped",
         "about 20 minutes in my calf cramped, how do i stretch it",
         "honestly dont know which way to turn with my training plan",
+        "my legs feel weak on hills, how do i lift my knees more",
+        "I was shaking all over with nerves at the start line",
+        "couldnt remember the name of the gel i used, any ideas",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
