@@ -91,6 +91,16 @@ _EXAMPLE_REACH = 3
 _EXAMPLE_STOPS = frozenset(
     stem(word) for word in ["feel", "feels", "felt", "seems", "seemed", "looks", "sure", "know"]
 )
+# "I don't feel like I'm going to pass out": a denial of feeling about to; the words
+# between "like" and the sign say who and when, never what.
+_FEEL = frozenset([stem("feel"), stem("felt")])
+_ABOUT_TO = frozenset(
+    stem(word)
+    for word in [
+        "i", "im", "am", "was", "were", "he", "she", "they", "going", "gonna", "to",
+        "about", "would", "will", "might", "could", "be", "get",
+    ]
+)  # fmt: skip
 # "no chest pain or dizziness": the denial reaches the next item of a short list.
 _LIST_WORDS = frozenset(["or", "nor"])
 _LIST_ITEM_WORDS = 3
@@ -505,6 +515,18 @@ def _is_number(token: str) -> bool:
     return token.isdigit() or token in _NUMBER_WORDS
 
 
+def _denied_feeling_about_to(sequence: Sequence[str], before: int, own: frozenset[str]) -> bool:
+    """Whether `sequence[: before + 1]` ends in a denied "feel like I'm going to"."""
+    while before >= 0 and sequence[before] in _ABOUT_TO:
+        before -= 1
+    if before < 2 or sequence[before] != "like" or sequence[before - 1] not in _FEEL:
+        return False
+    denial = before - 2
+    while denial >= 0 and sequence[denial] in _DETERMINERS:
+        denial -= 1
+    return denial >= 0 and sequence[denial] in _NEGATIONS and sequence[denial] not in own
+
+
 def _denied(
     sequence: Sequence[str], position: int, own: frozenset[str], first_item: bool = True
 ) -> bool:
@@ -525,6 +547,8 @@ def _denied(
                 break
             if sequence[start] in _NEGATIONS and sequence[start] not in own:
                 return True
+    if _denied_feeling_about_to(sequence, before, own):
+        return True
     if before >= 0 and sequence[before] in _LIST_WORDS:
         # Back over the earlier item (a few words) to the denial in front of it, or to a
         # first item that is itself denied over an example or determiners ("nothing like

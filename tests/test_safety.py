@@ -531,6 +531,12 @@ def test_the_word_window(message: str, signs: list[str]) -> None:
         ("No, in my chest, a sharp pain", ["chest-pain"]),
         ("Nope - my chest pain", ["chest-pain"]),
         ("No, no chest pain", []),
+        # a denied "feel like I'm going to": who and when stand between, never what
+        ("i dont feel like im going to be dizzy", []),
+        ("I didn't feel like I was about to get dizzy", []),
+        ("i feel like im going to be dizzy", ["dizziness"]),
+        ("i dont know, i feel like im going to be dizzy", ["dizziness"]),
+        ("i didnt feel like running and then i was dizzy", ["dizziness"]),
     ],
 )
 def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
