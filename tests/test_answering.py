@@ -265,7 +265,7 @@ def test_a_context_word_of_a_red_flag_family_is_not_a_denied_sign(brain: Brain) 
 def test_asking_what_to_do_about_a_cramp_is_not_answered_with_what_a_cramp_is(
     brain: Brain,
 ) -> None:
-    # "what can I do about", "dealing with" ask for treatment (vocabulary `treat`); the
+    # "what can I do about", "cope with" ask for treatment (vocabulary `treat`); the
     # words "what" and "cramp" alone are the definition's.
     assert brain.answer("What can I do about muscle cramps?").entry_id != "what-is-a-cramp"
     reply = brain.answer("what can i do about a cramp mid run")
