@@ -17,8 +17,11 @@ from tests.helpers import STITCH_ENTRIES, write_knowledge
 QUESTION = Question("stitch while running", "console")
 
 
-async def wait_for(condition: Callable[[], object], seconds: float = 5) -> None:
-    """Poll until `condition()` holds; the watcher has no event for "reload finished"."""
+async def wait_for(condition: Callable[[], object], seconds: float = 30) -> None:
+    """Poll until `condition()` holds; the watcher has no event for "reload finished".
+
+    `seconds` only stops a hung test: a reload trains the entry classifiers, which took
+    over 5 s on a loaded 2-core machine; a passing test never waits that long."""
     async with asyncio.timeout(seconds):
         while not condition():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
