@@ -23,9 +23,14 @@ import tracemalloc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 from bot.answering import Brain
 from bot.classifier import EntryClassifier
@@ -217,18 +222,23 @@ def reload_ms(directory: Path) -> tuple[float, float]:
     return statistics.median(runs), runs[0]
 
 
-def classifier_ms() -> float:
-    """Median time (of 5) to train the article's two entry classifiers (bot.classifier)."""
+def classifier_ms() -> tuple[float, float]:
+    """Median time (of 5) to train the article's two entry classifiers (bot.classifier), and
+    the same with as many BLAS threads as numpy starts with (what `fit` avoids)."""
     brain = Brain(load_knowledge(KNOWLEDGE_DIR))
     # The vectors the Ranker trains them on: the post reader's and the piece index's.
     index, starts = brain.ranker.semantic, brain.index.starts
     read, words = shared_story_embedder().embed(brain.index.example_text), index.example_vectors()
-    runs = []
-    for _ in range(5):
-        started = time.perf_counter()
-        EntryClassifier.fit(read, starts), EntryClassifier.fit(words, starts)
-        runs.append((time.perf_counter() - started) * 1000)
-    return statistics.median(runs)
+
+    def median_ms(fit: Callable[[npt.NDArray[np.float32], npt.NDArray[np.int64]], object]) -> float:
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            fit(read, starts), fit(words, starts)
+            runs.append((time.perf_counter() - started) * 1000)
+        return statistics.median(runs)
+
+    return median_ms(EntryClassifier.fit), median_ms(EntryClassifier._fitted)
 
 
 @dataclass(frozen=True)
@@ -434,11 +444,13 @@ def main() -> None:
                 )
             reloads[f"{size:,} entries"] = reload_ms(directory)
             under_load = reload_under_load(directory, questions)
+    one_thread, threads = classifier_ms()
     print("\nReload (validate + rebuild + swap), median of 3 / first (empty embeddings cache):")
     for name, (median, first) in reloads.items():
         print(f"  {name:<16} {median:8.1f} ms / {first:8.1f} ms")
     print(
-        f"  of which training the article's entry classifiers: {classifier_ms():.1f} ms (median of 5)"
+        f"  of which training the article's entry classifiers: {one_thread:.1f} ms (median of 5;"
+        f" {threads:.1f} ms with BLAS's own threads)"
     )
     print(
         f"\nReload beside answering (10,000 entries, one thread answering, another reloading "

@@ -37,6 +37,29 @@ def test_the_same_examples_always_give_the_same_classifier() -> None:
     assert np.array_equal(one.bias, two.bias)
 
 
+def test_training_uses_one_blas_thread_and_gives_back_the_process_its_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    during: list[list[int]] = []
+    training = EntryClassifier._fitted
+
+    def watched(vectors: npt.NDArray[np.float32], starts: npt.NDArray[np.int64]) -> EntryClassifier:
+        during.append(blas_threads())  # what the training itself runs with
+        return training(vectors, starts)
+
+    monkeypatch.setattr(EntryClassifier, "_fitted", watched)
+    EntryClassifier.fit(EXAMPLES, STARTS)
+
+    assert during == [[1] * len(before)]
+    assert blas_threads() == before
+
+
 # Both ask what to do about cramps late in a marathon; the story says it is about pacing
 # and training (avoid-overworking), which the closest examples alone could not tell from
 # the entries on causes and hydration.
