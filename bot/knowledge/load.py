@@ -6,11 +6,7 @@ so a moderator can fix a whole edit in one pass.
 
 from __future__ import annotations
 
-import os
-import stat
-from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -19,36 +15,38 @@ from bot.cycle_collector import collector_paused
 from bot.handover import give_way
 from bot.knowledge.checks import cross_file_errors
 from bot.knowledge.error_wording import describe, error_path
+from bot.knowledge.files import MAX_FILE_BYTES, UnreadableError, read_knowledge_file
 from bot.knowledge.knowledge_base import (
     ENTRIES_DIR,
     RED_FLAGS_FILE,
     SOURCES_FILE,
     VOCABULARY_FILE,
-    EntryPlace,
     KnowledgeBase,
-    Locations,
-    Topic,
+    KnowledgeFiles,
+    assemble,
 )
-from bot.knowledge.models import Entry, EntryFile, RedFlagFile, SourceFile, VocabularyFile
+from bot.knowledge.models import EntryFile, RedFlagFile, SourceFile, VocabularyFile
 from bot.knowledge.problems import KnowledgeError, Problem
 from bot.knowledge.yaml_reading import Positions, load_located_yaml
 
-__all__ = ["MAX_FILE_BYTES", "load_knowledge"]
-
-# A topic file of long answers is well under 1 MB; anything this big is not knowledge.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-_NOT_REGULAR = "not a regular file (a pipe, device or folder): runbot reads only ordinary files"
+__all__ = ["MAX_FILE_BYTES", "load_knowledge", "load_knowledge_files"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:
     """Read and validate every knowledge file; raise KnowledgeError listing all problems."""
+    return load_knowledge_files(directory)[1]
+
+
+def load_knowledge_files(directory: Path) -> tuple[KnowledgeFiles, KnowledgeBase]:
+    """load_knowledge, and the validated files it assembled (bot.knowledge.warm_start keeps
+    them)."""
     with collector_paused():
         return _load(directory)
 
 
-def _load(directory: Path) -> KnowledgeBase:
+def _load(directory: Path) -> tuple[KnowledgeFiles, KnowledgeBase]:
     reader = _Reader(directory)
     sources = reader.read(directory / SOURCES_FILE, SourceFile)
     vocabulary = reader.read(directory / VOCABULARY_FILE, VocabularyFile)
@@ -66,47 +64,13 @@ def _load(directory: Path) -> KnowledgeBase:
     if reader.problems or sources is None or vocabulary is None or red_flags is None:
         raise KnowledgeError(reader.problems)
 
-    read = [(name, file) for name, file in entry_files if file is not None]
-    knowledge = _assemble(directory, sources, vocabulary, red_flags, read, reader.positions)
+    read = tuple((name, file) for name, file in entry_files if file is not None)
+    files = KnowledgeFiles(sources, vocabulary, red_flags, read, reader.positions)
+    knowledge = assemble(directory, files)
     problems = cross_file_errors(knowledge, read)
     if problems:
         raise KnowledgeError(problems)
-    return knowledge
-
-
-def _assemble(
-    directory: Path,
-    sources: SourceFile,
-    vocabulary: VocabularyFile,
-    red_flags: RedFlagFile,
-    entry_files: list[tuple[str, EntryFile]],
-    positions: Mapping[str, Positions],
-) -> KnowledgeBase:
-    """The files read, as one KnowledgeBase; of two entries with one id, the first is kept."""
-    entries: dict[str, Entry] = {}
-    places: dict[str, EntryPlace] = {}
-    for name, entry_file in entry_files:
-        for index, entry in enumerate(entry_file.entries):
-            if entry.id not in entries:
-                entries[entry.id] = entry
-                places[entry.id] = EntryPlace(name, index, len(entry.questions))
-    return KnowledgeBase(
-        directory=directory,
-        entries=MappingProxyType(entries),
-        topics=tuple(
-            Topic(file.topic, tuple(entry.id for entry in file.entries)) for _, file in entry_files
-        ),
-        sources=MappingProxyType(dict(sources.sources)),
-        vocabulary=vocabulary,
-        red_flags=red_flags,
-        locations=Locations(
-            positions,
-            places,
-            tuple(vocabulary.synonyms),
-            tuple(sources.sources),
-            len(red_flags.red_flags),
-        ),
-    )
+    return files, knowledge
 
 
 class _Reader:
@@ -126,11 +90,11 @@ class _Reader:
     def read(self, path: Path, model: type[ModelT]) -> ModelT | None:
         name = self.name(path)
         try:
-            text = _read_text(path)
+            text = read_knowledge_file(path).decode("utf-8")
         except FileNotFoundError:
             self.problems.append(Problem(name, 1, 1, "file is missing"))
             return None
-        except _UnreadableError as error:
+        except UnreadableError as error:
             self.problems.append(Problem(name, 1, 1, str(error)))
             return None
         except UnicodeDecodeError as error:
@@ -158,28 +122,3 @@ class _Reader:
                 for detail in error.errors()
             )
             return None
-
-
-class _UnreadableError(Exception):
-    """A knowledge file that must not be read: not a regular file, or far too big."""
-
-
-def _read_text(path: Path) -> str:
-    """A regular file's text, read without ever blocking: a pipe or a device (which could
-    block a reload forever, or never end) is refused before it is read, as is a huge file."""
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise _UnreadableError(_NOT_REGULAR)
-    # O_NONBLOCK: should the path become a pipe after that check, opening it cannot block.
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    with open(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _UnreadableError(_NOT_REGULAR)
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        size = max(len(data), os.stat(path).st_size) / 1024 / 1024
-        limit = MAX_FILE_BYTES // 1024 // 1024
-        raise _UnreadableError(
-            f"the file is {size:.1f} MB; the limit is {limit} MB: split it into several "
-            "entries files"
-        )
-    return data.decode("utf-8")
