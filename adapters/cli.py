@@ -399,11 +399,12 @@ def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -
     if not question and not options.json:
         raise UsageError("ask: give a QUESTION (or use --json to read questions from stdin)")
     from bot.answering import Brain
-    from bot.knowledge.load import load_knowledge
+    from bot.knowledge.warm_start import load_knowledge_warm
 
     # The brain alone: the service around it counts, logs and reloads, which `ask` never does.
     with collector_paused():  # building makes few cycles; collecting them cost 15 ms here
-        brain = Brain(load_knowledge(knowledge_dir), one_shot=True)
+        knowledge = load_knowledge_warm(knowledge_dir, settings.runbot_cache_dir)
+        brain = Brain(knowledge, one_shot=True)
         reply = brain.answer(question) if question else None
     if reply is not None:
         from bot.reply import reply_json

@@ -3,10 +3,13 @@
     models.py          what moderators may write (pydantic), also behind the editors' schemas
     schema.py          the JSON Schemas editors read, generated from the models
     yaml_reading.py    YAML read safely, with the position of every value
+    positions.py       where a document's values are written, worked out when asked for
+    files.py           one knowledge file's bytes, read without blocking, within a limit
     error_wording.py   validation errors said in a moderator's words
     checks.py          errors across files (every load) and warnings (`runbot kb check`)
     knowledge_base.py  the loaded KnowledgeBase and where its parts are written
     load.py            load_knowledge: the files -> a KnowledgeBase, or every problem
+    warm_start.py      `runbot ask`'s copy of the validated files, keyed by their bytes
     problems.py        Problem, at a Location (file, line, column)
 
 This module re-exports the values. `load_knowledge` (bot.knowledge.load) and the checks
