@@ -398,13 +398,11 @@ def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -
     question = " ".join(options.question)
     if not question and not options.json:
         raise UsageError("ask: give a QUESTION (or use --json to read questions from stdin)")
-    from bot.answering import Brain
-    from bot.knowledge.warm_start import load_knowledge_warm
+    from bot.warm_start import one_shot_brain
 
     # The brain alone: the service around it counts, logs and reloads, which `ask` never does.
     with collector_paused():  # building makes few cycles; collecting them cost 15 ms here
-        knowledge = load_knowledge_warm(knowledge_dir, settings.runbot_cache_dir)
-        brain = Brain(knowledge, one_shot=True)
+        brain = one_shot_brain(knowledge_dir, settings.runbot_cache_dir)
         reply = brain.answer(question) if question else None
     if reply is not None:
         from bot.reply import reply_json

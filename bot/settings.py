@@ -81,7 +81,7 @@ class Settings(BaseModel):
     # package), or a postgresql:// URL that several workers share (bot.db).
     runbot_db: str | Path = "runbot.db"
     runbot_served_record: Path = Path("runbot-served.json")
-    # `runbot ask` keeps the validated knowledge here (bot.knowledge.warm_start).
+    # `runbot ask` keeps the Brain it built here (bot.warm_start).
     runbot_cache_dir: Path = Field(default_factory=default_cache_dir)
     runbot_question_log: bool = Field(default=True, description=_BOOL)
     runbot_retention_days: int = Field(

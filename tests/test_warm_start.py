@@ -1,4 +1,4 @@
-"""The warm start: `runbot ask` reads knowledge it validated before from the cache folder,
+"""The warm start: `runbot ask` unpickles the Brain it built before from the cache folder,
 never a stale or unsound copy, and reports bad files exactly as a plain load does."""
 
 from __future__ import annotations
@@ -13,14 +13,22 @@ import pytest
 from bot.answering import Brain
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.knowledge.load import load_knowledge
-from bot.knowledge.warm_start import load_knowledge_warm
-from tests.helpers import ENTRIES, write_knowledge
+from bot.warm_start import one_shot_brain
+from tests.helpers import ENTRIES, KNOWLEDGE_DIR, write_knowledge
 
 QUESTIONS = ["how do i stretch out a cramp", "stitch in my side", "calf cramp", "hello"]
 
 
 def cache_files(cache: Path) -> list[Path]:
-    return sorted(cache.glob("knowledge-*.pickle"))
+    return sorted(cache.glob("brain-*.pickle"))
+
+
+def load_knowledge_warm(directory: Path, cache: Path) -> KnowledgeBase:
+    return one_shot_brain(directory, cache).knowledge
+
+
+def fresh_brain(directory: Path) -> Brain:
+    return Brain(load_knowledge(directory), one_shot=True)
 
 
 def same_knowledge(loaded: KnowledgeBase, expected: KnowledgeBase) -> None:
@@ -33,32 +41,29 @@ def same_knowledge(loaded: KnowledgeBase, expected: KnowledgeBase) -> None:
     assert dict(loaded.locations) == dict(expected.locations)  # every position, found again
 
 
-def test_a_warm_start_gives_what_a_plain_load_gives(small_knowledge: Path, tmp_path: Path) -> None:
+def test_a_warm_start_gives_what_a_fresh_build_gives(small_knowledge: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    cold = load_knowledge_warm(small_knowledge, cache)
+    cold = one_shot_brain(small_knowledge, cache)
     [kept] = cache_files(cache)
-    warm = load_knowledge_warm(small_knowledge, cache)
+    warm = one_shot_brain(small_knowledge, cache)
 
-    plain = load_knowledge(small_knowledge)
-    same_knowledge(cold, plain)
-    same_knowledge(warm, plain)
+    fresh = fresh_brain(small_knowledge)
+    same_knowledge(cold.knowledge, fresh.knowledge)
+    same_knowledge(warm.knowledge, fresh.knowledge)
     assert cache_files(cache) == [kept]
-    assert [Brain(warm).answer(q) for q in QUESTIONS] == [Brain(plain).answer(q) for q in QUESTIONS]
+    assert [warm.answer(q) for q in QUESTIONS] == [fresh.answer(q) for q in QUESTIONS]
 
 
 def test_the_shipped_knowledge_answers_the_same_from_the_cache(tmp_path: Path) -> None:
-    from tests.helpers import KNOWLEDGE_DIR
-
     cache = tmp_path / "cache"
-    load_knowledge_warm(KNOWLEDGE_DIR, cache)
-    warm = load_knowledge_warm(KNOWLEDGE_DIR, cache)
+    one_shot_brain(KNOWLEDGE_DIR, cache)
+    warm = one_shot_brain(KNOWLEDGE_DIR, cache)
 
-    plain = load_knowledge(KNOWLEDGE_DIR)
-    same_knowledge(warm, plain)
+    fresh = fresh_brain(KNOWLEDGE_DIR)
+    same_knowledge(warm.knowledge, fresh.knowledge)
     questions = ["calf cramp", "my pee is the colour of cola after the race", "side stitch"]
-    assert [Brain(warm, one_shot=True).answer(q) for q in questions] == [
-        Brain(plain).answer(q) for q in questions
-    ]
+    questions += ["hi", "do bananas stop cramps? and what about pickle juice", "knee pain"]
+    assert [warm.answer(q) for q in questions] == [fresh.answer(q) for q in questions]
 
 
 def test_an_edited_knowledge_file_is_read_again(small_knowledge: Path, tmp_path: Path) -> None:
@@ -198,9 +203,13 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_warm_start(
 def test_runbot_ask_reads_no_yaml_when_the_knowledge_is_unchanged(
     knowledge_copy: Path, tmp_path: Path
 ) -> None:
-    """The warm start's point: a second `runbot ask` neither parses nor validates the files."""
+    """The warm start's point: a second `runbot ask` neither parses nor validates the files;
+    the embedding model it refers to loads from its package (every socket fails)."""
     script = (
-        "import sys\n"
+        "import socket, sys\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise OSError('network unreachable (test)')\n"
+        "socket.socket.connect = socket.create_connection = socket.getaddrinfo = refuse\n"
         "from adapters.cli import main\n"
         f"assert main(['--knowledge', {str(knowledge_copy)!r}, 'ask', 'calf cramp']) == 0\n"
         "print(sorted(name for name in ('yaml', 'bot.knowledge.load') if name in sys.modules))\n"
@@ -208,7 +217,7 @@ def test_runbot_ask_reads_no_yaml_when_the_knowledge_is_unchanged(
     environment = {**os.environ, "RUNBOT_CACHE_DIR": str(tmp_path / "cache")}
 
     def imported() -> tuple[str, str]:
-        done = subprocess.run(
+        done: subprocess.CompletedProcess[str] = subprocess.run(
             [sys.executable, "-c", script],
             capture_output=True,
             text=True,

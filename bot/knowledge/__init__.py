@@ -9,7 +9,6 @@
     checks.py          errors across files (every load) and warnings (`runbot kb check`)
     knowledge_base.py  the loaded KnowledgeBase and where its parts are written
     load.py            load_knowledge: the files -> a KnowledgeBase, or every problem
-    warm_start.py      `runbot ask`'s copy of the validated files, keyed by their bytes
     problems.py        Problem, at a Location (file, line, column)
 
 This module re-exports the values. `load_knowledge` (bot.knowledge.load) and the checks

@@ -8,14 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from bot.knowledge.models import (
-    Entry,
-    EntryFile,
-    RedFlagFile,
-    Source,
-    SourceFile,
-    VocabularyFile,
-)
+from bot.knowledge.models import Entry, RedFlagFile, Source, VocabularyFile
 from bot.knowledge.problems import Location
 
 if TYPE_CHECKING:
@@ -28,10 +21,8 @@ __all__ = [
     "VOCABULARY_FILE",
     "EntryPlace",
     "KnowledgeBase",
-    "KnowledgeFiles",
     "Locations",
     "Topic",
-    "assemble",
 ]
 
 SOURCES_FILE = "sources.yaml"
@@ -73,47 +64,6 @@ class KnowledgeBase:
     def where(self, *key: str) -> Location:
         """Where `key` (see Locations) is written; the entries folder if it is none of them."""
         return self.locations.get(key, Location(ENTRIES_DIR, 1, 1))
-
-
-@dataclass(frozen=True, slots=True)
-class KnowledgeFiles:
-    """The knowledge files as read and validated: what a KnowledgeBase is assembled from."""
-
-    sources: SourceFile
-    vocabulary: VocabularyFile
-    red_flags: RedFlagFile
-    entry_files: tuple[tuple[str, EntryFile], ...]  # (name, file), in the order read
-    positions: Mapping[str, Positions]  # a plain dict: it is pickled (bot.knowledge.warm_start)
-
-
-def assemble(directory: Path, files: KnowledgeFiles) -> KnowledgeBase:
-    """The files read, as one KnowledgeBase; of two entries with one id, the first is kept."""
-    entries: dict[str, Entry] = {}
-    places: dict[str, EntryPlace] = {}
-    for name, entry_file in files.entry_files:
-        for index, entry in enumerate(entry_file.entries):
-            if entry.id not in entries:
-                entries[entry.id] = entry
-                places[entry.id] = EntryPlace(name, index, len(entry.questions))
-    sources, vocabulary, red_flags = files.sources, files.vocabulary, files.red_flags
-    return KnowledgeBase(
-        directory=directory,
-        entries=MappingProxyType(entries),
-        topics=tuple(
-            Topic(file.topic, tuple(entry.id for entry in file.entries))
-            for _, file in files.entry_files
-        ),
-        sources=MappingProxyType(dict(sources.sources)),
-        vocabulary=vocabulary,
-        red_flags=red_flags,
-        locations=Locations(
-            files.positions,
-            places,
-            tuple(vocabulary.synonyms),
-            tuple(sources.sources),
-            len(red_flags.red_flags),
-        ),
-    )
 
 
 class Locations(Mapping[tuple[str, ...], Location]):

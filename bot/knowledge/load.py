@@ -6,7 +6,9 @@ so a moderator can fix a whole edit in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,32 +23,28 @@ from bot.knowledge.knowledge_base import (
     RED_FLAGS_FILE,
     SOURCES_FILE,
     VOCABULARY_FILE,
+    EntryPlace,
     KnowledgeBase,
-    KnowledgeFiles,
-    assemble,
+    Locations,
+    Topic,
 )
-from bot.knowledge.models import EntryFile, RedFlagFile, SourceFile, VocabularyFile
+from bot.knowledge.models import Entry, EntryFile, RedFlagFile, SourceFile, VocabularyFile
+from bot.knowledge.positions import Positions
 from bot.knowledge.problems import KnowledgeError, Problem
-from bot.knowledge.yaml_reading import Positions, load_located_yaml
+from bot.knowledge.yaml_reading import load_located_yaml
 
-__all__ = ["MAX_FILE_BYTES", "load_knowledge", "load_knowledge_files"]
+__all__ = ["MAX_FILE_BYTES", "load_knowledge"]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def load_knowledge(directory: Path) -> KnowledgeBase:
     """Read and validate every knowledge file; raise KnowledgeError listing all problems."""
-    return load_knowledge_files(directory)[1]
-
-
-def load_knowledge_files(directory: Path) -> tuple[KnowledgeFiles, KnowledgeBase]:
-    """load_knowledge, and the validated files it assembled (bot.knowledge.warm_start keeps
-    them)."""
     with collector_paused():
         return _load(directory)
 
 
-def _load(directory: Path) -> tuple[KnowledgeFiles, KnowledgeBase]:
+def _load(directory: Path) -> KnowledgeBase:
     reader = _Reader(directory)
     sources = reader.read(directory / SOURCES_FILE, SourceFile)
     vocabulary = reader.read(directory / VOCABULARY_FILE, VocabularyFile)
@@ -64,13 +62,47 @@ def _load(directory: Path) -> tuple[KnowledgeFiles, KnowledgeBase]:
     if reader.problems or sources is None or vocabulary is None or red_flags is None:
         raise KnowledgeError(reader.problems)
 
-    read = tuple((name, file) for name, file in entry_files if file is not None)
-    files = KnowledgeFiles(sources, vocabulary, red_flags, read, reader.positions)
-    knowledge = assemble(directory, files)
+    read = [(name, file) for name, file in entry_files if file is not None]
+    knowledge = _assemble(directory, sources, vocabulary, red_flags, read, reader.positions)
     problems = cross_file_errors(knowledge, read)
     if problems:
         raise KnowledgeError(problems)
-    return files, knowledge
+    return knowledge
+
+
+def _assemble(
+    directory: Path,
+    sources: SourceFile,
+    vocabulary: VocabularyFile,
+    red_flags: RedFlagFile,
+    entry_files: list[tuple[str, EntryFile]],
+    positions: Mapping[str, Positions],
+) -> KnowledgeBase:
+    """The files read, as one KnowledgeBase; of two entries with one id, the first is kept."""
+    entries: dict[str, Entry] = {}
+    places: dict[str, EntryPlace] = {}
+    for name, entry_file in entry_files:
+        for index, entry in enumerate(entry_file.entries):
+            if entry.id not in entries:
+                entries[entry.id] = entry
+                places[entry.id] = EntryPlace(name, index, len(entry.questions))
+    return KnowledgeBase(
+        directory=directory,
+        entries=MappingProxyType(entries),
+        topics=tuple(
+            Topic(file.topic, tuple(entry.id for entry in file.entries)) for _, file in entry_files
+        ),
+        sources=MappingProxyType(dict(sources.sources)),
+        vocabulary=vocabulary,
+        red_flags=red_flags,
+        locations=Locations(
+            positions,
+            places,
+            tuple(vocabulary.synonyms),
+            tuple(sources.sources),
+            len(red_flags.red_flags),
+        ),
+    )
 
 
 class _Reader:

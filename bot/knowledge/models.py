@@ -68,7 +68,7 @@ Pattern = Annotated[Phrase, AfterValidator(_alternatives_spelled_right)]
 
 
 class _Model(BaseModel):
-    # Validators are built on first use: a warm start (bot.knowledge.warm_start) needs none.
+    # Validators are built on first use: a warm start (bot.warm_start) needs none.
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
     )

@@ -15,7 +15,7 @@ class Positions:
 
     The table is built from the document's text the first time it is needed, so that files
     nobody asks about cost nothing; building it twice (two threads at once) gives the same
-    table. (Apart from the YAML reader: a warm start, bot.knowledge.warm_start, needs no
+    table. (Apart from the YAML reader: a warm start, bot.warm_start, needs no
     YAML until a position is asked for.)
     """
 
