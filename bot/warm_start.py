@@ -181,7 +181,7 @@ def _write(cache_dir: Path, key: str, brain: Brain) -> None:
         for older in cache_dir.glob(f"{_PREFIX}*{_SUFFIX}"):
             if older != target:
                 older.unlink(missing_ok=True)
-    except (OSError, TypeError, pickle.PicklingError) as error:
+    except Exception as error:  # a copy that cannot be made only costs the next warm start
         log.debug("could not keep the knowledge in %s: %s", cache_dir, error)
     finally:
         if temporary is not None:
