@@ -32,7 +32,7 @@ from types import MappingProxyType
 
 from bot.answering import Brain
 from bot.cycle_collector import collector_paused
-from bot.knowledge.files import read_knowledge_file
+from bot.knowledge.files import UnreadableError, read_knowledge_file
 from bot.knowledge.knowledge_base import ENTRIES_DIR, RED_FLAGS_FILE, SOURCES_FILE, VOCABULARY_FILE
 from bot.semantic import CachedEmbedder, shared_embedder
 
@@ -85,7 +85,7 @@ def _key(directory: Path) -> str | None:
         for path in paths:
             digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
             digest.update(read_knowledge_file(path) + b"\0")
-    except (OSError, ValueError):  # missing, unreadable, a pipe, too big (UnreadableError)
+    except (OSError, UnreadableError):  # missing, unreadable, a pipe, too big: a load says so
         return None
     # A *.yml file is refused by a load, so its name is part of what the load made.
     for ignored in sorted(entries.glob("*.yml")):

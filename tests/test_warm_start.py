@@ -12,6 +12,7 @@ import pytest
 
 from bot.answering import Brain
 from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge.files import MAX_FILE_BYTES
 from bot.knowledge.load import load_knowledge
 from bot.warm_start import one_shot_brain
 from tests.helpers import ENTRIES, KNOWLEDGE_DIR, write_knowledge
@@ -136,6 +137,28 @@ def test_bad_files_are_reported_at_their_line_as_a_plain_load_reports_them(
     )
     with pytest.raises(KnowledgeError):  # and again: bad files are never kept
         load_knowledge_warm(small_knowledge, cache)
+
+
+@pytest.mark.parametrize("kind", ["pipe", "too big"])
+def test_a_file_that_must_not_be_read_is_reported_as_a_plain_load_reports_it(
+    small_knowledge: Path, tmp_path: Path, kind: str
+) -> None:
+    cache = tmp_path / "cache"
+    one_shot_brain(small_knowledge, cache)
+    sources = small_knowledge / "sources.yaml"
+    sources.unlink()
+    if kind == "pipe":
+        os.mkfifo(sources)  # nothing writes to it: reading it would block forever
+    else:
+        sources.write_text("# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+
+    with pytest.raises(KnowledgeError) as warm:
+        one_shot_brain(small_knowledge, cache)
+    with pytest.raises(KnowledgeError) as plain:
+        load_knowledge(small_knowledge)
+
+    assert warm.value.problems == plain.value.problems
+    assert warm.value.problems[0].file == "sources.yaml"
 
 
 @pytest.mark.parametrize(
