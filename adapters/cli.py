@@ -398,12 +398,11 @@ def _ask(options: argparse.Namespace, settings: Settings, knowledge_dir: Path) -
     question = " ".join(options.question)
     if not question and not options.json:
         raise UsageError("ask: give a QUESTION (or use --json to read questions from stdin)")
-    from bot.answering import Brain
-    from bot.knowledge.load import load_knowledge
+    from bot.warm_start import one_shot_brain
 
     # The brain alone: the service around it counts, logs and reloads, which `ask` never does.
     with collector_paused():  # building makes few cycles; collecting them cost 15 ms here
-        brain = Brain(load_knowledge(knowledge_dir), one_shot=True)
+        brain = one_shot_brain(knowledge_dir, settings.runbot_cache_dir)
         reply = brain.answer(question) if question else None
     if reply is not None:
         from bot.reply import reply_json

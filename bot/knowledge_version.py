@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from bot.knowledge import ENTRIES_DIR, RED_FLAGS_FILE, SOURCES_FILE, VOCABULARY_FILE
-from bot.knowledge.load import MAX_FILE_BYTES
+from bot.knowledge.files import MAX_FILE_BYTES
 
 __all__ = ["knowledge_version"]
 

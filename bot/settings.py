@@ -12,6 +12,7 @@ unset. Each value reaches the field's validation as the text it is.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -28,7 +29,7 @@ from pydantic_core import ErrorDetails
 
 from bot.usage import UsageError
 
-__all__ = ["PROJECT_ROOT", "Settings", "read_settings", "shipped_knowledge"]
+__all__ = ["PROJECT_ROOT", "Settings", "default_cache_dir", "read_settings", "shipped_knowledge"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,17 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 _BOOL = "true or false"
 _PORT = "a port number from 1 to 65535"
 _CHAT_ID = "a numeric id"
+
+
+def default_cache_dir() -> Path:
+    """Where runbot keeps what it may rebuild: $XDG_CACHE_HOME/runbot, else ~/.cache/runbot."""
+    configured = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    if configured.is_absolute():
+        return configured / "runbot"
+    try:
+        return Path.home() / ".cache" / "runbot"
+    except RuntimeError:  # no home (no HOME, no passwd entry): a copy there is never trusted
+        return Path(tempfile.gettempdir()) / "runbot-cache"  # unless this user wrote it
 
 
 def shipped_knowledge() -> Path:
@@ -69,6 +81,8 @@ class Settings(BaseModel):
     # package), or a postgresql:// URL that several workers share (bot.db).
     runbot_db: str | Path = "runbot.db"
     runbot_served_record: Path = Path("runbot-served.json")
+    # `runbot ask` keeps the Brain it built here (bot.warm_start).
+    runbot_cache_dir: Path = Field(default_factory=default_cache_dir)
     runbot_question_log: bool = Field(default=True, description=_BOOL)
     runbot_retention_days: int = Field(
         default=30, ge=1, description="a whole number of days, 1 or more"

@@ -25,6 +25,12 @@ def served_record_kept_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("RUNBOT_SERVED_RECORD", str(tmp_path / "runbot-served.json"))
 
 
+@pytest.fixture(autouse=True)
+def cache_kept_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`runbot ask` keeps the knowledge it read (RUNBOT_CACHE_DIR): never in the user's cache."""
+    monkeypatch.setenv("RUNBOT_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def small_knowledge(tmp_path: Path) -> Path:
     return write_knowledge(tmp_path / "knowledge")

@@ -3,6 +3,8 @@
     models.py          what moderators may write (pydantic), also behind the editors' schemas
     schema.py          the JSON Schemas editors read, generated from the models
     yaml_reading.py    YAML read safely, with the position of every value
+    positions.py       where a document's values are written, worked out when asked for
+    files.py           one knowledge file's bytes, read without blocking, within a limit
     error_wording.py   validation errors said in a moderator's words
     checks.py          errors across files (every load) and warnings (`runbot kb check`)
     knowledge_base.py  the loaded KnowledgeBase and where its parts are written

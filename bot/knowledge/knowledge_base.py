@@ -12,7 +12,7 @@ from bot.knowledge.models import Entry, RedFlagFile, Source, VocabularyFile
 from bot.knowledge.problems import Location
 
 if TYPE_CHECKING:
-    from bot.knowledge.yaml_reading import Positions, YamlPath
+    from bot.knowledge.positions import Positions, YamlPath
 
 __all__ = [
     "ENTRIES_DIR",

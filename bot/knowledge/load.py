@@ -6,8 +6,6 @@ so a moderator can fix a whole edit in one pass.
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -19,6 +17,7 @@ from bot.cycle_collector import collector_paused
 from bot.handover import give_way
 from bot.knowledge.checks import cross_file_errors
 from bot.knowledge.error_wording import describe, error_path
+from bot.knowledge.files import MAX_FILE_BYTES, UnreadableError, read_knowledge_file
 from bot.knowledge.knowledge_base import (
     ENTRIES_DIR,
     RED_FLAGS_FILE,
@@ -30,14 +29,11 @@ from bot.knowledge.knowledge_base import (
     Topic,
 )
 from bot.knowledge.models import Entry, EntryFile, RedFlagFile, SourceFile, VocabularyFile
+from bot.knowledge.positions import Positions
 from bot.knowledge.problems import KnowledgeError, Problem
-from bot.knowledge.yaml_reading import Positions, load_located_yaml
+from bot.knowledge.yaml_reading import load_located_yaml
 
 __all__ = ["MAX_FILE_BYTES", "load_knowledge"]
-
-# A topic file of long answers is well under 1 MB; anything this big is not knowledge.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-_NOT_REGULAR = "not a regular file (a pipe, device or folder): runbot reads only ordinary files"
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -126,11 +122,11 @@ class _Reader:
     def read(self, path: Path, model: type[ModelT]) -> ModelT | None:
         name = self.name(path)
         try:
-            text = _read_text(path)
+            text = read_knowledge_file(path).decode("utf-8")
         except FileNotFoundError:
             self.problems.append(Problem(name, 1, 1, "file is missing"))
             return None
-        except _UnreadableError as error:
+        except UnreadableError as error:
             self.problems.append(Problem(name, 1, 1, str(error)))
             return None
         except UnicodeDecodeError as error:
@@ -158,28 +154,3 @@ class _Reader:
                 for detail in error.errors()
             )
             return None
-
-
-class _UnreadableError(Exception):
-    """A knowledge file that must not be read: not a regular file, or far too big."""
-
-
-def _read_text(path: Path) -> str:
-    """A regular file's text, read without ever blocking: a pipe or a device (which could
-    block a reload forever, or never end) is refused before it is read, as is a huge file."""
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise _UnreadableError(_NOT_REGULAR)
-    # O_NONBLOCK: should the path become a pipe after that check, opening it cannot block.
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    with open(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _UnreadableError(_NOT_REGULAR)
-        data = file.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        size = max(len(data), os.stat(path).st_size) / 1024 / 1024
-        limit = MAX_FILE_BYTES // 1024 // 1024
-        raise _UnreadableError(
-            f"the file is {size:.1f} MB; the limit is {limit} MB: split it into several "
-            "entries files"
-        )
-    return data.decode("utf-8")

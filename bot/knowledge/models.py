@@ -68,7 +68,10 @@ Pattern = Annotated[Phrase, AfterValidator(_alternatives_spelled_right)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Validators are built on first use: a warm start (bot.warm_start) needs none.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 # --- sources.yaml ---------------------------------------------------------------------------

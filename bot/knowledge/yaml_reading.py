@@ -23,17 +23,15 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.cycle_collector import collector_paused
 from bot.handover import give_way
-from bot.knowledge.problems import KnowledgeError, Location, Problem, Severity
+from bot.knowledge.positions import Positions, YamlPath
+from bot.knowledge.problems import KnowledgeError, Problem, Severity
 
 try:  # libyaml's parser is several times faster and reports the same line and column marks.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-__all__ = ["Located", "Positions", "YamlPath", "load_located_yaml"]
-
-# Keys and list indexes from a document's root to one value: ("entries", 0, "questions").
-YamlPath = tuple[str | int, ...]
+__all__ = ["Located", "Positions", "YamlPath", "load_located_yaml", "record_positions"]
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -99,33 +97,6 @@ class Located:
 
     def problem(self, path: YamlPath, message: str, severity: Severity = "error") -> Problem:
         return Problem.at(self.positions.location(path), message, severity)
-
-
-class Positions:
-    """Where every value of one YAML document is written (a mapping's value: at its key).
-
-    The table is built from the document's text the first time it is needed, so that files
-    nobody asks about cost nothing; building it twice (two threads at once) gives the same
-    table.
-    """
-
-    __slots__ = ("_table", "_text", "file")
-
-    def __init__(self, file: str, text: str) -> None:
-        self.file = file
-        self._text = text
-        self._table: dict[YamlPath, tuple[int, int]] | None = None
-
-    def location(self, path: YamlPath) -> Location:
-        """Where the deepest part of `path` that the document contains is written."""
-        table = self._table
-        if table is None:
-            table = self._table = _record_positions(self._text)
-        for end in range(len(path), -1, -1):
-            found = table.get(path[:end])
-            if found:
-                return Location(self.file, *found)
-        return Location(self.file, 1, 1)
 
 
 def load_located_yaml(text: str, file: str) -> Located:
@@ -259,7 +230,7 @@ class _Builder:
         return mapping
 
 
-def _record_positions(text: str) -> dict[YamlPath, tuple[int, int]]:
+def record_positions(text: str) -> dict[YamlPath, tuple[int, int]]:
     """Every path's position in a document that `load_located_yaml` already accepted."""
     with collector_paused():
         loader = _KnowledgeLoader(text)
