@@ -94,10 +94,13 @@ _EXAMPLE_STOPS = frozenset(
 # "I don't feel like I'm going to pass out": a denial of feeling about to; the words
 # between "like" and the sign say who and when, never what.
 _FEEL = frozenset([stem("feel"), stem("felt")])
+# Who: one of these, and only right after "like" ("like I'm going to", never "like I
+# could, I was dizzy": a second subject starts a clause of its own).
+_WHO = frozenset(stem(word) for word in ["i", "im", "he", "she", "they"])
 _ABOUT_TO = frozenset(
     stem(word)
     for word in [
-        "i", "im", "am", "was", "were", "he", "she", "they", "going", "gonna", "to",
+        "am", "was", "were", "going", "gonna", "to",
         "about", "would", "will", "might", "could", "be", "get",
     ]
 )  # fmt: skip
@@ -518,6 +521,8 @@ def _is_number(token: str) -> bool:
 def _denied_feeling_about_to(sequence: Sequence[str], before: int, own: frozenset[str]) -> bool:
     """Whether `sequence[: before + 1]` ends in a denied "feel like I'm going to"."""
     while before >= 0 and sequence[before] in _ABOUT_TO:
+        before -= 1
+    if before >= 0 and sequence[before] in _WHO:
         before -= 1
     if before < 2 or sequence[before] != "like" or sequence[before - 1] not in _FEEL:
         return False

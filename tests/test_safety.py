@@ -551,6 +551,9 @@ def test_the_word_window(message: str, signs: list[str]) -> None:
         ("i feel like im going to be dizzy", ["dizziness"]),
         ("i dont know, i feel like im going to be dizzy", ["dizziness"]),
         ("i didnt feel like running and then i was dizzy", ["dizziness"]),
+        # a second subject starts a clause of its own: the sign after it is not denied
+        ("didnt feel like i would, i was dizzy the whole way home", ["dizziness"]),
+        ("i dont feel like im gonna im dizzy and cramping", ["dizziness"]),
     ],
 )
 def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
