@@ -49,7 +49,9 @@ def default_cache_dir() -> Path:
     try:
         return Path.home() / ".cache" / "runbot"
     except RuntimeError:  # no home (no HOME, no passwd entry): a copy there is never trusted
-        return Path(tempfile.gettempdir()) / "runbot-cache"  # unless this user wrote it
+        # One folder a user: a copy in it is read only if this user alone can write there.
+        user = os.getuid() if hasattr(os, "getuid") else "user"
+        return Path(tempfile.gettempdir()) / f"runbot-cache-{user}"
 
 
 def shipped_knowledge() -> Path:

@@ -26,6 +26,7 @@ import stat
 import sys
 import tempfile
 import threading
+import time
 from importlib import util
 from pathlib import Path
 from types import MappingProxyType
@@ -41,8 +42,11 @@ __all__ = ["one_shot_brain"]
 log = logging.getLogger(__name__)
 
 # Bumped when what is kept changes shape; a copy of another format is never unpickled.
-_FORMAT = b"runbot one-shot brain 1\n"
+_FORMAT = b"runbot one-shot brain 2\n"
 _DIGEST_BYTES = hashlib.sha256().digest_size
+_KEY_BYTES = 2 * _DIGEST_BYTES  # the key, in hex: a copy is read only under its own key
+# A temporary file older than this was left by an `ask` that was killed while writing.
+_ABANDONED_SECONDS = 60.0
 _PREFIX, _SUFFIX = "brain-", ".pickle"
 _CODE_DIR = Path(__file__).resolve().parent  # bot/: the code and data a Brain is built by
 # What else a Brain's build depends on: each package's files are stamped by its __init__.
@@ -55,7 +59,7 @@ def one_shot_brain(directory: Path, cache_dir: Path) -> Brain:
     """Brain(load_knowledge(directory), one_shot=True), from the cache when it was built before."""
     key = _key(directory)
     if key is not None:
-        brain = _read(cache_dir / f"{_PREFIX}{key}{_SUFFIX}")
+        brain = _read(cache_dir, key)
         if brain is not None:
             return brain
     from bot.knowledge.load import load_knowledge  # YAML, validation: only on a miss
@@ -134,8 +138,11 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
-def _read(path: Path) -> Brain | None:
-    """The Brain kept at `path`, or None if there is no sound copy of one there."""
+def _read(cache_dir: Path, key: str) -> Brain | None:
+    """The Brain kept under `key`, or None if there is no sound copy of it there."""
+    path = cache_dir / f"{_PREFIX}{key}{_SUFFIX}"
+    if not _only_mine(cache_dir):  # another user could swap the files in it
+        return None
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -143,16 +150,15 @@ def _read(path: Path) -> Brain | None:
     with open(descriptor, "rb") as file:
         found = os.fstat(descriptor)
         # Unpickling runs what the file says: only a file this user alone could write.
-        if not stat.S_ISREG(found.st_mode) or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return None
-        if hasattr(os, "getuid") and found.st_uid != os.getuid():
+        if not stat.S_ISREG(found.st_mode) or not _written_by_me_alone(found):
             return None
         data = file.read()
-    header = len(_FORMAT) + _DIGEST_BYTES
-    if not data.startswith(_FORMAT) or len(data) < header:
+    header = len(_FORMAT) + _KEY_BYTES + _DIGEST_BYTES
+    # A sound copy of other knowledge, renamed to this key, is not this knowledge's.
+    if not data.startswith(_FORMAT + key.encode()) or len(data) < header:
         return None
     payload = data[header:]
-    if hashlib.sha256(payload).digest() != data[len(_FORMAT) : header]:
+    if hashlib.sha256(payload).digest() != data[header - _DIGEST_BYTES : header]:
         log.debug("ignored a corrupt cache file %s", path)
         return None
     try:
@@ -162,6 +168,21 @@ def _read(path: Path) -> Brain | None:
         log.debug("ignored an unreadable cache file %s", path, exc_info=True)
         return None
     return brain if isinstance(brain, Brain) else None
+
+
+def _only_mine(folder: Path) -> bool:
+    """Whether `folder` is a real folder that only this user can change."""
+    try:
+        found = os.stat(folder, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISDIR(found.st_mode) and _written_by_me_alone(found)
+
+
+def _written_by_me_alone(found: os.stat_result) -> bool:
+    if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "getuid") or found.st_uid == os.getuid()
 
 
 def _write(cache_dir: Path, key: str, brain: Brain) -> None:
@@ -174,13 +195,16 @@ def _write(cache_dir: Path, key: str, brain: Brain) -> None:
         cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(prefix=".brain-", dir=cache_dir)  # 0600
         with open(descriptor, "wb") as file:
-            file.write(_FORMAT + hashlib.sha256(payload).digest() + payload)
+            file.write(_FORMAT + key.encode() + hashlib.sha256(payload).digest() + payload)
         target = cache_dir / f"{_PREFIX}{key}{_SUFFIX}"
         os.replace(temporary, target)  # atomic: a reader sees the old copy or the new
         temporary = None
         for older in cache_dir.glob(f"{_PREFIX}*{_SUFFIX}"):
             if older != target:
                 older.unlink(missing_ok=True)
+        for abandoned in cache_dir.glob(".brain-*"):
+            if time.time() - abandoned.stat().st_mtime > _ABANDONED_SECONDS:
+                abandoned.unlink(missing_ok=True)
     except Exception as error:  # a copy that cannot be made only costs the next warm start
         log.debug("could not keep the knowledge in %s: %s", cache_dir, error)
     finally:

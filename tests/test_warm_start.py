@@ -186,7 +186,7 @@ def test_a_corrupt_cache_file_is_ignored_and_replaced(
     assert kept.read_bytes() == sound  # rewritten from the files
 
 
-def test_a_cache_file_others_could_write_is_never_read(
+def test_a_sound_copy_of_other_knowledge_under_this_key_is_never_read(
     small_knowledge: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
@@ -199,16 +199,59 @@ def test_a_cache_file_others_could_write_is_never_read(
     planted = other_copy.read_bytes()  # a sound copy, of other files
     load_knowledge_warm(small_knowledge, cache)
     [kept] = cache_files(cache)
+    kept.write_bytes(planted)  # renamed to this knowledge's key, and this user's own file
+    kept.chmod(0o600)
 
-    def title_with_planted_copy(mode: int) -> str:
-        kept.write_bytes(planted)
-        kept.chmod(mode)
-        return load_knowledge_warm(small_knowledge, cache).entries["stretch-a-cramp"].title
+    title = load_knowledge_warm(small_knowledge, cache).entries["stretch-a-cramp"].title
 
-    assert title_with_planted_copy(0o666) == "Stretching out a cramp"
-    assert title_with_planted_copy(0o620) == "Stretching out a cramp"
-    # Only a copy that this user alone could have written is trusted (the key names it).
-    assert title_with_planted_copy(0o600) == "Planted title"
+    assert title == "Stretching out a cramp"
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_a_cache_others_could_write_is_never_read(
+    small_knowledge: Path, tmp_path: Path, where: str
+) -> None:
+    cache = tmp_path / "cache"
+    load_knowledge_warm(small_knowledge, cache)
+    [kept] = cache_files(cache)
+    (kept if where == "file" else cache).chmod(0o666 if where == "file" else 0o777)
+    read_before = kept.stat().st_ino
+
+    load_knowledge_warm(small_knowledge, cache)
+
+    [rebuilt] = cache_files(cache)
+    assert rebuilt.stat().st_ino != read_before  # built from the files and kept anew
+    assert rebuilt.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_cache_this_user_alone_can_write_is_read(small_knowledge: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_knowledge_warm(small_knowledge, cache)
+    [kept] = cache_files(cache)
+    cache.chmod(0o700)
+    read_before = kept.stat().st_ino
+
+    load_knowledge_warm(small_knowledge, cache)
+
+    assert [path.stat().st_ino for path in cache_files(cache)] == [read_before]
+
+
+def test_a_temporary_file_a_killed_ask_left_is_removed(
+    small_knowledge: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    load_knowledge_warm(small_knowledge, cache)
+    abandoned, recent = cache / ".brain-killed", cache / ".brain-writing"
+    abandoned.write_bytes(b"half a copy")
+    recent.write_bytes(b"another ask writing now")
+    os.utime(abandoned, (0, 0))
+    for path in cache_files(cache):
+        path.unlink()  # the next ask writes a copy again
+
+    load_knowledge_warm(small_knowledge, cache)
+
+    assert not abandoned.exists()
+    assert recent.exists()
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_the_warm_start(
