@@ -200,24 +200,27 @@ STARTUP_RUNS = 15
 
 def startup_ms() -> tuple[float, float, float]:
     """Median wall time (15 runs each) of `python -c pass`, of `runbot ask "calf cramp"` with
-    the warm start the first run kept (bot.warm_start), and of one with an empty cache."""
+    the warm start a first run kept (bot.warm_start), and of one with an empty cache."""
     runbot = Path(sys.executable).with_name("runbot")
     ask = [str(runbot), "ask", "calf cramp"]
 
-    def median_ms(command: list[str], cold: bool = False) -> float:
+    def median_ms(command: list[str], cache: Path, cold: bool = False) -> float:
+        environment = {**os.environ, "RUNBOT_CACHE_DIR": str(cache)}
         runs = []
-        with tempfile.TemporaryDirectory() as cache:
-            for _ in range(STARTUP_RUNS):
-                if cold:
-                    shutil.rmtree(cache)
-                environment = {**os.environ, "RUNBOT_CACHE_DIR": cache}
-                started = time.perf_counter()
-                subprocess.run(command, check=True, capture_output=True, env=environment)
-                runs.append((time.perf_counter() - started) * 1000)
+        for _ in range(STARTUP_RUNS):
+            if cold:
+                shutil.rmtree(cache, ignore_errors=True)
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, env=environment)
+            runs.append((time.perf_counter() - started) * 1000)
         return statistics.median(runs)
 
-    median_ms(ask)  # the first run keeps the Brain the warm ones start from
-    return median_ms([sys.executable, "-c", "pass"]), median_ms(ask), median_ms(ask, cold=True)
+    with tempfile.TemporaryDirectory() as folder:
+        warm, cold = Path(folder) / "warm", Path(folder) / "cold"
+        environment = {**os.environ, "RUNBOT_CACHE_DIR": str(warm)}
+        subprocess.run(ask, check=True, capture_output=True, env=environment)  # keeps the Brain
+        python = median_ms([sys.executable, "-c", "pass"], warm)
+        return python, median_ms(ask, warm), median_ms(ask, cold, cold=True)
 
 
 def reload_ms(directory: Path) -> tuple[float, float]:
