@@ -118,19 +118,27 @@ class LexicalScores:
             return np.zeros(0, dtype=np.float64)
         first = self.starts[entries]
         sizes = self.starts[entries + 1] - first
-        rows = runs(first, sizes)
-        order = np.argsort(rows, kind="stable")
-        recall = np.empty(len(rows), dtype=np.float64)
-        recall[order] = self.examples.recall(rows[order])
+        recall = self.examples.recall(runs(first, sizes))
         by_example = np.maximum.reduceat(recall, np.cumsum(sizes) - sizes)
         coverage: npt.NDArray[np.float64] = np.maximum(by_example, self.entry_recall[entries])
         return coverage
 
     def best_example(self, entry: int) -> int:
         """The example of `entry` that overlaps the question most (the first, if tied)."""
-        start, end = int(self.starts[entry]), int(self.starts[entry + 1])
-        rows = np.arange(start, end, dtype=np.int64)
-        return start + int(np.argmax(self.examples.f(rows)))
+        return int(self.best_examples(np.array([entry], dtype=np.int64))[0])
+
+    def best_examples(self, entries: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """`best_example` of each of `entries` (at least one), their examples read at once."""
+        first = self.starts[entries]
+        sizes = self.starts[entries + 1] - first
+        example_f = self.examples.f(runs(first, sizes))
+        offsets = np.cumsum(sizes) - sizes
+        best = np.repeat(np.maximum.reduceat(example_f, offsets), sizes)
+        at_best = np.flatnonzero(example_f == best)
+        owners = np.repeat(np.arange(len(entries)), sizes)[at_best]
+        _, firsts = np.unique(owners, return_index=True)  # each entry's first best
+        found: npt.NDArray[np.int64] = first + at_best[firsts] - offsets
+        return found
 
 
 class MatchIndex:
@@ -340,10 +348,18 @@ class MatchIndex:
             float(self._idf_values[number]),
         )
 
-    def refine(self, scores: LexicalScores, entry: int) -> float:
-        """The lexical score of one entry with rapidfuzz's word-order signal mixed in."""
+    def refine(self, scores: LexicalScores, entries: list[int]) -> list[float]:
+        """The lexical scores of `entries` with rapidfuzz's word-order signal mixed in."""
+        if not entries:
+            return []
+        examples = scores.best_examples(np.array(entries, dtype=np.int64)).tolist()
+        return [
+            self._with_word_order(scores, entry, example)
+            for entry, example in zip(entries, examples, strict=True)
+        ]
+
+    def _with_word_order(self, scores: LexicalScores, entry: int, example: int) -> float:
         query_text = " ".join(sorted(scores.tokens))
-        example = scores.best_example(entry)
         similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
         string_weight = self.weights.string_weight
         return (1 - string_weight) * float(scores.blended[entry]) + string_weight * similarity
@@ -355,16 +371,15 @@ class MatchIndex:
             return []
         limit_refine = min(self.weights.refine_limit, len(scores.blended))
         top = np.argpartition(-scores.blended, limit_refine - 1)[:limit_refine]
+        top = top[scores.blended[top] > 0]
         coverage = scores.coverage_of(top).tolist()
+        examples = scores.best_examples(top).tolist() if len(top) else []
+        refined = self.refine(scores, top.tolist())
         candidates = [
-            Candidate(
-                self.entry_ids[entry],
-                self.refine(scores, entry),
-                self.example_text[scores.best_example(entry)],
-                coverage[row],
+            Candidate(self.entry_ids[entry], score, self.example_text[example], share)
+            for entry, score, example, share in zip(
+                top.tolist(), refined, examples, coverage, strict=True
             )
-            for row, entry in enumerate(top.tolist())
-            if scores.blended[entry] > 0
         ]
         candidates.sort(key=lambda candidate: (-candidate.score, candidate.entry_id))
         return candidates[:limit]
