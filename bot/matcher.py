@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 from rapidfuzz import fuzz
 
+import bot.overlap as overlap_module
 from bot.arrays import runs
 from bot.handover import give_way
 from bot.normalize import Normalized, Normalizer
@@ -328,6 +329,7 @@ class MatchIndex:
             self._example_mass,
             query_mass,
             beta,
+            np.empty(len(self)) if len(self) <= overlap_module.KEPT_UP_TO else None,
         )
         if lenient:  # the same tokens, but the filtered set's order: sums are order-sensitive
             scored = [t for t in tokens if t in known and t not in question.off_topic]

@@ -110,7 +110,9 @@ def test_lexical_scores_are_the_same_scored_a_few_examples_at_a_time(
     brain: Brain, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The article's examples fit in one block: blocks of 7 cut through entries' neighbours.
+    # And its examples' figures are kept; here they are looked up, as past KEPT_UP_TO.
     monkeypatch.setattr(bot.overlap, "BLOCK_EXAMPLES", 7)
+    monkeypatch.setattr(bot.overlap, "KEPT_UP_TO", 0)
     index = brain.index
     compared = differing = 0
     for question in QUESTIONS[::3]:
@@ -122,8 +124,18 @@ def test_lexical_scores_are_the_same_scored_a_few_examples_at_a_time(
                 differing += (fast is None) != (exact is None)
                 continue
             compared += 1
+            best = np.argsort(-exact.blended, kind="stable")[:12]
+            exact_best = [
+                int(index.starts[e])
+                + int(np.argmax(exact.example_f[index.starts[e] : index.starts[e + 1]]))
+                for e in best.tolist()
+            ]
             differing += not (
-                _same(fast.blended, exact.blended) and _same(fast.entry_recall, exact.entry_recall)
+                _same(fast.blended, exact.blended)
+                and _same(fast.entry_recall, exact.entry_recall)
+                and _same(fast.coverage_of(best), exact.coverage[best])
+                and fast.best_examples(best).tolist() == exact_best
+                and _same(fast.example_f, exact.example_f)
             )
     assert compared > 500
     assert differing == 0
