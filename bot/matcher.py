@@ -15,9 +15,9 @@ question is scored against the entries with three signals:
 * rapidfuzz's token-sort ratio between the normalised question and the best example, which
   rewards the same words in a similar arrangement.
 
-The overlap is computed for all examples at once with an inverted index and numpy, so the
-cost grows with the examples sharing a word with the question; rapidfuzz then refines only
-the best few entries.
+The overlap is computed for all examples with an inverted index and numpy, a block of
+examples at a time (bot.overlap), so the cost grows with the examples sharing a word with
+the question; rapidfuzz then refines only the best few entries.
 """
 
 from __future__ import annotations
