@@ -15,9 +15,9 @@ question is scored against the entries with three signals:
 * rapidfuzz's token-sort ratio between the normalised question and the best example, which
   rewards the same words in a similar arrangement.
 
-The overlap is computed for all examples at once with an inverted index and numpy, so the
-cost grows with the examples sharing a word with the question; rapidfuzz then refines only
-the best few entries.
+The overlap is computed for all examples with an inverted index and numpy, a block of
+examples at a time (bot.overlap), so the cost grows with the examples sharing a word with
+the question; rapidfuzz then refines only the best few entries.
 """
 
 from __future__ import annotations
@@ -32,9 +32,12 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 from rapidfuzz import fuzz
 
+import bot.overlap as overlap_module
 from bot.arrays import runs
 from bot.handover import give_way
 from bot.normalize import Normalized, Normalizer
+from bot.overlap import ExampleOverlap, ExampleScores, TokenProfile
+from bot.overlap import scored as overlap_scores
 
 # A number, with or without its unit ("30", "25k", "500ml", "2h"): the distance or time in
 # a runner's story says nothing about which entry answers it, so an unknown one is not
@@ -47,7 +50,6 @@ if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs i
 __all__ = ["Candidate", "MatchIndex", "ScoringWeights"]
 
 ArrayT = TypeVar("ArrayT", bound=np.generic)
-_LEAST_POSITIVE = float(np.nextafter(0.0, 1.0))  # 5e-324
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +89,22 @@ class LexicalScores:
 
     tokens: set[str]
     blended: npt.NDArray[np.float64]
-    example_f: npt.NDArray[np.float64]
-    # How much of the question each example explains, and each entry as a whole: an
-    # entry's coverage is the larger of its own and its examples' best (`coverage_of`).
-    example_recall: npt.NDArray[np.float64]
+    # Each example's figures, computed for the examples asked about (bot.overlap).
+    examples: ExampleScores
+    # How much of the question each entry as a whole explains: an entry's coverage is the
+    # larger of its own and its examples' best (`coverage_of`).
     entry_recall: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64]  # entry i's examples are starts[i]:starts[i + 1]
+
+    @property
+    def example_f(self) -> npt.NDArray[np.float64]:
+        """Every example's F-score (a pass over every example: `best_example` reads fewer)."""
+        return self.examples.f()
+
+    @property
+    def example_recall(self) -> npt.NDArray[np.float64]:
+        """How much of the question each example explains (a pass over every example)."""
+        return self.examples.recall()
 
     @property
     def coverage(self) -> npt.NDArray[np.float64]:
@@ -107,10 +119,27 @@ class LexicalScores:
             return np.zeros(0, dtype=np.float64)
         first = self.starts[entries]
         sizes = self.starts[entries + 1] - first
-        recall = self.example_recall[runs(first, sizes)]
+        recall = self.examples.recall(runs(first, sizes))
         by_example = np.maximum.reduceat(recall, np.cumsum(sizes) - sizes)
         coverage: npt.NDArray[np.float64] = np.maximum(by_example, self.entry_recall[entries])
         return coverage
+
+    def best_example(self, entry: int) -> int:
+        """The example of `entry` that overlaps the question most (the first, if tied)."""
+        return int(self.best_examples(np.array([entry], dtype=np.int64))[0])
+
+    def best_examples(self, entries: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """`best_example` of each of `entries` (at least one), their examples read at once."""
+        first = self.starts[entries]
+        sizes = self.starts[entries + 1] - first
+        example_f = self.examples.f(runs(first, sizes))
+        offsets = np.cumsum(sizes) - sizes
+        best = np.repeat(np.maximum.reduceat(example_f, offsets), sizes)
+        at_best = np.flatnonzero(example_f == best)
+        owners = np.repeat(np.arange(len(entries)), sizes)[at_best]
+        _, firsts = np.unique(owners, return_index=True)  # each entry's first best
+        found: npt.NDArray[np.int64] = first + at_best[firsts] - offsets
+        return found
 
 
 class MatchIndex:
@@ -208,17 +237,17 @@ class MatchIndex:
         idf = np.maximum(np.log((entry_count + 1) / (entries_with + 0.5)), self.weights.min_weight)
         self._idf_values: npt.NDArray[np.float64] = idf
         self._max_idf = math.log((entry_count + 1) / 0.5)
-        self._example_mass = np.bincount(
+        self._example_mass: npt.NDArray[np.float64] = np.bincount(
             pair_example, weights=idf[pair_token], minlength=len(self.example_text)
-        )
+        ).astype(np.float64, copy=False)
         self._posting_starts, self._posting_examples = _grouped(
             token_count, pair_token, pair_example.astype(np.int32)
         )
         examples_of = np.diff(self.starts)
         share = uses / examples_of[profile_entry]
-        self._entry_mass = np.bincount(
+        self._entry_mass: npt.NDArray[np.float64] = np.bincount(
             profile_entry, weights=idf[profile_token] * share, minlength=len(self.entry_ids)
-        )
+        ).astype(np.float64, copy=False)
         # Per token: the entries using it, its share of their examples, and how central it
         # is to each (the share that counts as covering the question, at most 1).
         self._profile_starts, self._profile_entries = _grouped(
@@ -292,41 +321,47 @@ class MatchIndex:
             tokens = {t for t in tokens if t in known or t in question.off_topic}
         query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
         beta = self.weights.lenient_recall_bias if lenient else self.weights.recall_bias
-        # One scatter for all the question's postings (np.bincount), instead of one per token.
         numbers = [known[token] for token in scored]
-        idf = self._idf_values[numbers]
         starts = self._posting_starts
-        postings = [self._posting_examples[starts[n] : starts[n + 1]] for n in numbers]
-        matched = np.bincount(
-            np.concatenate(postings),
-            weights=np.repeat(idf, [len(found) for found in postings]),
-            minlength=len(self),
+        overlap = ExampleOverlap(
+            tuple(self._posting_examples[starts[n] : starts[n + 1]] for n in numbers),
+            tuple(self._idf_values[numbers].tolist()),
+            self._example_mass,
+            query_mass,
+            beta,
+            np.empty(len(self)) if len(self) <= overlap_module.KEPT_UP_TO else None,
         )
-        # Token by token, as before this scatter, so the sums (and the answers) are the same
-        # to the last bit; the F-scores are written as before too, for the same reason.
-        example_recall = matched / query_mass
-        example_f = _f_beta(matched / self._example_mass, example_recall, beta)
         if lenient:  # the same tokens, but the filtered set's order: sums are order-sensitive
             scored = [t for t in tokens if t in known and t not in question.off_topic]
-        entry_recall, entry_f = self._entry_scores(scored, query_mass, beta)
-        # Each entry's best example (entries own contiguous slices), blended with the
-        # whole-entry signal.
-        starts = self.starts[:-1]
-        best_f = np.maximum.reduceat(example_f, starts)
-        share = self.weights.entry_weight
-        blended = (1 - share) * best_f + share * entry_f
+        profiles = [self._token_profile(known[token]) for token in scored]
+        blended, entry_recall = overlap_scores(
+            overlap, profiles, self.starts, self._entry_mass, self.weights.entry_weight
+        )
         # Coverage (by the best example or the whole entry) is left to `coverage_of`: a
         # large knowledge base needs it for a few entries, not a pass over every example.
-        return LexicalScores(tokens, blended, example_f, example_recall, entry_recall, self.starts)
+        return LexicalScores(tokens, blended, overlap, entry_recall, self.starts)
 
-    def best_example(self, scores: LexicalScores, entry: int) -> int:
-        start, end = int(self.starts[entry]), int(self.starts[entry + 1])
-        return start + int(np.argmax(scores.example_f[start:end]))
+    def _token_profile(self, number: int) -> TokenProfile:
+        found = slice(self._profile_starts[number], self._profile_starts[number + 1])
+        return TokenProfile(
+            self._profile_entries[found],
+            self._profile_shares[found],
+            self._profile_central[found],
+            float(self._idf_values[number]),
+        )
 
-    def refine(self, scores: LexicalScores, entry: int) -> float:
-        """The lexical score of one entry with rapidfuzz's word-order signal mixed in."""
+    def refine(self, scores: LexicalScores, entries: list[int]) -> list[float]:
+        """The lexical scores of `entries` with rapidfuzz's word-order signal mixed in."""
+        if not entries:
+            return []
+        examples = scores.best_examples(np.array(entries, dtype=np.int64)).tolist()
+        return [
+            self._with_word_order(scores, entry, example)
+            for entry, example in zip(entries, examples, strict=True)
+        ]
+
+    def _with_word_order(self, scores: LexicalScores, entry: int, example: int) -> float:
         query_text = " ".join(sorted(scores.tokens))
-        example = self.best_example(scores, entry)
         similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
         string_weight = self.weights.string_weight
         return (1 - string_weight) * float(scores.blended[entry]) + string_weight * similarity
@@ -338,65 +373,18 @@ class MatchIndex:
             return []
         limit_refine = min(self.weights.refine_limit, len(scores.blended))
         top = np.argpartition(-scores.blended, limit_refine - 1)[:limit_refine]
+        top = top[scores.blended[top] > 0]
         coverage = scores.coverage_of(top).tolist()
+        examples = scores.best_examples(top).tolist() if len(top) else []
+        refined = self.refine(scores, top.tolist())
         candidates = [
-            Candidate(
-                self.entry_ids[entry],
-                self.refine(scores, entry),
-                self.example_text[self.best_example(scores, entry)],
-                coverage[row],
+            Candidate(self.entry_ids[entry], score, self.example_text[example], share)
+            for entry, score, example, share in zip(
+                top.tolist(), refined, examples, coverage, strict=True
             )
-            for row, entry in enumerate(top.tolist())
-            if scores.blended[entry] > 0
         ]
         candidates.sort(key=lambda candidate: (-candidate.score, candidate.entry_id))
         return candidates[:limit]
-
-    def _entry_scores(
-        self, scored: list[str], query_mass: float, beta: float
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Per entry as a whole: how much of the question it covers, and its F-score."""
-        numbers = [self._token_numbers[token] for token in scored]
-        starts = self._profile_starts
-        found = [slice(starts[n], starts[n + 1]) for n in numbers]
-        idf = np.repeat(self._idf_values[numbers], [part.stop - part.start for part in found])
-        entries = np.concatenate([self._profile_entries[part] for part in found])
-        count = len(self.entry_ids)
-        covered = np.bincount(
-            entries,
-            weights=idf * np.concatenate([self._profile_central[part] for part in found]),
-            minlength=count,
-        )
-        expected = np.bincount(
-            entries,
-            weights=idf * np.concatenate([self._profile_shares[part] for part in found]),
-            minlength=count,
-        )
-        recall = covered / query_mass
-        precision = np.divide(
-            expected, self._entry_mass, out=np.zeros_like(expected), where=self._entry_mass > 0
-        )
-        return recall, _f_beta(precision, recall, beta)
-
-
-def _f_beta(
-    precision: npt.NDArray[np.float64], recall: npt.NDArray[np.float64], beta: float
-) -> npt.NDArray[np.float64]:
-    """(1 + b^2) P R / (b^2 P + R), 0 where both are 0; in place, as few passes as it takes."""
-    beta2 = beta**2
-    if beta2 == 1.0:  # 1.0 * P is P to the last bit: a pass saved
-        denominator = precision + recall
-    else:
-        denominator = beta2 * precision
-        denominator += recall
-    numerator = (1 + beta2) * precision
-    numerator *= recall
-    # The denominator is 0 only where the numerator is; raised to the least positive float
-    # there, a plain division gives those 0 and every other quotient unchanged, in a
-    # quarter of the time a division `where=denominator > 0` takes (110,000 examples).
-    np.maximum(denominator, _LEAST_POSITIVE, out=denominator)
-    scores: npt.NDArray[np.float64] = np.divide(numerator, denominator, out=numerator)
-    return scores
 
 
 def _grouped(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.arrays import products
 from bot.handover import give_way
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class Clusters:
 
     def closest(self, question: npt.NDArray[np.float32], budget: int) -> npt.NDArray[np.int64]:
         """The clusters most similar to `question`, as many as hold `budget` examples."""
-        ranked = np.argsort(-(self.centroids @ question))
+        ranked = np.argsort(-products(self.centroids, question))
         held = np.cumsum(np.diff(self.bounds)[ranked])
         closest: npt.NDArray[np.int64] = ranked[: int(np.searchsorted(held, budget)) + 1]
         return closest

@@ -318,9 +318,9 @@ class Ranker:
             return np.zeros(len(self.lexical.entry_ids), dtype=np.float64)
         refined = scores.blended.copy()
         count = min(self.weights.refine_limit, len(refined))
-        for entry in np.argpartition(-refined, count - 1)[:count].tolist():
-            if refined[entry] > 0:
-                refined[entry] = self.lexical.refine(scores, entry)
+        top = np.argpartition(-refined, count - 1)[:count]
+        top = top[refined[top] > 0]
+        refined[top] = self.lexical.refine(scores, top.tolist())
         return refined
 
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.arrays import runs
+from bot.arrays import products, runs
 from bot.handover import give_way
 from bot.probing import Clusters, cluster_count, clustered, probe_budget
 
@@ -609,7 +609,7 @@ class PieceIndex(SemanticIndex):
             return super().within(question, similarity, margin)
         clusters, grouped = self.probes.clusters, self.probes.table
         per_piece = self._per_piece(question)
-        ranked = np.argsort(-(clusters.centroids @ question))
+        ranked = np.argsort(-products(clusters.centroids, question))
         held = np.cumsum(np.diff(clusters.bounds)[ranked])
         budget = probe_budget(len(self._table))
         first = scored = 0
@@ -684,7 +684,9 @@ class PieceIndex(SemanticIndex):
     def _per_piece(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Every word piece's similarity to `question` (0 for those no example uses)."""
         per_piece = np.zeros(self._vocabulary, dtype=np.float32)
-        per_piece[self._used] = self._piece_vectors @ question.astype(np.float32, copy=False)
+        per_piece[self._used] = products(
+            self._piece_vectors, question.astype(np.float32, copy=False)
+        )
         return per_piece
 
     def _example_scores(self, question: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:

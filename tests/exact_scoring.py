@@ -7,6 +7,7 @@ the index's private arrays on purpose: the same data, scored the slow way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,7 +72,22 @@ def exact_lexical(
     starts = index.starts[:-1]
     best_f = np.maximum.reduceat(example_f, starts)
     blended = (1 - weights.entry_weight) * best_f + weights.entry_weight * entry_f
-    return LexicalScores(tokens, blended, example_f, example_recall, entry_recall, index.starts)
+    examples = _Dense(example_f, example_recall)
+    return LexicalScores(tokens, blended, examples, entry_recall, index.starts)
+
+
+@dataclass(frozen=True)
+class _Dense:
+    """Every example's figures, computed up front (bot.overlap.ExampleScores)."""
+
+    f_scores: npt.NDArray[np.float64]
+    recalls: npt.NDArray[np.float64]
+
+    def recall(self, rows: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
+        return self.recalls if rows is None else self.recalls[rows]
+
+    def f(self, rows: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
+        return self.f_scores if rows is None else self.f_scores[rows]
 
 
 def _f_beta(

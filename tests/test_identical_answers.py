@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+import bot.overlap
 from bot.answering import Brain
 from bot.decision import Decision
 from bot.evaluation import EVAL_SETS, load_cases
@@ -102,6 +103,57 @@ def test_lexical_scores_match_exact_scoring_on_every_evaluation_question(brain: 
             )
             differing += not same
     assert compared == 2 * len(QUESTIONS)
+    assert differing == 0
+
+
+def test_lexical_scores_are_the_same_scored_a_few_examples_at_a_time(
+    brain: Brain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The article's examples fit in one block: blocks of 7 cut through entries' neighbours.
+    # And its examples' figures are kept; here they are looked up, as past KEPT_UP_TO.
+    monkeypatch.setattr(bot.overlap, "BLOCK_EXAMPLES", 7)
+    monkeypatch.setattr(bot.overlap, "KEPT_UP_TO", 0)
+    index = brain.index
+    compared = differing = 0
+    for question in QUESTIONS[::3]:
+        normalized = brain.normalizer.normalize(question)
+        for lenient in (False, True):
+            fast = index.lexical(normalized, lenient=lenient)
+            exact = exact_lexical(index, normalized, lenient=lenient)
+            if fast is None or exact is None:
+                differing += (fast is None) != (exact is None)
+                continue
+            compared += 1
+            best = np.argsort(-exact.blended, kind="stable")[:12]
+            exact_best = [
+                int(index.starts[e])
+                + int(np.argmax(exact.example_f[index.starts[e] : index.starts[e + 1]]))
+                for e in best.tolist()
+            ]
+            differing += not (
+                _same(fast.blended, exact.blended)
+                and _same(fast.entry_recall, exact.entry_recall)
+                and _same(fast.coverage_of(best), exact.coverage[best])
+                and fast.best_examples(best).tolist() == exact_best
+                and _same(fast.example_f, exact.example_f)
+            )
+    assert compared > 500
+    assert differing == 0
+
+
+def test_the_best_example_of_an_entry_is_the_first_with_the_highest_f_score(brain: Brain) -> None:
+    index = brain.index
+    compared = differing = 0
+    for question in QUESTIONS[::5]:
+        scores = index.lexical(brain.normalizer.normalize(question))
+        if scores is None:
+            continue
+        every = scores.example_f
+        for entry in np.argsort(-scores.blended, kind="stable")[:12].tolist():
+            start, end = int(index.starts[entry]), int(index.starts[entry + 1])
+            differing += scores.best_example(entry) != start + int(np.argmax(every[start:end]))
+            compared += 1
+    assert compared > 1000
     assert differing == 0
 
 
