@@ -314,12 +314,14 @@ class MatchIndex:
         if not tokens or not len(self):
             return None
         known = self._token_numbers
-        scored = [t for t in tokens if t in known and t not in question.off_topic]
+        # In one order, whatever the process's hash seed: floating-point sums depend on
+        # it, and two examples tied but for the last bit would swap places between runs.
+        scored = [t for t in sorted(tokens) if t in known and t not in question.off_topic]
         if not scored:
             return None
         if lenient:
             tokens = {t for t in tokens if t in known or t in question.off_topic}
-        query_mass = sum(self.weight(token, question.off_topic) for token in tokens)
+        query_mass = sum(self.weight(token, question.off_topic) for token in sorted(tokens))
         beta = self.weights.lenient_recall_bias if lenient else self.weights.recall_bias
         numbers = [known[token] for token in scored]
         starts = self._posting_starts
@@ -331,8 +333,6 @@ class MatchIndex:
             beta,
             np.empty(len(self)) if len(self) <= overlap_module.KEPT_UP_TO else None,
         )
-        if lenient:  # the same tokens, but the filtered set's order: sums are order-sensitive
-            scored = [t for t in tokens if t in known and t not in question.off_topic]
         profiles = [self._token_profile(known[token]) for token in scored]
         blended, entry_recall = overlap_scores(
             overlap, profiles, self.starts, self._entry_mass, self.weights.entry_weight

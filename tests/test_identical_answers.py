@@ -5,7 +5,10 @@ Held-out questions are only compared, never shown: a failure reports counts, not
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -211,3 +214,37 @@ def _misspellings(known: list[str], rng: random.Random, count: int) -> Iterator[
 def _same(first: npt.NDArray[np.float64], second: npt.NDArray[np.float64]) -> bool:
     """Equal to the last bit: a tie broken differently could change which entry wins."""
     return bool(np.array_equal(first, second))
+
+
+_SCORES_IN_A_PROCESS = """
+import sys
+from bot.answering import Brain
+from bot.evaluation import EVAL_SETS, load_cases
+from bot.knowledge.load import load_knowledge
+from bot.settings import PROJECT_ROOT
+written = next(s for s in EVAL_SETS if s.name == "written")
+questions = [c.q for p in written.paths(PROJECT_ROOT / "tests/eval") for c in load_cases(p)]
+brain = Brain(load_knowledge(PROJECT_ROOT / "knowledge"), read_posts=False)
+for question in questions[:400]:
+    print([(c.entry_id, c.score) for c in brain.ranker.rank(question)])
+"""
+
+
+def test_every_process_scores_a_question_the_same_whatever_its_hash_seed() -> None:
+    # Sets iterate in an order that changes with PYTHONHASHSEED; floating-point sums over
+    # them must not, or a near tie is broken one way in one worker and another in the next.
+    def scores(seed: str) -> str:
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", _SCORES_IN_A_PROCESS],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=True,
+            cwd=PROJECT_ROOT,
+        )
+        return done.stdout
+
+    first = scores("0")
+    assert first.count("\n") == 400
+    assert scores("6") == first
