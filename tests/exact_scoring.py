@@ -41,7 +41,7 @@ def exact_lexical(
         return None
     matched = np.zeros(len(index), dtype=np.float64)
     overlapping = False
-    for token in tokens:
+    for token in sorted(tokens):  # the order runbot sums them in, whatever the hash seed
         postings = index._postings_of(token)
         if postings is not None and token not in question.off_topic:
             matched[postings] += index.weight(token)  # its idf: the examples use it
@@ -50,14 +50,14 @@ def exact_lexical(
         return None
     if lenient:
         tokens = {t for t in tokens if index._idf_of(t) is not None or t in question.off_topic}
-    query_mass = sum(index.weight(token, question.off_topic) for token in tokens)
+    query_mass = sum(index.weight(token, question.off_topic) for token in sorted(tokens))
     example_recall = matched / query_mass
     weights = index.weights
     beta = weights.lenient_recall_bias if lenient else weights.recall_bias
     example_f = _f_beta(matched / index._example_mass, example_recall, beta)
     covered = np.zeros(len(index.entry_ids), dtype=np.float64)
     expected = np.zeros(len(index.entry_ids), dtype=np.float64)
-    for token in tokens:
+    for token in sorted(tokens):
         profile = index._profile_of(token)
         if profile is None or token in question.off_topic:
             continue
