@@ -97,13 +97,14 @@ _FEEL = frozenset([stem("feel"), stem("felt")])
 # Who: one of these, and only right after "like" ("like I'm going to", never "like I
 # could, I was dizzy": a second subject starts a clause of its own).
 _WHO = frozenset(stem(word) for word in ["i", "im", "he", "she", "they"])
-_ABOUT_TO = frozenset(
-    stem(word)
-    for word in [
-        "am", "was", "were", "going", "gonna", "to",
-        "about", "would", "will", "might", "could", "be", "get",
-    ]
-)  # fmt: skip
+_BEING = frozenset(stem(word) for word in ["am", "was", "were"])  # only right after who
+# What makes it "about to": one of these, whole, then "be" or "get" at most. "didn't feel
+# like going, was dizzy" wanted no run; it did not deny the dizziness.
+_ABOUT_TO = tuple(
+    tuple(stem(word) for word in phrase.split())
+    for phrase in ["going to", "gonna", "about to", "would", "will", "might", "could"]
+)
+_BECOMING = frozenset(stem(word) for word in ["be", "get"])
 # "no chest pain or dizziness": the denial reaches the next item of a short list.
 _LIST_WORDS = frozenset(["or", "nor"])
 _LIST_ITEM_WORDS = 3
@@ -519,14 +520,24 @@ def _is_number(token: str) -> bool:
 
 
 def _denied_feeling_about_to(sequence: Sequence[str], before: int, own: frozenset[str]) -> bool:
-    """Whether `sequence[: before + 1]` ends in a denied "feel like I'm going to"."""
-    while before >= 0 and sequence[before] in _ABOUT_TO:
-        before -= 1
-    if before >= 0 and sequence[before] in _WHO:
-        before -= 1
-    if before < 2 or sequence[before] != "like" or sequence[before - 1] not in _FEEL:
+    """Whether `sequence[: before + 1]` ends in a denied "feel like I'm going to (be)"."""
+    end = before + 1
+    if end and sequence[end - 1] in _BECOMING:
+        end -= 1
+    for phrase in _ABOUT_TO:
+        if tuple(sequence[max(0, end - len(phrase)) : end]) == phrase:
+            end -= len(phrase)
+            break
+    else:
         return False
-    denial = before - 2
+    if end and sequence[end - 1] in _BEING and end > 1 and sequence[end - 2] in _WHO:
+        end -= 1
+    if end and sequence[end - 1] in _WHO:
+        end -= 1
+    like = end - 1
+    if like < 2 or sequence[like] != "like" or sequence[like - 1] not in _FEEL:
+        return False
+    denial = like - 2
     while denial >= 0 and sequence[denial] in _DETERMINERS:
         denial -= 1
     return denial >= 0 and sequence[denial] in _NEGATIONS and sequence[denial] not in own

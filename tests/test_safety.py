@@ -566,6 +566,9 @@ def test_the_word_window(message: str, signs: list[str]) -> None:
         # a second subject starts a clause of its own: the sign after it is not denied
         ("didnt feel like i would, i was dizzy the whole way home", ["dizziness"]),
         ("i dont feel like im gonna im dizzy and cramping", ["dizziness"]),
+        # "about to" needs its words: wanting to go is not about to be dizzy
+        ("didnt feel like going, was dizzy all day", ["dizziness"]),
+        ("didnt feel like i would, was dizzy the whole way", ["dizziness"]),
     ],
 )
 def test_a_denial_before_a_sign(message: str, signs: list[str]) -> None:
