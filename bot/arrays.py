@@ -25,5 +25,7 @@ def products(
     this size across both cores, and its sleeping second thread took milliseconds to wake
     on a busy 2-core machine (a 0.02 ms product waited 6-8 ms after other work).
     """
-    found: npt.NDArray[np.float32] = np.einsum("ij,j->i", rows, vector)
+    # The same bits every time need the same memory layout: a strided view sums otherwise.
+    contiguous = np.ascontiguousarray(vector)
+    found: npt.NDArray[np.float32] = np.einsum("ij,j->i", np.ascontiguousarray(rows), contiguous)
     return found
