@@ -25,6 +25,10 @@ def test_products_are_the_same_bits_every_time() -> None:
     first = products(rows, vector)
     assert all(np.array_equal(first, products(rows, vector)) for _ in range(20))
     assert np.array_equal(first[:500], products(rows[:500], vector))
+    # ...and whatever view of the same values a caller passes (a row of a matrix, a column)
+    wide = np.repeat(vector[:, np.newaxis], 3, axis=1)
+    assert np.array_equal(first, products(rows, wide[:, 1]))
+    assert np.array_equal(first, products(np.asfortranarray(rows), vector))
 
 
 def test_runs_lists_each_run_in_order() -> None:
