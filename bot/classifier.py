@@ -46,8 +46,9 @@ class EntryClassifier:
         cls, vectors: npt.NDArray[np.float32], starts: npt.NDArray[np.int64]
     ) -> EntryClassifier:
         """Learn from the examples' unit `vectors`; entry i's rows are starts[i]:starts[i+1]."""
-        # Its products are small (hundreds of rows): BLAS threads only wait for each other,
-        # and on a busy machine (a bot answering, tests) one fit took 3.2 s instead of 34 ms.
+        # Its products are small (hundreds of rows): on a busy machine (a bot answering,
+        # tests running) BLAS's threads mostly wait for each other, and training took
+        # seconds instead of milliseconds (`classifier_ms` in tests/bench.py prints both).
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1):
