@@ -376,7 +376,10 @@ class MatchIndex:
         top = top[scores.blended[top] > 0]
         coverage = scores.coverage_of(top).tolist()
         examples = scores.best_examples(top).tolist() if len(top) else []
-        refined = self.refine(scores, top.tolist())
+        refined = [
+            self._with_word_order(scores, entry, example)
+            for entry, example in zip(top.tolist(), examples, strict=True)
+        ]
         candidates = [
             Candidate(self.entry_ids[entry], score, self.example_text[example], share)
             for entry, score, example, share in zip(
