@@ -207,32 +207,22 @@ def test_a_sound_copy_of_other_knowledge_under_this_key_is_never_read(
     assert title == "Stretching out a cramp"
 
 
-def test_a_cache_file_others_could_write_is_never_read(
-    small_knowledge: Path, tmp_path: Path
+@pytest.mark.parametrize(("mode", "read"), [(0o600, True), (0o666, False)])
+def test_a_cache_file_is_read_only_if_this_user_alone_can_write_it(
+    small_knowledge: Path, tmp_path: Path, mode: int, read: bool
 ) -> None:
     cache = tmp_path / "cache"
     load_knowledge_warm(small_knowledge, cache)
     [kept] = cache_files(cache)
-    kept.chmod(0o666)
-    read_before = kept.stat().st_ino
+    kept.chmod(mode)
+    kept_before = kept.stat().st_ino
 
     load_knowledge_warm(small_knowledge, cache)
 
-    [rebuilt] = cache_files(cache)
-    assert rebuilt.stat().st_ino != read_before  # built from the files and kept anew
-    assert rebuilt.stat().st_mode & 0o777 == 0o600
-
-
-def test_a_cache_this_user_alone_can_write_is_read(small_knowledge: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    load_knowledge_warm(small_knowledge, cache)
-    [kept] = cache_files(cache)
-    cache.chmod(0o700)
-    read_before = kept.stat().st_ino
-
-    load_knowledge_warm(small_knowledge, cache)
-
-    assert [path.stat().st_ino for path in cache_files(cache)] == [read_before]
+    [after] = cache_files(cache)
+    # Read: the same file. Not read: built from the files and kept anew, this user's alone.
+    assert (after.stat().st_ino == kept_before) is read
+    assert after.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_temporary_file_a_killed_ask_left_is_removed(
