@@ -204,21 +204,23 @@ def startup_ms() -> tuple[float, float, float]:
     runbot = Path(sys.executable).with_name("runbot")
     ask = [str(runbot), "ask", "calf cramp"]
 
-    def median_ms(command: list[str], cache: Path, cold: bool = False) -> float:
+    def run(command: list[str], cache: Path) -> float:
         environment = {**os.environ, "RUNBOT_CACHE_DIR": str(cache)}
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=environment)
+        return (time.perf_counter() - started) * 1000
+
+    def median_ms(command: list[str], cache: Path, cold: bool = False) -> float:
         runs = []
         for _ in range(STARTUP_RUNS):
             if cold:
                 shutil.rmtree(cache, ignore_errors=True)
-            started = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True, env=environment)
-            runs.append((time.perf_counter() - started) * 1000)
+            runs.append(run(command, cache))
         return statistics.median(runs)
 
     with tempfile.TemporaryDirectory() as folder:
         warm, cold = Path(folder) / "warm", Path(folder) / "cold"
-        environment = {**os.environ, "RUNBOT_CACHE_DIR": str(warm)}
-        subprocess.run(ask, check=True, capture_output=True, env=environment)  # keeps the Brain
+        run(ask, warm)  # keeps the Brain the warm runs start from
         python = median_ms([sys.executable, "-c", "pass"], warm)
         return python, median_ms(ask, warm), median_ms(ask, cold, cold=True)
 
