@@ -530,7 +530,7 @@ def _denied_feeling_about_to(sequence: Sequence[str], before: int, own: frozense
             break
     else:
         return False
-    if end and sequence[end - 1] in _BEING and end > 1 and sequence[end - 2] in _WHO:
+    if end > 1 and sequence[end - 1] in _BEING and sequence[end - 2] in _WHO:
         end -= 1
     if end and sequence[end - 1] in _WHO:
         end -= 1
