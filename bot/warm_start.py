@@ -189,12 +189,12 @@ def _write(cache_dir: Path, key: str, brain: Brain) -> None:
     """Keep `brain` under `key`, replacing the copies of earlier knowledge; never raises."""
     temporary: str | None = None
     try:
-        buffer = io.BytesIO()
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(brain)
-        payload = buffer.getvalue()
         cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _only_mine(cache_dir):  # it would never be read: no point writing it
             return
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(brain)
+        payload = buffer.getvalue()
         descriptor, temporary = tempfile.mkstemp(prefix=".brain-", dir=cache_dir)  # 0600
         with open(descriptor, "wb") as file:
             file.write(_FORMAT + key.encode() + hashlib.sha256(payload).digest() + payload)
