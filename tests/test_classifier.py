@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -37,28 +39,36 @@ def test_the_same_examples_always_give_the_same_classifier() -> None:
     assert np.array_equal(one.bias, two.bias)
 
 
-def test_training_uses_one_blas_thread_and_gives_back_the_process_its_threads(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _blas_threads() -> list[int]:
     from threadpoolctl import threadpool_info
 
-    def blas_threads() -> list[int]:
-        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
 
-    before = blas_threads()
+
+class _WatchedVectors(np.ndarray):
+    """Examples' vectors that note the BLAS threads each product with them runs with."""
+
+    seen: ClassVar[list[list[int]]] = []
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if ufunc is np.matmul:
+            _WatchedVectors.seen.append(_blas_threads())
+        plain = [
+            item.view(np.ndarray) if isinstance(item, _WatchedVectors) else item for item in inputs
+        ]
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+
+def test_training_uses_one_blas_thread_and_gives_back_the_process_its_threads() -> None:
+    before = _blas_threads()
     assert before  # numpy's BLAS is found: the test can see what a limit does
-    during: list[list[int]] = []
-    training = EntryClassifier._fitted
+    _WatchedVectors.seen = []
 
-    def watched(vectors: npt.NDArray[np.float32], starts: npt.NDArray[np.int64]) -> EntryClassifier:
-        during.append(blas_threads())  # what the training itself runs with
-        return training(vectors, starts)
+    EntryClassifier.fit(EXAMPLES.view(_WatchedVectors), STARTS)
 
-    monkeypatch.setattr(EntryClassifier, "_fitted", watched)
-    EntryClassifier.fit(EXAMPLES, STARTS)
-
-    assert during == [[1] * len(before)]
-    assert blas_threads() == before
+    assert _WatchedVectors.seen  # the training's products were watched
+    assert all(threads == [1] * len(before) for threads in _WatchedVectors.seen)
+    assert _blas_threads() == before
 
 
 # Both ask what to do about cramps late in a marathon; the story says it is about pacing
