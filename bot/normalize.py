@@ -21,6 +21,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from bot.english import is_english_word
 from bot.handover import give_way
 from bot.knowledge import VocabularyFile
+from bot.recent import Recent
 from bot.spelling import SpellingIndex
 
 __all__ = ["Normalized", "Normalizer", "phrase_key", "stem", "words"]
@@ -37,6 +38,8 @@ _STEMMER = Stemmer.Stemmer("english")
 # Words shorter than this are never "corrected": at three letters every word is one typo
 # away from many others.
 _MIN_CORRECTABLE = 4
+# An answer normalises its message and its parts several times (screen, ranker, decision).
+_RECENT_TEXTS = 64
 # No real word is longer; and a flood of unique giant "words" must not fill the caches.
 _MAX_CORRECTABLE = 30
 # A variant this close to its plain word is a misspelling of it, not another way to say it.
@@ -159,9 +162,17 @@ class Normalizer:
             lazy=lazy,
         )
         self._corrections: dict[str, str] = {}
+        self._recent: Recent[str, Normalized] = Recent(_RECENT_TEXTS)
 
     def normalize(self, text: str) -> Normalized:
         """Tokens of `text`, ready for matching and the red-flag screen."""
+        known = self._recent.get(text)
+        if known is None:
+            known = self._normalized(text)
+            self._recent.put(text, known)
+        return known
+
+    def _normalized(self, text: str) -> Normalized:
         stems = [stem(self.correct(word)) for word in words(text)]
         tokens = self._replace_phrases(stems)
         kept = tuple(token for token in tokens if token not in self._filler)

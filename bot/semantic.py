@@ -33,6 +33,7 @@ import numpy as np
 from bot.arrays import products, runs
 from bot.handover import give_way
 from bot.probing import Clusters, cluster_count, clustered, probe_budget
+from bot.recent import Recent
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -61,6 +62,8 @@ _CHUNK = 2048
 # Text keys hashed and looked up this many at a time, so a reload gives way to answers.
 _KEY_CHUNK = 16_384
 _LOCKED_CHUNK = 1024
+# Runners' texts whose vectors are kept for the next reader of the same message.
+_RECENT_TEXTS = 64
 # Word-piece ids are kept as uint16 (PieceTable): a larger vocabulary would wrap.
 _MAX_PIECES = 1 << 16
 # From this many examples on, a PieceIndex clusters them, and answers score only the
@@ -94,6 +97,8 @@ class CachedEmbedder(ABC):
         # Taken only by those who change the cache (the knowledge's texts being embedded).
         self._lock = threading.Lock()
         self._counting = threading.Lock()
+        # A message's latest readings: both red-flag screens and the ranker read it.
+        self._recent: Recent[str, npt.NDArray[np.float32]] = Recent(_RECENT_TEXTS)
         self.computed = 0  # texts embedded so far (the rest came from the cache)
 
     def embed(self, texts: Sequence[str], remember: bool = True) -> npt.NDArray[np.float32]:
@@ -114,6 +119,8 @@ class CachedEmbedder(ABC):
             for row, text in enumerate(texts):
                 known = self._cache.get(text)
                 if known is None:
+                    known = self._recent.get(text)
+                if known is None:
                     missing.setdefault(text, []).append(row)
                 else:
                     vectors[row] = known
@@ -128,6 +135,10 @@ class CachedEmbedder(ABC):
                 vectors[missing[text]] = vector
             if remember:
                 self._remember(chunk, missing, vectors)
+            else:
+                for text in chunk[-_RECENT_TEXTS:]:
+                    # A copy: a row of `vectors` would keep the caller's whole array alive.
+                    self._recent.put(text, vectors[missing[text][0]].copy())
         with self._counting:
             self.computed += len(fresh)
         if remember:  # its rows are the cache's: written to, they would change other answers

@@ -152,3 +152,15 @@ def test_an_off_topic_phrase_that_is_also_a_synonym_keeps_the_synonym() -> None:
 )
 def test_words_of_a_message(text: str, found: list[str]) -> None:
     assert words(text) == found
+
+
+def test_a_message_normalised_again_is_the_same_and_not_computed_again(brain: Brain) -> None:
+    normalizer = brain.normalizer
+    message = "my hammy locked up at mile 20 and i cant stretch it out"
+    first = normalizer.normalize(message)
+    assert normalizer.normalize(message) is first
+    for number in range(100):  # only the latest few are kept
+        normalizer.normalize(f"another runner's message number {number}")
+    again = normalizer.normalize(message)
+    assert again == first
+    assert again is not first

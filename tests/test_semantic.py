@@ -226,14 +226,26 @@ def test_unit_rows_scales_each_row_and_leaves_a_zero_row_zero() -> None:
     assert rows.ravel().tolist() == pytest.approx([0.6, 0.8, 0.0, 0.0])
 
 
-def test_a_runners_message_is_embedded_but_not_remembered(embedder: SentenceEmbedder) -> None:
+def test_a_runners_message_is_read_once_per_answer_but_not_remembered(
+    embedder: SentenceEmbedder,
+) -> None:
+    message = ["a message nobody sends twice, once"]
     before = embedder.computed
-    embedder.embed(["a message nobody sends twice, once"], remember=False)
-    embedder.embed(["a message nobody sends twice, once"], remember=False)
-    assert embedder.computed == before + 2
+    first = embedder.embed(message, remember=False)
+    # The ranker reads what the red-flag screen just read: the vector is not computed again.
+    assert embedder.embed(message, remember=False).tolist() == first.tolist()
+    assert embedder.computed == before + 1
+    # Only the latest few messages are kept, unlike the knowledge's texts.
+    others = [f"another runner's message number {number}" for number in range(100)]
+    for other in others:
+        embedder.embed([other], remember=False)
+    assert embedder.embed(message, remember=False).tolist() == first.tolist()
+    assert embedder.computed == before + 1 + len(others) + 1
     embedder.embed(["a knowledge text, kept"])
+    for other in others:
+        embedder.embed([other], remember=False)
     embedder.embed(["a knowledge text, kept"])
-    assert embedder.computed == before + 3
+    assert embedder.computed == before + 1 + 2 * len(others) + 1 + 1
 
 
 @pytest.fixture(scope="module")
