@@ -24,6 +24,7 @@ The screen never diagnoses: it names what the runner described and hands off to 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -261,11 +262,13 @@ class _PatternIndex:
             )
             if forms:
                 patterns.append(_Pattern(tuple(forms), flag, quantities))
-        # Every pattern under each word of its forms: a message is checked only against
-        # the patterns whose words it holds at least one of.
+        # Each pattern under the rarest word of each of its forms: a form matches only a
+        # message holding all its words, so a message is checked against the patterns
+        # whose rarest word it holds, not against every pattern saying "my" or "cramp".
+        uses = Counter(word for pattern in patterns for form in pattern.forms for word in form)
         self._by_word: dict[str, list[_Pattern]] = {}
         for pattern in patterns:
-            for word in {word for form in pattern.forms for word in form}:
+            for word in {min(form, key=lambda w: (uses[w], w)) for form in pattern.forms}:
                 self._by_word.setdefault(word, []).append(pattern)
 
     def matching(self, question: Normalized, not_lasting: _NotLasting) -> list[RedFlag]:

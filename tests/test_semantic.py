@@ -366,3 +366,12 @@ def test_an_unchanged_table_is_reused_whole(embedder: SentenceEmbedder) -> None:
     texts = [f"side stitch number {number}" for number in range(100)]
     table = embedder.pieces(texts)
     assert embedder.pieces(texts) is table
+
+
+def test_a_text_has_the_same_vector_alone_as_in_a_large_batch(embedder: SentenceEmbedder) -> None:
+    # A few texts are tokenised one by one, many in one batch: the vectors must not differ.
+    texts = [f"my calf cramped at mile {mile}, what should i do" for mile in range(12)]
+    together = embedder.embed(texts, remember=False)
+    for text, vector in zip(texts, together, strict=True):
+        alone = embedder._compute([text])  # past the message cache: computed again
+        assert alone[0].tolist() == vector.tolist()
