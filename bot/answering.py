@@ -32,7 +32,13 @@ _RELEASE_AFTER_EXAMPLES = 20_000
 
 # The longest message a platform delivers (Telegram's limit); longer text is not read.
 MAX_QUESTION_CHARS = 4096
-_CLAUSE_BREAK = re.compile(r"[?!.;\n]+|\b(?:also|plus|and also|another thing)\b", re.IGNORECASE)
+# Where one question ends and the next begins: "why do i cramp and how can i prevent it"
+# asks two things, each answered on its own.
+_CLAUSE_BREAK = re.compile(
+    r"[?!.;\n]+|\b(?:also|plus|and also|another thing)\b"
+    r"|\b(?:and|or)\s+(?=(?:how|what|why|when|where|should|can|could|do|does|will|would)\b)",
+    re.IGNORECASE,
+)
 # A part of a message needs this many meaningful words to be answered on its own.
 _MIN_CLAUSE_TOKENS = 2
 # Who a greeting is addressed to: "good morning bot" is a greeting, not a question about bots.

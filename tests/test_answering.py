@@ -230,6 +230,21 @@ def test_an_unclear_second_question_is_still_offered(brain: Brain) -> None:
     assert reply.suggestions
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why do i cramp and how can i prevent it",
+        "why do i get cramps in my calves and how do i stop it mid run",
+    ],
+)
+def test_two_questions_joined_by_and_are_answered_not_asked_about(brain: Brain, text: str) -> None:
+    reply = brain.answer(text)
+
+    assert reply.status is Status.ANSWERED
+    assert reply.entry_id == "cramp-causes"
+    assert reply.suggestions  # the other question's answers, a tap away
+
+
 def test_an_organisation_that_wrote_and_published_a_source_is_named_once(brain: Brain) -> None:
     reply = brain.answer("how do i measure my sweat rate")
 
