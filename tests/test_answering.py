@@ -22,6 +22,7 @@ GOLDEN = [
     ("should i pull my toes toward my shin when my calf cramps", "stretch-a-cramp"),
     ("do intervals make cramps more likely", "avoid-overworking"),
     ("y do i keep cramping at km 30", "cramp-causes"),  # text speak
+    ("whats behind a charley horse", "cramp-causes"),
     # two sentences: a post, answered only when it names a subject runbot has advice on
     ("My coach keeps going on about sweat rate. What is it and why does it matter?", "sweat-rate"),
     (
