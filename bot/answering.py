@@ -36,9 +36,13 @@ MAX_QUESTION_CHARS = 4096
 # asks two things, each answered on its own.
 _CLAUSE_BREAK = re.compile(
     r"[?!.;\n]+|\b(?:also|plus|and also|another thing)\b"
-    r"|\b(?:and|or)\s+(?=(?:how|what|why|when|where|should|can|could|do|does|will|would)\b)",
+    r"|\b(?:and|or)\s+(?=(?:how|what|why)\b"
+    r"|(?:should|can|could|do|does|will|would)\s+(?:i|you|we|they|it|my)\b)",
     re.IGNORECASE,
 )
+# The parts of a message answered on their own, from its start: each part is ranked, and
+# a pasted wall of questions must not cost sixty rankings.
+_MAX_PARTS = 6
 # A part of a message needs this many meaningful words to be answered on its own.
 _MIN_CLAUSE_TOKENS = 2
 # Who a greeting is addressed to: "good morning bot" is a greeting, not a question about bots.
@@ -105,9 +109,16 @@ class Brain:
         self._related, self._topics_of = _subjects(knowledge)
         # A phrase of filler words alone has no tokens: it names nothing, so it is left out.
         subjects = (
-            self.normalizer.normalize(phrase).tokens for phrase in knowledge.vocabulary.subject
+            (frozenset(self.normalizer.normalize(phrase).tokens), phrase)
+            for phrase in knowledge.vocabulary.subject
         )
-        self._subject_words = tuple(frozenset(tokens) for tokens in subjects if tokens)
+        # Each subject's tokens, and the first phrase the moderators wrote for them.
+        firsts: dict[frozenset[str], str] = {}
+        for tokens, phrase in subjects:
+            if tokens:
+                firsts.setdefault(tokens, phrase)
+        self._subjects = tuple(firsts.items())
+        self._subject_words = tuple(tokens for tokens, _ in self._subjects)
         del examples, known_text, patterns
         if len(self.index) >= _RELEASE_AFTER_EXAMPLES:
             release_freed_memory()
@@ -206,7 +217,22 @@ class Brain:
             for part in parts
             if len(self.normalizer.normalize(part).tokens) >= _MIN_CLAUSE_TOKENS
         ]
-        return meaningful if len(meaningful) > 1 else []
+        if len(meaningful) < 2:
+            return []
+        return self._with_subjects_carried(meaningful[:_MAX_PARTS])
+
+    def _with_subjects_carried(self, parts: list[str]) -> list[str]:
+        """`parts`, each naming no subject given the subject the part before it named:
+        in "why do i cramp and how can i prevent it", "it" is the cramp."""
+        carried: list[str] = []
+        subject: list[str] = []
+        for part in parts:
+            tokens = set(self.normalizer.normalize(part).tokens)
+            named = [phrase for words, phrase in self._subjects if words <= tokens]
+            if named:
+                subject = named
+            carried.append(" ".join([part.strip(), *([] if named else subject)]))
+        return carried
 
     def suggest(self, text: str, limit: int) -> tuple[Suggestion, ...]:
         """Entries best matching a partial question, best first (for autocomplete)."""

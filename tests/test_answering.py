@@ -6,7 +6,7 @@ import pytest
 
 from bot.answering import Brain
 from bot.messages import DISCLAIMER, research_note, suggestions_intro
-from bot.reply import Status
+from bot.reply import Status, SuggestionKind
 from bot.service import RunbotService
 
 # A golden table of realistic questions (not the entries' own examples) and their entries.
@@ -23,6 +23,8 @@ GOLDEN = [
     ("do intervals make cramps more likely", "avoid-overworking"),
     ("y do i keep cramping at km 30", "cramp-causes"),  # text speak
     ("whats behind a charley horse", "cramp-causes"),
+    ("whats the reason i cramp", "cramp-causes"),
+    ("what is the main reason runners cramp", "cramp-causes"),
     # two sentences: a post, answered only when it names a subject runbot has advice on
     ("My coach keeps going on about sweat rate. What is it and why does it matter?", "sweat-rate"),
     (
@@ -244,7 +246,39 @@ def test_two_questions_joined_by_and_are_answered_not_asked_about(brain: Brain, 
 
     assert reply.status is Status.ANSWERED
     assert reply.entry_id == "cramp-causes"
-    assert reply.suggestions  # the other question's answers, a tap away
+    # The second question ("it": the cramp) is offered, a tap away.
+    assert reply.suggestions_kind is SuggestionKind.ALSO_ASKED
+    assert [suggestion.id for suggestion in reply.suggestions] == ["stretch-a-cramp"]
+
+
+def test_a_second_question_naming_nothing_is_read_with_the_subject_before_it(
+    brain: Brain,
+) -> None:
+    assert brain._parts("what is sweat rate and why should runners care") == [
+        "what is sweat rate",
+        "why should runners care sweat rate",
+    ]
+
+
+def test_a_wall_of_questions_is_answered_from_its_first_six(brain: Brain) -> None:
+    questions = "what is a cramp? how do i stretch my calf? what is sweat rate? " * 5
+
+    assert len(brain._parts(questions)) == 6
+    assert brain.answer(questions).status is Status.ANSWERED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i ran a marathon and would like to know why my hamstring cramped",
+        "i drink lots of water and do electrolytes but still cramp why",
+        "my calf cramps when i sprint and when i climb hills",
+    ],
+)
+def test_and_before_a_verb_that_asks_nothing_does_not_split_a_message(
+    brain: Brain, text: str
+) -> None:
+    assert brain._parts(text) == []
 
 
 def test_an_organisation_that_wrote_and_published_a_source_is_named_once(brain: Brain) -> None:
