@@ -164,3 +164,12 @@ def test_a_message_normalised_again_is_the_same_and_not_computed_again(brain: Br
     again = normalizer.normalize(message)
     assert again == first
     assert again is not first
+
+
+@pytest.mark.parametrize(
+    ("text", "reads_why"),
+    [("y do i keep cramping at km 30", True), ("45 y/o runner, calf cramps on long runs", False)],
+)
+def test_y_is_why_only_where_it_asks(brain: Brain, text: str, reads_why: bool) -> None:
+    why = brain.normalizer.normalize("why").every_token[0]
+    assert (why in brain.normalizer.normalize(text).every_token) is reads_why
