@@ -105,7 +105,7 @@ class Normalized:
 
 
 class Normalizer:
-    """Normalises text with one knowledge base's vocabulary (only its spelling cache grows)."""
+    """Normalises text with one knowledge base's vocabulary (only its caches change)."""
 
     def __init__(
         self, vocabulary: VocabularyFile, known_text: Iterable[str], lazy: bool = False

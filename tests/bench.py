@@ -439,8 +439,9 @@ def main() -> None:
     messages = [case.q for name in TUNING_SETS for case in cases(name)]
     # As the ranker tells them apart: a post (more than one sentence, over a dozen words)
     # is read by the post reader, a transformer; a question by the static vectors.
-    short = [message for message in messages if not find_focus(message).is_long]
-    long = [message for message in messages if find_focus(message).is_long]
+    is_post = {message: find_focus(message).is_long for message in messages}
+    short = [message for message in messages if not is_post[message]]
+    long = [message for message in messages if is_post[message]]
     article_examples = len(Brain(load_knowledge(KNOWLEDGE_DIR), semantic=False).index)
     print("Per-question latency of the whole answer path (red-flag screens, matching, reply).")
     print("Build = load, validate and index the knowledge (embeddings included, cache empty")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 import threading
 
 import pytest
@@ -43,16 +44,30 @@ def test_it_keeps_at_least_one_result() -> None:
 
 
 def test_threads_putting_at_once_never_exceed_its_size() -> None:
+    # Threads switched as often as the interpreter allows, so that one thread's put runs
+    # between another's check of the size and its insert unless the lock keeps them apart.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
     recent: Recent[int, int] = Recent(8)
+    largest = 0
+    failures: list[BaseException] = []
 
     def put_many(offset: int) -> None:
-        for key in range(offset, offset + 2000):
-            recent.put(key, key)
-            assert recent.get(key) in (key, None)
+        nonlocal largest
+        try:
+            for key in range(offset, offset + 20_000):
+                recent.put(key, key)
+                largest = max(largest, len(recent))
+        except BaseException as error:  # a KeyError or RuntimeError from a torn dict
+            failures.append(error)
 
-    threads = [threading.Thread(target=put_many, args=(n * 10_000,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(recent) == 8
+    try:
+        threads = [threading.Thread(target=put_many, args=(n * 100_000,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert largest <= 8

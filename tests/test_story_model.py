@@ -71,7 +71,7 @@ def test_the_post_reader_loads_and_reads_a_post_with_the_network_unreachable() -
 def test_vectors_are_unit_length_and_independent_of_the_batch(reader: StoryEmbedder) -> None:
     texts = ["cramp", "how do i stop a calf cramp mid run", RACE_POST, "side stitch"]
     together = reader.embed(texts, remember=False)
-    alone = np.vstack([reader.embed([text], remember=False) for text in texts])
+    alone = np.vstack([reader._compute([text]) for text in texts])  # past the message cache
 
     assert together.shape == (4, STORY_DIMENSIONS)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
