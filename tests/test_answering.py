@@ -24,6 +24,7 @@ GOLDEN = [
     ("y do i keep cramping at km 30", "cramp-causes"),  # text speak
     ("whats behind a charley horse", "cramp-causes"),
     ("whats the reason i cramp", "cramp-causes"),
+    ("what helps with a cramp", "stretch-a-cramp"),
     ("what is the main reason runners cramp", "cramp-causes"),
     # two sentences: a post, answered only when it names a subject runbot has advice on
     ("My coach keeps going on about sweat rate. What is it and why does it matter?", "sweat-rate"),
