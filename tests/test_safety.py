@@ -234,6 +234,15 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("hamstrings cramped at 25k and I've felt sick since finishing", "vomiting-nausea"),
         ("weak since the ultra and cant lift his arms", "rhabdomyolysis"),
         ("he couldnt tell me his name after the race", "confusion"),
+        # the sixth set's families (2026-12-08): the room spinning however it is put, "feel
+        # sick" with a word between, someone nobody can wake
+        ("the room's spinning and both calves are cramping", "dizziness"),
+        ("once I stopped running the whole room kept spinning", "dizziness"),
+        ("calves cramping and I feel really sick", "vomiting-nausea"),
+        ("cramped at 30k and felt a bit sick after", "vomiting-nausea"),
+        ("hamstring cramping and I'm about to vom", "vomiting-nausea"),
+        ("she collapsed into bed after the race and we couldn't wake her", "fainting-collapse"),
+        ("my husband won't wake up even when I shook him after his ultra", "fainting-collapse"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -396,6 +405,13 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my legs feel weak on hills, how do i lift my knees more",
         "I was shaking all over with nerves at the start line",
         "couldnt remember the name of the gel i used, any ideas",
+        # resting after a hard run, exercise on a bike, ordinary soreness (2026-12-08)
+        "collapsed into bed after the marathon and slept for ten hours",
+        "my coach says I'll collapse into bed after this block, tips for cramps?",
+        "did a spin class in the back room and my calf cramped",
+        "no other issues, I feel fine afterwards apart from normal soreness",
+        "just normal soreness after my long run, nothing unusual",
+        "I couldn't wake up this morning, so tired after the marathon",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
@@ -415,7 +431,7 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
 @pytest.mark.parametrize(
     ("message", "flag"),
     [
-        ("once I stopped running the whole room kept spinning", "dizziness"),
+        ("when I stopped running it was like being on a boat, I had to hold the wall", "dizziness"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I drank water at every single aid station and now my rings are stuck and I feel awful",
