@@ -243,6 +243,12 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("hamstring cramping and I'm about to vom", "vomiting-nausea"),
         ("she collapsed into bed after the race and we couldn't wake her", "fainting-collapse"),
         ("my husband won't wake up even when I shook him after his ultra", "fainting-collapse"),
+        # signs put in plain words no pattern named: another runner seen to be confused,
+        # foaming at the mouth, rings tight from the water drunk, a foot gone dead
+        ("he seemed really confused at the finish", "confusion"),
+        ("mate was twitching and foaming at the mouth after the race", "seizure"),
+        ("my rings are tight after all the water I drank in the ultra", "hyponatraemia"),
+        ("my foot feels dead after the cramp", "cramp-numbness"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -412,6 +418,10 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "no other issues, I feel fine afterwards apart from normal soreness",
         "just normal soreness after my long run, nothing unusual",
         "I couldn't wake up this morning, so tired after the marathon",
+        "I was foaming at the mouth with rage when they cancelled the race",
+        "my feet felt dead tired after the marathon and my calves cramped",
+        "my legs feel dead after the race and I cramped at mile 20",
+        "the strap on my water bottle is too tight, any tips for cramps?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
