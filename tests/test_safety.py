@@ -249,6 +249,8 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("mate was twitching and foaming at the mouth after the race", "seizure"),
         ("my rings are tight after all the water I drank in the ultra", "hyponatraemia"),
         ("my foot feels dead after the cramp", "cramp-numbness"),
+        ("my partner says I kept repeating the same question at the finish", "confusion"),
+        ("an hour after the race my head started pounding and I threw up", "vomiting-nausea"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -422,6 +424,8 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my feet felt dead tired after the marathon and my calves cramped",
         "my legs feel dead after the race and I cramped at mile 20",
         "the strap on my water bottle is too tight, any tips for cramps?",
+        "sorry to keep repeating the same question, but why do my calves cramp?",
+        "my coach keeps repeating the same things about hydration, is he right about cramps?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
