@@ -251,6 +251,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my foot feels dead after the cramp", "cramp-numbness"),
         ("my partner says I kept repeating the same question at the finish", "confusion"),
         ("an hour after the race my head started pounding and I threw up", "vomiting-nausea"),
+        ("I get headaches and feel a bit foggy after my long runs", "confusion"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -426,6 +427,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "the strap on my water bottle is too tight, any tips for cramps?",
         "sorry to keep repeating the same question, but why do my calves cramp?",
         "my coach keeps repeating the same things about hydration, is he right about cramps?",
+        "it was foggy this morning and I got a headache from the cold, then my calves cramped",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
