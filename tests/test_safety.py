@@ -252,6 +252,10 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my partner says I kept repeating the same question at the finish", "confusion"),
         ("an hour after the race my head started pounding and I threw up", "vomiting-nausea"),
         ("I get headaches and feel a bit foggy after my long runs", "confusion"),
+        # the words a harmless phrase leaves out do not hide a sign said beside it
+        ("my blood pressure was fine but there was blood in my urine after the race", "red-urine"),
+        ("the cramps you get at night keep waking me every night", "night-cramps-often"),
+        ("my calf went rigid and then he went rigid all over and was jerking", "seizure"),
     ],
 )
 def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, flag: str) -> None:
@@ -428,6 +432,9 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "sorry to keep repeating the same question, but why do my calves cramp?",
         "my coach keeps repeating the same things about hydration, is he right about cramps?",
         "it was foggy this morning and I got a headache from the cold, then my calves cramped",
+        "I have collapsed arches, do insoles help cramps?",
+        "my blood sodium was normal at the medical tent, and my urine test was fine",
+        "it felt like the calf cramp you get in the middle of the night, but on my run",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
