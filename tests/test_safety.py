@@ -252,6 +252,23 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my partner says I kept repeating the same question at the finish", "confusion"),
         ("an hour after the race my head started pounding and I threw up", "vomiting-nausea"),
         ("I get headaches and feel a bit foggy after my long runs", "confusion"),
+        # signs told by their effect (2026-12-08)
+        ("I just folded onto the kerb, people were asking if I was ok", "fainting-collapse"),
+        ("woke up in the back of an ambulance after the finish", "fainting-collapse"),
+        ("my girlfriend said my lips went a funny blue colour after the sprints", "breathless"),
+        ("went to the toilet after the ultra and it looked like Coke", "dark-urine"),
+        ("since the marathon my legs won't hold me", "rhabdomyolysis"),
+        ("my calf blew up like a balloon on one side after the flight home", "dvt"),
+        ("my left leg looks like a sausage compared to the right", "dvt"),
+        ("my heart goes haywire on intervals and I see spots", "dizziness"),
+        ("it was locked solid for a good 15 mins", "long-cramp"),
+        ("couldn't feel my feet after the cramp", "cramp-numbness"),
+        ("at mile 8 I had this crushing pain and my arm went numb", "pain-spreading"),
+        ("I could barely get any air and my lips looked blue", "breathless"),
+        (
+            "I was jogging and then suddenly there were people above me asking if I was alright",
+            "fainting-collapse",
+        ),
         # the words a harmless phrase leaves out do not hide a sign said beside it
         ("my blood pressure was fine but there was blood in my urine after the race", "red-urine"),
         ("the cramps you get at night keep waking me every night", "night-cramps-often"),
@@ -435,6 +452,11 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "I have collapsed arches, do insoles help cramps?",
         "my blood sodium was normal at the medical tent, and my urine test was fine",
         "it felt like the calf cramp you get in the middle of the night, but on my run",
+        "people kept asking if I was ok with the pace in the group run",
+        "I woke up at 5 for the race, the paramedics were already at the start",
+        "my calf locked solid 15 minutes into the run, how do I stretch it",
+        "the loo queue was long, had a cola after, then my calf cramped",
+        "I see spots of rain on my glasses, does rain cause cramps",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
@@ -455,7 +477,11 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
     ("message", "flag"),
     [
         ("when I stopped running it was like being on a boat, I had to hold the wall", "dizziness"),
-        ("I could barely get any air and my lips looked blue", "breathless"),
+        ("I could barely get any air in and my mouth went a bluish colour", "breathless"),
+        (
+            "my daughter got really hot and floppy and wasn't answering properly after sports day",
+            "heatstroke",
+        ),
         (
             "I drank water at every single aid station and now my rings are stuck and I feel awful",
             "hyponatraemia",
@@ -474,7 +500,7 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
             "breathless",
         ),
         (
-            "I was jogging and then suddenly there were people above me asking if I was alright",
+            "one moment I was running and the next there were people standing over me",
             "fainting-collapse",
         ),
     ],
