@@ -264,6 +264,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("it was locked solid for a good 15 mins", "long-cramp"),
         ("couldn't feel my feet after the cramp", "cramp-numbness"),
         ("at mile 8 I had this crushing pain and my arm went numb", "pain-spreading"),
+        ("my hamstring cramp lasted forever and I had to lie down", "long-cramp"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I was jogging and then suddenly there were people above me asking if I was alright",
@@ -457,6 +458,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my calf locked solid 15 minutes into the run, how do I stretch it",
         "the loo queue was long, had a cola after, then my calf cramped",
         "I see spots of rain on my glasses, does rain cause cramps",
+        "home, shower, collapsed on the bed for a nap, felt great after",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
