@@ -265,6 +265,8 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("couldn't feel my feet after the cramp", "cramp-numbness"),
         ("at mile 8 I had this crushing pain and my arm went numb", "pain-spreading"),
         ("my hamstring cramp lasted forever and I had to lie down", "long-cramp"),
+        ("my calves cramped and I felt sick about an hour after the race", "vomiting-nausea"),
+        ("got confused about the route in the heat and my skin went dry", "heatstroke"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I was jogging and then suddenly there were people above me asking if I was alright",
@@ -459,6 +461,11 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "the loo queue was long, had a cola after, then my calf cramped",
         "I see spots of rain on my glasses, does rain cause cramps",
         "home, shower, collapsed on the bed for a nap, felt great after",
+        "my legs won't hold me up on the last hill, how do I build strength",
+        "I get a headache when it's foggy and damp, does weather cause cramps?",
+        "my alarm couldn't wake him, he slept through the parkrun",
+        "cramps every race, honestly I feel so sick about it",
+        "my toes feel dead cold on winter runs, is that why they cramp?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
