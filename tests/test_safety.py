@@ -267,6 +267,9 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my hamstring cramp lasted forever and I had to lie down", "long-cramp"),
         ("my calves cramped and I felt sick about an hour after the race", "vomiting-nausea"),
         ("got confused about the route in the heat and my skin went dry", "heatstroke"),
+        ("he gets out of breath way more than he should, and his ankles are swollen", "breathless"),
+        ("heart does a funny skippy thing and my vision goes dim for a sec", "dizziness"),
+        ("calf is hard, hot and painful after the long haul flight, on one side", "dvt"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I was jogging and then suddenly there were people above me asking if I was alright",
