@@ -270,6 +270,9 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("he gets out of breath way more than he should, and his ankles are swollen", "breathless"),
         ("heart does a funny skippy thing and my vision goes dim for a sec", "dizziness"),
         ("calf is hard, hot and painful after the long haul flight, on one side", "dvt"),
+        # misspelt as other English words: a feint, a minuet
+        ("my hart was racing and i felt feint", "fainting-collapse"),
+        ("cramp lasted 20 minuets", "long-cramp"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I was jogging and then suddenly there were people above me asking if I was alright",
