@@ -273,6 +273,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         # misspelt as other English words: a feint, a minuet
         ("my hart was racing and i felt feint", "fainting-collapse"),
         ("cramp lasted 20 minuets", "long-cramp"),
+        ("my calf went red and swollen under my red compression socks", "dvt"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I was jogging and then suddenly there were people above me asking if I was alright",
@@ -472,6 +473,8 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my alarm couldn't wake him, he slept through the parkrun",
         "cramps every race, honestly I feel so sick about it",
         "my toes feel dead cold on winter runs, is that why they cramp?",
+        "I put red kt tape on my calf, does it help cramps?",
+        "my red compression socks squeeze my calves, do they stop cramps?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
