@@ -274,6 +274,9 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my hart was racing and i felt feint", "fainting-collapse"),
         ("cramp lasted 20 minuets", "long-cramp"),
         ("my calf went red and swollen under my red compression socks", "dvt"),
+        ("I haven't slept properly in weeks because of leg cramps", "night-cramps-often"),
+        ("my husband went grey and said his arm hurt during parkrun", "pain-spreading"),
+        ("felt like an elephant sitting on me halfway up the hill", "chest-pain"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I was jogging and then suddenly there were people above me asking if I was alright",
@@ -475,6 +478,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my toes feel dead cold on winter runs, is that why they cramp?",
         "I put red kt tape on my calf, does it help cramps?",
         "my red compression socks squeeze my calves, do they stop cramps?",
+        "not slept much before the race, then cramped at 30k",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
