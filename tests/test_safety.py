@@ -479,6 +479,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "I put red kt tape on my calf, does it help cramps?",
         "my red compression socks squeeze my calves, do they stop cramps?",
         "not slept much before the race, then cramped at 30k",
+        "I was dizzy with nerves before the start, then a small cramp at the end",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
