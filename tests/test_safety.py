@@ -277,6 +277,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("I haven't slept properly in weeks because of leg cramps", "night-cramps-often"),
         ("my husband went grey and said his arm hurt during parkrun", "pain-spreading"),
         ("felt like an elephant sitting on me halfway up the hill", "chest-pain"),
+        ("my mate drank loads of water in the marathon and now he's having a fit", "seizure"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         (
             "I was jogging and then suddenly there were people above me asking if I was alright",
@@ -480,6 +481,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my red compression socks squeeze my calves, do they stop cramps?",
         "not slept much before the race, then cramped at 30k",
         "I was dizzy with nerves before the start, then a small cramp at the end",
+        "my wife is having a fit about my race fees lol, anyway cramps?",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
