@@ -278,6 +278,7 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("my husband went grey and said his arm hurt during parkrun", "pain-spreading"),
         ("felt like an elephant sitting on me halfway up the hill", "chest-pain"),
         ("my mate drank loads of water in the marathon and now he's having a fit", "seizure"),
+        ("awoke at 3am with my calf cramping", "night-cramps"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         # the words a harmless phrase leaves out do not hide a sign said beside it
         ("my blood pressure was fine but there was blood in my urine after the race", "red-urine"),
@@ -480,6 +481,7 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "my wife is having a fit about my race fees lol, anyway cramps?",
         "people asked if I was ok when I stopped to stretch my calf cramp",
         "she looked confused when I told her my marathon time haha",
+        "I awoke with tight calves after the long run",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
