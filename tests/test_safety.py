@@ -279,6 +279,15 @@ def flags(brain: Brain, text: str) -> set[str]:
         ("felt like an elephant sitting on me halfway up the hill", "chest-pain"),
         ("my mate drank loads of water in the marathon and now he's having a fit", "seizure"),
         ("awoke at 3am with my calf cramping", "night-cramps"),
+        # muscle pain worse than soreness should be, or worse days later
+        ("my quads are so sore three days later and it's getting worse", "rhabdomyolysis"),
+        ("pain in my thighs is off the charts since the bootcamp", "rhabdomyolysis"),
+        (
+            "arms so sore and swollen after the pull-up challenge I can't bend them",
+            "rhabdomyolysis",
+        ),
+        ("I've had calf pain that's way worse than any DOMS for 4 days now", "rhabdomyolysis"),
+        ("the pain in my glutes is unreal since the hill session", "rhabdomyolysis"),
         ("I could barely get any air and my lips looked blue", "breathless"),
         # the words a harmless phrase leaves out do not hide a sign said beside it
         ("my blood pressure was fine but there was blood in my urine after the race", "red-urine"),
@@ -482,6 +491,10 @@ def test_red_flags_are_caught_however_they_are_put(brain: Brain, message: str, f
         "people asked if I was ok when I stopped to stretch my calf cramp",
         "she looked confused when I told her my marathon time haha",
         "I awoke with tight calves after the long run",
+        "the pain was unreal at mile 20 but I finished and it's fine now",
+        "sore calves for a day or two after hills, getting better now",
+        "my ankle is swollen and I can't bend it after rolling it on a trail",
+        "vague soreness all day behind the knee cap that gets worse when he runs",
     ],
 )
 def test_everyday_words_raise_no_alarm(brain: Brain, message: str) -> None:
