@@ -541,6 +541,10 @@ def test_emergencies_come_before_doctor_signs(brain: Brain) -> None:
             "I was jogging and then suddenly there were people above me asking if I was alright",
             "fainting-collapse",
         ),
+        (
+            "muscle pain keeps increasing since friday's session rather than easing",
+            "rhabdomyolysis",
+        ),
     ],
 )
 def test_the_meaning_screen_catches_what_no_pattern_names(
