@@ -45,6 +45,7 @@ EVAL_SET_NAMES = (
     "red-flags-3",
     "red-flags-4",
     "red-flags-5",
+    "red-flags-6",
     "red-flags-holdout",
     "written-holdout",
     "written-holdout-3",

@@ -103,6 +103,13 @@ EVAL_SETS = (
         screen_only=True,
     ),
     EvalSet(
+        "red-flags-6",
+        ("red-flags-tuning-6.yaml",),
+        held_out=False,
+        description="signs in long posts or by effect, and look-alikes, written blind; tuned on",
+        screen_only=True,
+    ),
+    EvalSet(
         "red-flags-holdout",
         ("red-flags-holdout.yaml",),
         held_out=True,

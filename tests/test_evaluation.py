@@ -110,7 +110,9 @@ def test_real_tuning_set_figures(real: EvalReport) -> None:
 # tilting", "carted him off"): patterns copied from them fired on ordinary sentences, so
 # only the general ones were kept. Red flags 5 (slang, typos, third person, look-alikes such
 # as a chest of drawers) was written blind and measured before tuning at 91.8% recall, 16.0%
-# false alarms; it was tuned with families of phrasing, not its own wordings.
+# false alarms; it was tuned with families of phrasing, not its own wordings. Red flags 6
+# (signs buried in long posts or told by their effect, look-alikes such as "collapse into
+# bed") was written blind and measured before tuning at 96.8% recall, 4.8% false alarms.
 @pytest.mark.parametrize(
     ("name", "signs", "look_alikes", "recall", "alarms"),
     [
@@ -119,6 +121,7 @@ def test_real_tuning_set_figures(real: EvalReport) -> None:
         ("red-flags-3", 75, 0, 0.97, 0.22),
         ("red-flags-4", 90, 0, 0.78, 0.22),
         ("red-flags-5", 70, 70, 0.97, 0.08),
+        ("red-flags-6", 60, 60, 0.97, 0.04),
     ],
 )
 def test_red_flag_tuning_set_figures(
