@@ -77,7 +77,7 @@ class ExampleOverlap:
         matched = np.zeros(len(rows), dtype=np.float64)
         for found, weight in zip(self.postings, self.weights, strict=True):
             if len(found):
-                at = np.minimum(np.searchsorted(found, rows), len(found) - 1)
+                at = np.minimum(_positions(found, rows), len(found) - 1)
                 matched[found[at] == rows] += weight
         return matched
 
@@ -118,8 +118,8 @@ def scored(
     bounds = np.unique(np.append(bounds, entry_count))
     example_bounds = starts[bounds]
     weights = np.array(overlap.weights, dtype=np.float64)
-    cuts = [np.searchsorted(found, example_bounds) for found in overlap.postings]
-    profile_cuts = [np.searchsorted(profile.entries, bounds) for profile in profiles]
+    cuts = [_positions(found, example_bounds) for found in overlap.postings]
+    profile_cuts = [_positions(profile.entries, bounds) for profile in profiles]
     profile_weights = np.array([profile.weight for profile in profiles], dtype=np.float64)
     blended = np.empty(entry_count, dtype=np.float64)
     entry_recall = np.empty(entry_count, dtype=np.float64)
@@ -163,6 +163,13 @@ def scored(
         entry_recall[first:last] = recall
         blended[first:last] = (1 - entry_weight) * best_f + entry_weight * entry_f
     return blended, entry_recall
+
+
+def _positions(found: npt.NDArray[np.int32], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """`np.searchsorted(found, keys)`, the keys cast to `found`'s type: given int64 keys,
+    numpy casts `found` instead, a copy of up to a million postings (0.8 ms) each call."""
+    positions: npt.NDArray[np.int64] = np.searchsorted(found, keys.astype(found.dtype))
+    return positions
 
 
 def _sums(
