@@ -245,16 +245,20 @@ class MatchIndex:
         )
         examples_of = np.diff(self.starts)
         share = uses / examples_of[profile_entry]
+        expects = idf[profile_token] * share
         self._entry_mass: npt.NDArray[np.float64] = np.bincount(
-            profile_entry, weights=idf[profile_token] * share, minlength=len(self.entry_ids)
+            profile_entry, weights=expects, minlength=len(self.entry_ids)
         ).astype(np.float64, copy=False)
         # Per token: the entries using it, its share of their examples, and how central it
-        # is to each (the share that counts as covering the question, at most 1).
+        # is to each (the share that counts as covering the question, at most 1); the last
+        # two also times its weight, as a question sums them.
         self._profile_starts, self._profile_entries = _grouped(
             token_count, profile_token, profile_entry.astype(np.int32)
         )
         _, self._profile_shares = _grouped(token_count, profile_token, share)
-        self._profile_central = np.minimum(1.0, self._profile_shares * self.weights.coverage)
+        _, self._profile_expects = _grouped(token_count, profile_token, expects)
+        central = np.minimum(1.0, share * self.weights.coverage)
+        _, self._profile_covers = _grouped(token_count, profile_token, idf[profile_token] * central)
 
     def _idf_of(self, token: str) -> float | None:
         """The weight of a token the examples use (None for any other)."""
@@ -277,11 +281,9 @@ class MatchIndex:
         if number is None:
             return None
         found = slice(self._profile_starts[number], self._profile_starts[number + 1])
-        return (
-            self._profile_entries[found],
-            self._profile_shares[found],
-            self._profile_central[found],
-        )
+        shares = self._profile_shares[found]
+        central = np.minimum(1.0, shares * self.weights.coverage)
+        return self._profile_entries[found], shares, central
 
     def __len__(self) -> int:
         return len(self.example_text)
@@ -344,10 +346,7 @@ class MatchIndex:
     def _token_profile(self, number: int) -> TokenProfile:
         found = slice(self._profile_starts[number], self._profile_starts[number + 1])
         return TokenProfile(
-            self._profile_entries[found],
-            self._profile_shares[found],
-            self._profile_central[found],
-            float(self._idf_values[number]),
+            self._profile_entries[found], self._profile_covers[found], self._profile_expects[found]
         )
 
     def refine(self, scores: LexicalScores, entries: list[int]) -> list[float]:

@@ -6,7 +6,8 @@ pass over them: 9 MB arrays, a dozen times a question, and half an answer's time
 to memory. Here the examples are scored a block of entries at a time, each block's
 arrays small enough to stay in the processor's cache, and only the entries' scores are
 kept. An example's own figures are recomputed for the few examples asked about later
-(`ExampleOverlap`).
+(`ExampleOverlap`). The entries as a whole are scored in one pass: a tenth as many, and
+each token's weight is multiplied in when the index is built.
 
 Every sum is added token by token in the order the caller gives, as one scatter of all
 the postings adds them, so the scores are the same to the last bit.
@@ -93,12 +94,12 @@ class ExampleOverlap:
 
 @dataclass(frozen=True, slots=True)
 class TokenProfile:
-    """The entries using one token (sorted), its share of their examples, how central."""
+    """The entries using one token (sorted), with its weight times how central it is to
+    each (what it covers of the question) and times its share of their examples."""
 
     entries: npt.NDArray[np.int32]
-    shares: npt.NDArray[np.float64]
-    central: npt.NDArray[np.float64]
-    weight: float
+    covers: npt.NDArray[np.float64]
+    expects: npt.NDArray[np.float64]
 
 
 def scored(
@@ -108,21 +109,48 @@ def scored(
     entry_mass: npt.NDArray[np.float64],
     entry_weight: float,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Every entry's blended score and its recall as a whole, a block at a time.
+    """Every entry's blended score and its recall as a whole.
 
     Entry i's examples are rows starts[i]:starts[i + 1] (each entry has at least one).
     Its blended score mixes its best example's F-score with its own as a whole.
     """
+    entry_recall, entry_f = _whole_entries(profiles, entry_mass, overlap.query_mass, overlap.beta)
+    blended = _best_examples(overlap, starts)
+    blended *= 1 - entry_weight
+    entry_f *= entry_weight
+    blended += entry_f
+    return blended, entry_recall
+
+
+def _whole_entries(
+    profiles: list[TokenProfile],
+    entry_mass: npt.NDArray[np.float64],
+    query_mass: float,
+    beta: float,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each entry's recall and F-score as a whole: its 100,000 figures at once fit the cache."""
+    users = np.concatenate([profile.entries for profile in profiles] + [np.zeros(0, np.int32)])
+    empty = [np.zeros(0, dtype=np.float64)]
+    covers = np.concatenate([profile.covers for profile in profiles] + empty)
+    expects = np.concatenate([profile.expects for profile in profiles] + empty)
+    covered = _sums(users, covers, len(entry_mass))
+    expected = _sums(users, expects, len(entry_mass))
+    recall = covered / query_mass
+    precision = np.divide(expected, entry_mass, out=np.zeros_like(expected), where=entry_mass > 0)
+    return recall, f_beta(precision, recall, beta)
+
+
+def _best_examples(
+    overlap: ExampleOverlap, starts: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Each entry's best example F-score, a block of examples at a time."""
     entry_count = len(starts) - 1
     bounds = np.searchsorted(starts, np.arange(0, int(starts[-1]), BLOCK_EXAMPLES))
     bounds = np.unique(np.append(bounds, entry_count))
     example_bounds = starts[bounds]
     weights = np.array(overlap.weights, dtype=np.float64)
     cuts = [_positions(found, example_bounds) for found in overlap.postings]
-    profile_cuts = [_positions(profile.entries, bounds) for profile in profiles]
-    profile_weights = np.array([profile.weight for profile in profiles], dtype=np.float64)
-    blended = np.empty(entry_count, dtype=np.float64)
-    entry_recall = np.empty(entry_count, dtype=np.float64)
+    best = np.empty(entry_count, dtype=np.float64)
     query_mass, beta = overlap.query_mass, overlap.beta
     for block in range(len(bounds) - 1):
         first, last = int(bounds[block]), int(bounds[block + 1])
@@ -138,31 +166,8 @@ def scored(
         if overlap.kept is not None:
             overlap.kept[begin:end] = matched
         example_f = f_beta(matched / overlap.example_mass[begin:end], matched / query_mass, beta)
-        best_f = np.maximum.reduceat(example_f, starts[first:last] - begin)
-        found = [slice(cut[block], cut[block + 1]) for cut in profile_cuts]
-        pairs = list(zip(profiles, found, strict=True))
-        users = np.concatenate(
-            [profile.entries[at] for profile, at in pairs] + [np.zeros(0, dtype=np.int32)]
-        )
-        users -= first
-        per_user = np.repeat(profile_weights, [at.stop - at.start for at in found])
-        empty = [np.zeros(0, dtype=np.float64)]
-        central = np.concatenate(
-            [p.central[at] for p, at in zip(profiles, found, strict=True)] + empty
-        )
-        shares = np.concatenate(
-            [p.shares[at] for p, at in zip(profiles, found, strict=True)] + empty
-        )
-        size = last - first
-        covered = _sums(users, per_user * central, size)
-        expected = _sums(users, per_user * shares, size)
-        recall = covered / query_mass
-        mass = entry_mass[first:last]
-        precision = np.divide(expected, mass, out=np.zeros_like(expected), where=mass > 0)
-        entry_f = f_beta(precision, recall, beta)
-        entry_recall[first:last] = recall
-        blended[first:last] = (1 - entry_weight) * best_f + entry_weight * entry_f
-    return blended, entry_recall
+        best[first:last] = np.maximum.reduceat(example_f, starts[first:last] - begin)
+    return best
 
 
 def _positions(found: npt.NDArray[np.int32], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
