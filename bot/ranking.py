@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.arrays import highest
 from bot.classifier import CLASSIFIER_LIMIT, EntryClassifier
 from bot.focus import find_focus
 from bot.handover import give_way
@@ -317,8 +318,8 @@ class Ranker:
         if scores is None:
             return np.zeros(len(self.lexical.entry_ids), dtype=np.float64)
         refined = scores.blended.copy()
-        count = min(self.weights.refine_limit, len(refined))
-        top = np.argpartition(-refined, count - 1)[:count]
+        # Ties in entry order: which ones `np.argpartition` takes depends on every score.
+        top = highest(refined, self.weights.refine_limit)
         top = top[refined[top] > 0]
         refined[top] = self.lexical.refine(scores, top.tolist())
         return refined
