@@ -36,7 +36,7 @@ import bot.overlap as overlap_module
 from bot.arrays import runs
 from bot.handover import give_way
 from bot.normalize import Normalized, Normalizer
-from bot.overlap import ExampleOverlap, ExampleScores, TokenProfile
+from bot.overlap import ExampleOverlap, ExampleScores, TokenProfile, blend
 from bot.overlap import scored as overlap_scores
 
 # A number, with or without its unit ("30", "25k", "500ml", "2h"): the distance or time in
@@ -95,6 +95,20 @@ class LexicalScores:
     # larger of its own and its examples' best (`coverage_of`).
     entry_recall: npt.NDArray[np.float64]
     starts: npt.NDArray[np.int64]  # entry i's examples are starts[i]:starts[i + 1]
+    # Given when `blended` is rough (within bot.overlap.ROUGH_ERROR of the exact scores):
+    # each entry's share of its score as a whole, from which `exact` finishes any entry's.
+    whole: npt.NDArray[np.float64] | None = None
+    entry_weight: float = 0.0
+
+    def exact(self, entries: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """`blended[entries]` as exact scoring gives it, to the last bit."""
+        if self.whole is None or not len(entries):
+            return self.blended[entries]
+        first = self.starts[entries]
+        sizes = self.starts[entries + 1] - first
+        example_f = self.examples.f(runs(first, sizes))
+        best = np.maximum.reduceat(example_f, np.cumsum(sizes) - sizes)
+        return blend(best, self.whole[entries], self.entry_weight)
 
     @property
     def example_f(self) -> npt.NDArray[np.float64]:
@@ -306,11 +320,15 @@ class MatchIndex:
             if token in known or not _AMOUNT.fullmatch(token)
         }
 
-    def lexical(self, question: Normalized, *, lenient: bool = False) -> LexicalScores | None:
+    def lexical(
+        self, question: Normalized, *, lenient: bool = False, rough: bool = False
+    ) -> LexicalScores | None:
         """Every entry's lexical score and coverage for `question`; None when nothing overlaps.
 
         `lenient` leaves out the words the knowledge base never uses: for the story around
         a question, whose words may help choose an entry but must not count against one.
+        `rough` scores within bot.overlap.ROUGH_ERROR of the exact scores, with one division
+        an example instead of three: for a caller that makes the few it needs exact (`exact`).
         """
         tokens = self.counted_tokens(question)
         if not tokens or not len(self):
@@ -336,12 +354,16 @@ class MatchIndex:
             np.empty(len(self)) if len(self) <= overlap_module.KEPT_UP_TO else None,
         )
         profiles = [self._token_profile(known[token]) for token in scored]
-        blended, entry_recall = overlap_scores(
-            overlap, profiles, self.starts, self._entry_mass, self.weights.entry_weight
+        entry_weight = self.weights.entry_weight
+        found = overlap_scores(
+            overlap, profiles, self.starts, self._entry_mass, entry_weight, rough
         )
         # Coverage (by the best example or the whole entry) is left to `coverage_of`: a
         # large knowledge base needs it for a few entries, not a pass over every example.
-        return LexicalScores(tokens, blended, overlap, entry_recall, self.starts)
+        whole = found.whole if rough else None
+        return LexicalScores(
+            tokens, found.blended, overlap, found.recall, self.starts, whole, entry_weight
+        )
 
     def _token_profile(self, number: int) -> TokenProfile:
         found = slice(self._profile_starts[number], self._profile_starts[number + 1])
@@ -353,17 +375,18 @@ class MatchIndex:
         """The lexical scores of `entries` with rapidfuzz's word-order signal mixed in."""
         if not entries:
             return []
-        examples = scores.best_examples(np.array(entries, dtype=np.int64)).tolist()
+        chosen = np.array(entries, dtype=np.int64)
+        examples = scores.best_examples(chosen).tolist()
         return [
-            self._with_word_order(scores, entry, example)
-            for entry, example in zip(entries, examples, strict=True)
+            self._with_word_order(scores, blended, example)
+            for blended, example in zip(scores.exact(chosen).tolist(), examples, strict=True)
         ]
 
-    def _with_word_order(self, scores: LexicalScores, entry: int, example: int) -> float:
+    def _with_word_order(self, scores: LexicalScores, blended: float, example: int) -> float:
         query_text = " ".join(sorted(scores.tokens))
         similarity = fuzz.token_sort_ratio(query_text, self.example_normalized[example]) / 100
         string_weight = self.weights.string_weight
-        return (1 - string_weight) * float(scores.blended[entry]) + string_weight * similarity
+        return (1 - string_weight) * blended + string_weight * similarity
 
     def rank(self, question: Normalized, limit: int = 3) -> list[Candidate]:
         """The best `limit` entries for `question`, best first; empty when nothing overlaps."""
@@ -376,7 +399,7 @@ class MatchIndex:
         coverage = scores.coverage_of(top).tolist()
         examples = scores.best_examples(top).tolist() if len(top) else []
         refined = [
-            self._with_word_order(scores, entry, example)
+            self._with_word_order(scores, float(scores.blended[entry]), example)
             for entry, example in zip(top.tolist(), examples, strict=True)
         ]
         candidates = [
