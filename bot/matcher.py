@@ -257,6 +257,7 @@ class MatchIndex:
         self._posting_starts, self._posting_examples = _grouped(
             token_count, pair_token, pair_example.astype(np.int32)
         )
+        self._dense = self._dense_tokens()
         examples_of = np.diff(self.starts)
         share = uses / examples_of[profile_entry]
         expects = idf[profile_token] * share
@@ -273,6 +274,28 @@ class MatchIndex:
         _, self._profile_expects = _grouped(token_count, profile_token, expects)
         central = np.minimum(1.0, share * self.weights.coverage)
         _, self._profile_covers = _grouped(token_count, profile_token, idf[profile_token] * central)
+
+    def _dense_tokens(self) -> dict[int, npt.NDArray[np.uint8]]:
+        """By token number, which examples use each token most examples use, as bits.
+
+        Only past `KEPT_UP_TO` examples, where rough scores use them (bot.overlap): at
+        100,000 entries one word is in 930,000 of 1.1 million examples, and adding its
+        weight from 140 KB of bits instead of scattering its postings saves 1 ms a question.
+        """
+        examples = len(self.example_text)
+        if examples <= overlap_module.KEPT_UP_TO:
+            return {}
+        common = np.flatnonzero(np.diff(self._posting_starts) * 2 >= examples)
+        dense: dict[int, npt.NDArray[np.uint8]] = {}
+        for number in common.tolist():
+            uses = np.zeros(examples, dtype=bool)
+            uses[
+                self._posting_examples[
+                    self._posting_starts[number] : self._posting_starts[number + 1]
+                ]
+            ] = True
+            dense[number] = np.packbits(uses)
+        return dense
 
     def _idf_of(self, token: str) -> float | None:
         """The weight of a token the examples use (None for any other)."""
@@ -352,6 +375,7 @@ class MatchIndex:
             query_mass,
             beta,
             np.empty(len(self)) if len(self) <= overlap_module.KEPT_UP_TO else None,
+            tuple(self._dense.get(n) for n in numbers) if self._dense else (),
         )
         profiles = [self._token_profile(known[token]) for token in scored]
         entry_weight = self.weights.entry_weight

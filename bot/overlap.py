@@ -43,8 +43,9 @@ BLOCK_EXAMPLES = 1 << 16
 # kept (0.9 MB); beyond, the few examples asked about are looked up in the postings.
 KEPT_UP_TO = 1 << 18
 _LEAST_POSITIVE = float(np.nextafter(0.0, 1.0))  # 5e-324
-# A rough blended score is within this of the exact one: the F-scores' two ways differ by
-# a dozen roundings of a number at most 1, about 1e-15.
+# A rough blended score is within this of the exact one: the F-scores' two ways (and the
+# sums added in another order) differ by a few dozen roundings of a score at most 1, each
+# a relative 1e-16.
 ROUGH_ERROR = 1e-12
 
 
@@ -70,6 +71,9 @@ class ExampleOverlap:
     # Every example's matched weight, kept by `scored` when there are at most
     # `KEPT_UP_TO` examples: looking a few up in the postings costs more there.
     kept: npt.NDArray[np.float64] | None = None
+    # Token by token, whether each example uses it, as bits (np.packbits), for the tokens
+    # most examples use (None for the others): rough scores add those without postings.
+    dense: tuple[npt.NDArray[np.uint8] | None, ...] = ()
 
     def matched(self, rows: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.float64]:
         """The question's weight each of `rows` (every example if None) uses."""
@@ -173,21 +177,30 @@ def _best_examples(
     bounds = np.searchsorted(starts, np.arange(0, int(starts[-1]), BLOCK_EXAMPLES))
     bounds = np.unique(np.append(bounds, entry_count))
     example_bounds = starts[bounds]
-    weights = np.array(overlap.weights, dtype=np.float64)
-    cuts = [_positions(found, example_bounds) for found in overlap.postings]
+    # Rough scores add a common token's weight from its bits, in any order: not so the
+    # exact ones (added token by token), nor the matched weights kept for them.
+    dense = overlap.dense if rough and overlap.kept is None else ()
+    dense = dense or (None,) * len(overlap.postings)
+    pairs = zip(dense, overlap.weights, strict=True)
+    bits = [(found, weight) for found, weight in pairs if found is not None]
+    sparse = [k for k, found in enumerate(dense) if found is None]
+    weights = np.array([overlap.weights[k] for k in sparse], dtype=np.float64)
+    cuts = [_positions(overlap.postings[k], example_bounds) for k in sparse]
     best = np.empty(entry_count, dtype=np.float64)
     query_mass, beta = overlap.query_mass, overlap.beta
     for block in range(len(bounds) - 1):
         first, last = int(bounds[block]), int(bounds[block + 1])
         begin, end = int(example_bounds[block]), int(example_bounds[block + 1])
         parts = [
-            found[cut[block] : cut[block + 1]]
-            for found, cut in zip(overlap.postings, cuts, strict=True)
+            overlap.postings[k][cut[block] : cut[block + 1]]
+            for k, cut in zip(sparse, cuts, strict=True)
         ]
         rows = np.concatenate([*parts, np.zeros(0, dtype=np.int32)])
         rows -= begin
         repeated = np.repeat(weights, [len(part) for part in parts])
         matched = _sums(rows, repeated, end - begin)
+        for found, weight in bits:
+            matched += weight * _unpacked(found, begin, end)
         if overlap.kept is not None:
             overlap.kept[begin:end] = matched
         mass = overlap.example_mass[begin:end]
@@ -200,6 +213,13 @@ def _best_examples(
     if rough:
         best *= 1 + beta**2
     return best
+
+
+def _unpacked(bits: npt.NDArray[np.uint8], begin: int, end: int) -> npt.NDArray[np.uint8]:
+    """Bits `begin` to `end` of `bits` (np.packbits), one 0 or 1 a byte."""
+    byte = begin // 8
+    unpacked: npt.NDArray[np.uint8] = np.unpackbits(bits[byte : (end + 7) // 8])
+    return unpacked[begin - 8 * byte : end - 8 * byte]
 
 
 def _positions(found: npt.NDArray[np.int32], keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -12,11 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import bot.overlap
 from bot.answering import Brain
 from bot.arrays import highest
 from bot.evaluation import EVAL_SETS, load_cases
 from bot.knowledge.load import load_knowledge
+from bot.matcher import MatchIndex
 from bot.overlap import ROUGH_ERROR
+from bot.ranking import Ranker
 from bot.settings import PROJECT_ROOT
 from bot.shortlist import Shortlist
 from tests.bench import write_synthetic
@@ -43,17 +46,46 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Brain, list[str]]:
     return brain, questions + TUNING_QUESTIONS[::3]
 
 
-def test_rough_scores_are_within_the_rough_error_and_made_exact_to_the_last_bit(
+@pytest.fixture(scope="module")
+def examples(large: tuple[Brain, list[str]]) -> list[tuple[str, str]]:
+    index = large[0].index
+    return [
+        (index.entry_ids[entry], index.example_text[row])
+        for entry in range(len(index.entry_ids))
+        for row in range(int(index.starts[entry]), int(index.starts[entry + 1]))
+    ]
+
+
+@pytest.fixture(params=["kept", "dense"])
+def scoring(
+    request: pytest.FixtureRequest,
     large: tuple[Brain, list[str]],
-) -> None:
+    examples: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Ranker, list[str]]:
+    """The lexical ranker, its examples' figures kept (as up to 262,144 examples), or
+    looked up and its common words' added from bits (as at 100,000 entries)."""
     brain, questions = large
-    every = np.arange(len(brain.index.entry_ids), dtype=np.int64)
+    if request.param == "kept":
+        return brain.ranker, questions
+    monkeypatch.setattr(bot.overlap, "KEPT_UP_TO", 0)
+    index = MatchIndex(examples, brain.normalizer)
+    assert index._dense  # "cramp", "run"...: in most examples
+    return Ranker(index, None, brain.normalizer), questions
+
+
+def test_rough_scores_are_within_the_rough_error_and_made_exact_to_the_last_bit(
+    scoring: tuple[Ranker, list[str]],
+) -> None:
+    ranker, questions = scoring
+    index = ranker.lexical
+    every = np.arange(len(index.entry_ids), dtype=np.int64)
     compared = 0
     for question in questions:
-        normalized = brain.normalizer.normalize(question)
+        normalized = ranker.normalizer.normalize(question)
         for lenient in (False, True):
-            exact = brain.index.lexical(normalized, lenient=lenient)
-            rough = brain.index.lexical(normalized, lenient=lenient, rough=True)
+            exact = index.lexical(normalized, lenient=lenient)
+            rough = index.lexical(normalized, lenient=lenient, rough=True)
             if exact is None or rough is None:
                 assert exact is rough is None
                 continue
@@ -67,19 +99,20 @@ def test_rough_scores_are_within_the_rough_error_and_made_exact_to_the_last_bit(
 
 
 def test_the_shortlist_is_the_best_of_every_entry_scored_exactly_and_refined(
-    large: tuple[Brain, list[str]],
+    scoring: tuple[Ranker, list[str]],
 ) -> None:
-    brain, questions = large
-    every = np.arange(len(brain.index.entry_ids), dtype=np.int64)
+    ranker, questions = scoring
+    index = ranker.lexical
+    every = np.arange(len(index.entry_ids), dtype=np.int64)
     compared = tied = 0
     for question in questions:
-        normalized = brain.normalizer.normalize(question)
-        exact = brain.index.lexical(normalized)
-        rough = brain.index.lexical(normalized, rough=True)
+        normalized = ranker.normalizer.normalize(question)
+        exact = index.lexical(normalized)
+        rough = index.lexical(normalized, rough=True)
         if exact is None or rough is None:
             continue
-        refined = brain.ranker._refined(exact)
-        shortlist = Shortlist(brain.index, rough, refine_limit=12, count=32)
+        refined = ranker._refined(exact)
+        shortlist = Shortlist(index, rough, refine_limit=12, count=32)
         assert sorted(shortlist.best.tolist()) == sorted(highest(refined, 32).tolist())
         assert np.array_equal(shortlist.lexical(every), refined)
         # Ties at the refined or the last place are taken in entry order, as `highest` does.
