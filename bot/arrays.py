@@ -5,7 +5,22 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["products", "runs"]
+__all__ = ["highest", "products", "runs"]
+
+
+def highest(values: npt.NDArray[np.float64], count: int) -> npt.NDArray[np.int64]:
+    """The positions of the `count` highest values (at most all), ties taken in order.
+
+    Unlike `np.argpartition`, which of several tied values it takes does not depend on the
+    others: a scoring that knows only the best few exactly can pick the same ones.
+    """
+    count = min(count, len(values))
+    if not count:
+        return np.zeros(0, dtype=np.int64)
+    least = np.partition(values, len(values) - count)[len(values) - count]
+    above = np.flatnonzero(values > least)
+    tied = np.flatnonzero(values == least)[: count - len(above)]
+    return np.concatenate([above, tied]).astype(np.int64, copy=False)
 
 
 def runs(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

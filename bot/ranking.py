@@ -27,12 +27,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.arrays import highest
 from bot.classifier import CLASSIFIER_LIMIT, EntryClassifier
 from bot.focus import find_focus
 from bot.handover import give_way
 from bot.matcher import LexicalScores, MatchIndex
 from bot.normalize import Normalized, Normalizer
 from bot.semantic import DIMENSIONS, CachedEmbedder, SemanticIndex, SentenceEmbedder
+from bot.shortlist import Shortlist
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -173,25 +175,35 @@ class Ranker:
         each reading (`SemanticIndex.nearby`); each gets its exact semantic score, from
         all its examples, so a candidate's standing is what scoring every entry gives.
         """
-        asked = self.lexical.lexical(self.normalizer.normalize(question))
-        lexical = self._refined(asked)
-        whole = None
         readings = [(question, 1.0)]
-        if long:  # the whole message, its unknown words not held against it
-            whole = self.lexical.lexical(self.normalizer.normalize(text), lenient=True)
-            np.maximum(lexical, self.weights.story * self._refined(whole), out=lexical)
+        if long:  # the whole message too, its unknown words not held against it
             readings.append((text, self.weights.story))
-        count = min(_LEXICAL_CANDIDATES, len(lexical))
-        found = [np.argpartition(-lexical, count - 1)[:count]]
         vectors = [(self._words.vectors(reading), weight) for reading, weight in readings]
-        for read, _ in vectors:
-            found += [self.semantic.nearby(vector, _SEMANTIC_CANDIDATES) for vector in read]
-        entries = np.unique(np.concatenate(found))
+        nearby = [
+            self.semantic.nearby(v, _SEMANTIC_CANDIDATES) for read, _ in vectors for v in read
+        ]
+        # A question alone is scored roughly, and exactly where it counts (bot.shortlist).
+        asked = self.lexical.lexical(self.normalizer.normalize(question), rough=not long)
+        whole = None
+        if asked is not None and not long:
+            limit_refined = self.weights.refine_limit
+            shortlist = Shortlist(self.lexical, asked, limit_refined, _LEXICAL_CANDIDATES)
+            entries = np.unique(np.concatenate([shortlist.best, *nearby]))
+            lexical = shortlist.lexical(entries)
+        else:
+            refined = self._refined(asked)
+            if long:
+                whole = self.lexical.lexical(self.normalizer.normalize(text), lenient=True)
+                np.maximum(refined, self.weights.story * self._refined(whole), out=refined)
+            count = min(_LEXICAL_CANDIDATES, len(refined))
+            best_lexical = np.argpartition(-refined, count - 1)[:count]
+            entries = np.unique(np.concatenate([best_lexical, *nearby]))
+            lexical = refined[entries]
         semantic = np.zeros(len(entries), dtype=np.float64)
         for read, weight in vectors:
             np.maximum(semantic, weight * self._words.scores_of(read, entries), out=semantic)
         share = self.weights.lexical
-        score = share * lexical[entries] + (1 - share) * semantic
+        score = share * lexical + (1 - share) * semantic
         best = np.argsort(-score, kind="stable")[:limit]
         chosen = entries[best]
         coverage = np.zeros(len(chosen), dtype=np.float64)
@@ -199,7 +211,7 @@ class Ranker:
             if scores is not None:
                 np.maximum(coverage, scores.coverage_of(chosen), out=coverage)
         beliefs = np.zeros(len(chosen))
-        return self._ranked(chosen, score[best], lexical[chosen], semantic[best], coverage, beliefs)
+        return self._ranked(chosen, score[best], lexical[best], semantic[best], coverage, beliefs)
 
     def _ranked(
         self,
@@ -317,8 +329,9 @@ class Ranker:
         if scores is None:
             return np.zeros(len(self.lexical.entry_ids), dtype=np.float64)
         refined = scores.blended.copy()
-        count = min(self.weights.refine_limit, len(refined))
-        top = np.argpartition(-refined, count - 1)[:count]
+        # Ties in entry order, as bot.shortlist takes them: which ones `np.argpartition`
+        # takes depends on every score.
+        top = highest(refined, self.weights.refine_limit)
         top = top[refined[top] > 0]
         refined[top] = self.lexical.refine(scores, top.tolist())
         return refined

@@ -744,17 +744,19 @@ def _scored(
     """The examples' (`rows`) similarities, summed and scaled as `PieceIndex` scores all.
 
     `rows` may be the runs `firsts[k]` to `lasts[k]`: their pieces are then a slice of the
-    table a run, copied as slices instead of gathered a piece at a time.
+    table a run, copied as slices instead of gathered a piece at a time. The similarities are
+    looked up with `np.take`: indexing with the uint16 ids took twice as long (1.3 ms for a
+    question's 680,000 pieces at 100,000 entries).
     """
     if firsts is None or lasts is None:
         lengths = table.starts[rows + 1] - table.starts[rows]
-        found = per_piece[table.ids[runs(table.starts[rows], lengths)]]
+        found = np.take(per_piece, table.ids[runs(table.starts[rows], lengths)])
         offsets = np.cumsum(lengths) - lengths
     else:
         bounds = zip(firsts.tolist(), lasts.tolist(), strict=True)
         piece_firsts, piece_lasts = table.starts[firsts], table.starts[lasts]
         spans = zip(piece_firsts.tolist(), piece_lasts.tolist(), strict=True)
-        found = per_piece[np.concatenate([table.ids[first:last] for first, last in spans])]
+        found = np.take(per_piece, np.concatenate([table.ids[first:last] for first, last in spans]))
         # Each example's first piece, counted from the first piece of all the runs.
         example_firsts = np.concatenate([table.starts[first:last] for first, last in bounds])
         run_pieces = piece_lasts - piece_firsts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.arrays import products, runs
+from bot.arrays import highest, products, runs
 
 
 def test_products_are_the_matrix_products_within_float32_rounding() -> None:
@@ -35,3 +35,12 @@ def test_runs_lists_each_run_in_order() -> None:
     starts = np.array([5, 0, 9], dtype=np.int64)
     lengths = np.array([2, 0, 3], dtype=np.int64)
     assert runs(starts, lengths).tolist() == [5, 6, 9, 10, 11]
+
+
+def test_highest_takes_the_highest_values_and_tied_ones_in_order() -> None:
+    values = np.array([0.5, 0.9, 0.5, 0.1, 0.5, 0.9], dtype=np.float64)
+    assert sorted(highest(values, 3).tolist()) == [0, 1, 5]
+    assert sorted(highest(values, 4).tolist()) == [0, 1, 2, 5]
+    assert sorted(highest(values, 9).tolist()) == [0, 1, 2, 3, 4, 5]
+    assert highest(values, 0).tolist() == []
+    assert highest(np.zeros(0, dtype=np.float64), 3).tolist() == []
