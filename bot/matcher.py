@@ -43,6 +43,8 @@ from bot.overlap import scored as overlap_scores
 # a runner's story says nothing about which entry answers it, so an unknown one is not
 # held against a match.
 _AMOUNT = re.compile(r"\d+(?:[.,]\d+)?[a-z]{0,5}")
+# Past one example in this many, `LexicalScores.exact` scores every example in one pass.
+_LOOKED_UP_SHARE = 8
 
 if TYPE_CHECKING:  # numpy.typing costs 25 ms at start-up, and only mypy needs it
     import numpy.typing as npt
@@ -106,6 +108,11 @@ class LexicalScores:
             return self.blended[entries]
         first = self.starts[entries]
         sizes = self.starts[entries + 1] - first
+        if int(sizes.sum()) * _LOOKED_UP_SHARE > int(self.starts[-1]):
+            # Many entries (a knowledge base of near ties): one pass over every example
+            # costs less than looking each of theirs up word by word, and adds the same.
+            every = np.maximum.reduceat(self.examples.f(), self.starts[:-1])
+            return blend(every[entries], self.whole[entries], self.entry_weight)
         example_f = self.examples.f(runs(first, sizes))
         best = np.maximum.reduceat(example_f, np.cumsum(sizes) - sizes)
         return blend(best, self.whole[entries], self.entry_weight)

@@ -33,9 +33,10 @@ def exact_nearest(index: SpellingIndex, word: str, max_edits: int) -> str | None
 
 
 def exact_lexical(
-    index: MatchIndex, question: Normalized, *, lenient: bool = False
+    index: MatchIndex, question: Normalized, *, lenient: bool = False, rough: bool = False
 ) -> LexicalScores | None:
-    """Every entry's lexical scores, token by token, with the F-score written out."""
+    """Every entry's lexical scores, token by token, with the F-score written out (exact
+    even when asked for `rough` ones, which a shortlist then takes as they are)."""
     tokens = index.counted_tokens(question)
     if not tokens or not len(index):
         return None

@@ -6,6 +6,7 @@ and then, and the tuning sets' questions (never the held-out ones).
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -16,13 +17,16 @@ import bot.overlap
 from bot.answering import Brain
 from bot.arrays import highest
 from bot.evaluation import EVAL_SETS, load_cases
+from bot.knowledge import VocabularyFile
 from bot.knowledge.load import load_knowledge
 from bot.matcher import MatchIndex
+from bot.normalize import Normalizer
 from bot.overlap import ROUGH_ERROR
 from bot.ranking import Ranker
 from bot.settings import PROJECT_ROOT
 from bot.shortlist import Shortlist
 from tests.bench import write_synthetic
+from tests.exact_scoring import exact_lexical
 from tests.helpers import KNOWLEDGE_DIR
 
 ENTRIES = 2_000
@@ -56,7 +60,7 @@ def examples(large: tuple[Brain, list[str]]) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.fixture(params=["kept", "dense"])
+@pytest.fixture(params=["kept", "dense", "dense, blocks of 333"])
 def scoring(
     request: pytest.FixtureRequest,
     large: tuple[Brain, list[str]],
@@ -64,11 +68,14 @@ def scoring(
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[Ranker, list[str]]:
     """The lexical ranker, its examples' figures kept (as up to 262,144 examples), or
-    looked up and its common words' added from bits (as at 100,000 entries)."""
+    looked up and its common words' added from bits (as at 100,000 entries), in blocks
+    that start at 0 or, 333 examples long, mid-byte of the bits."""
     brain, questions = large
     if request.param == "kept":
         return brain.ranker, questions
     monkeypatch.setattr(bot.overlap, "KEPT_UP_TO", 0)
+    if request.param.endswith("333"):
+        monkeypatch.setattr(bot.overlap, "BLOCK_EXAMPLES", 333)
     index = MatchIndex(examples, brain.normalizer)
     assert index._dense  # "cramp", "run"...: in most examples
     return Ranker(index, None, brain.normalizer), questions
@@ -91,7 +98,9 @@ def test_rough_scores_are_within_the_rough_error_and_made_exact_to_the_last_bit(
                 continue
             assert np.abs(rough.blended - exact.blended).max() <= ROUGH_ERROR
             assert np.array_equal(rough.blended == 0, exact.blended == 0)
+            # Every entry at once (one pass over every example) and a few (looked up).
             assert np.array_equal(rough.exact(every), exact.blended)
+            assert np.array_equal(rough.exact(every[::97]), exact.blended[::97])
             assert np.array_equal(rough.entry_recall, exact.entry_recall)
             assert np.array_equal(exact.exact(every), exact.blended)
             compared += 1
@@ -135,3 +144,45 @@ def test_a_question_few_entries_overlap_fills_the_shortlist_with_the_first_other
     assert 0 < len(overlapping) < 32
     others = np.flatnonzero(rough.blended == 0)[: 32 - len(overlapping)]
     assert sorted(shortlist.best.tolist()) == sorted([*overlapping.tolist(), *others.tolist()])
+
+
+def test_scores_equal_but_for_their_last_bit_are_ranked_as_exact_scoring_ranks_them() -> None:
+    # Entries whose examples are the same words in other orders: a word's weights are added
+    # in another order, so their exact scores differ in the last bit, and rough scores
+    # alone would put them in either order.
+    rng = random.Random(1)
+    words = list(
+        dict.fromkeys(
+            "".join(rng.choice("bcdfghjklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+            for _ in range(300)
+        )
+    )
+    examples: list[tuple[str, str]] = []
+    for group in range(60):
+        shared = rng.sample(words, 7)
+        for entry in range(40):
+            for size in (5, 6, 7):
+                rng.shuffle(shared)
+                examples.append((f"entry-{group}-{entry}", " ".join(shared[:size])))
+    vocabulary = VocabularyFile(synonyms={}, filler=["a", "the"], off_topic=[])
+    normalizer = Normalizer(vocabulary, [text for _, text in examples])
+    index = MatchIndex(examples, normalizer)
+    ranker = Ranker(index, None, normalizer)
+    every = np.arange(len(index.entry_ids), dtype=np.int64)
+    questions = [" ".join(rng.sample(words, rng.randint(1, 4))) for _ in range(150)]
+    questions += [
+        " ".join(rng.sample(text.split(), rng.randint(1, 4)))
+        for _, text in rng.sample(examples, 150)
+    ]
+    for question in questions:
+        normalized = normalizer.normalize(question)
+        exact, rough = index.lexical(normalized), index.lexical(normalized, rough=True)
+        if exact is None or rough is None:
+            continue
+        refined = ranker._refined(exact)
+        written_out = exact_lexical(index, normalized)
+        assert written_out is not None
+        assert np.array_equal(ranker._refined(written_out), refined), question
+        shortlist = Shortlist(index, rough, refine_limit=12, count=32)
+        assert sorted(shortlist.best.tolist()) == sorted(highest(refined, 32).tolist()), question
+        assert np.array_equal(shortlist.lexical(every), refined), question
