@@ -53,6 +53,17 @@ def write_knowledge(directory: Path, changes: dict[str, str] | None = None) -> P
     return directory
 
 
+def write_synthetic_with_article(directory: Path, entries: int) -> list[str]:
+    """`entries` synthetic entries (tests/bench.py) with the article's among them in
+    `directory`; the synthetic questions."""
+    from tests.bench import write_synthetic  # the bench's generator, imported only here
+
+    questions = write_synthetic(directory, entries)
+    for found in (KNOWLEDGE_DIR / "entries").glob("*.yaml"):
+        shutil.copy(found, directory / "entries" / f"article-{found.name}")
+    return questions
+
+
 def utf16_units(text: str) -> int:
     """A message's length as Telegram and Discord count it: UTF-16 code units (a character
     beyond the Basic Multilingual Plane, as most emoji, is a surrogate pair: two). Counted

@@ -7,7 +7,6 @@ scored. Only the tuning sets' questions are used, never the held-out ones.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,8 +29,7 @@ from bot.semantic import (
     shared_embedder,
 )
 from bot.settings import PROJECT_ROOT
-from tests.bench import write_synthetic
-from tests.helpers import KNOWLEDGE_DIR
+from tests.helpers import write_synthetic_with_article
 
 pytestmark = pytest.mark.xdist_group("probing")
 
@@ -50,9 +48,7 @@ TUNING_QUESTIONS = [
 def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Brain, list[str]]:
     """The article's entries among 10,000 synthetic ones, and the synthetic questions."""
     directory = Path(tmp_path_factory.mktemp("large"))
-    questions = write_synthetic(directory, ENTRIES)
-    for entries in (KNOWLEDGE_DIR / "entries").glob("*.yaml"):
-        shutil.copy(entries, directory / "entries" / f"article-{entries.name}")
+    questions = write_synthetic_with_article(directory, ENTRIES)
     return Brain(load_knowledge(directory), read_posts=False), questions
 
 

@@ -7,7 +7,6 @@ and then, and the tuning sets' questions (never the held-out ones).
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +24,8 @@ from bot.overlap import ROUGH_ERROR
 from bot.ranking import Ranker
 from bot.settings import PROJECT_ROOT
 from bot.shortlist import Shortlist
-from tests.bench import write_synthetic
 from tests.exact_scoring import exact_lexical
-from tests.helpers import KNOWLEDGE_DIR
+from tests.helpers import write_synthetic_with_article
 
 ENTRIES = 2_000
 TUNING_QUESTIONS = [
@@ -43,9 +41,7 @@ TUNING_QUESTIONS = [
 def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Brain, list[str]]:
     """The article's entries among synthetic ones (lexical signals only), and questions."""
     directory = Path(tmp_path_factory.mktemp("large"))
-    questions = write_synthetic(directory, ENTRIES)
-    for entries in (KNOWLEDGE_DIR / "entries").glob("*.yaml"):
-        shutil.copy(entries, directory / "entries" / f"article-{entries.name}")
+    questions = write_synthetic_with_article(directory, ENTRIES)
     brain = Brain(load_knowledge(directory), semantic=False, read_posts=False)
     return brain, questions + TUNING_QUESTIONS[::3]
 
