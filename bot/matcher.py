@@ -277,7 +277,6 @@ class MatchIndex:
         self._profile_starts, self._profile_entries = _grouped(
             token_count, profile_token, profile_entry.astype(np.int32)
         )
-        _, self._profile_shares = _grouped(token_count, profile_token, share)
         _, self._profile_expects = _grouped(token_count, profile_token, expects)
         central = np.minimum(1.0, share * self.weights.coverage)
         _, self._profile_covers = _grouped(token_count, profile_token, idf[profile_token] * central)
@@ -316,18 +315,6 @@ class MatchIndex:
             return None
         starts = self._posting_starts
         return self._posting_examples[starts[number] : starts[number + 1]]
-
-    def _profile_of(
-        self, token: str
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
-        """The entries using `token`, its share of their examples, how central it is to each."""
-        number = self._token_numbers.get(token)
-        if number is None:
-            return None
-        found = slice(self._profile_starts[number], self._profile_starts[number + 1])
-        shares = self._profile_shares[found]
-        central = np.minimum(1.0, shares * self.weights.coverage)
-        return self._profile_entries[found], shares, central
 
     def __len__(self) -> int:
         return len(self.example_text)

@@ -32,6 +32,16 @@ def exact_nearest(index: SpellingIndex, word: str, max_edits: int) -> str | None
     return None if match is None else str(match[0])
 
 
+def _shares(
+    index: MatchIndex, postings: npt.NDArray[np.int32]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """The entries whose examples are `postings`, and the share of each one's examples."""
+    owners = np.searchsorted(index.starts, postings, side="right") - 1
+    entries, uses = np.unique(owners, return_counts=True)
+    share: npt.NDArray[np.float64] = uses / np.diff(index.starts)[entries]
+    return entries, share
+
+
 def exact_lexical(
     index: MatchIndex, question: Normalized, *, lenient: bool = False, rough: bool = False
 ) -> LexicalScores | None:
@@ -59,10 +69,10 @@ def exact_lexical(
     covered = np.zeros(len(index.entry_ids), dtype=np.float64)
     expected = np.zeros(len(index.entry_ids), dtype=np.float64)
     for token in sorted(tokens):
-        profile = index._profile_of(token)
-        if profile is None or token in question.off_topic:
+        postings = index._postings_of(token)
+        if postings is None or token in question.off_topic:
             continue
-        entries, share, _ = profile
+        entries, share = _shares(index, postings)
         weight = index.weight(token)
         covered[entries] += weight * np.minimum(1.0, share * weights.coverage)
         expected[entries] += weight * share
