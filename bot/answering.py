@@ -118,7 +118,6 @@ class Brain:
             if tokens:
                 firsts.setdefault(tokens, phrase)
         self._subjects = tuple(firsts.items())
-        self._subject_words = tuple(tokens for tokens, _ in self._subjects)
         del examples, known_text, patterns
         if len(self.index) >= _RELEASE_AFTER_EXAMPLES:
             release_freed_memory()
@@ -187,9 +186,11 @@ class Brain:
 
     def names_subject(self, tokens: set[str]) -> bool:
         """Whether normalised `tokens` hold a whole `subject` phrase (always, with none)."""
-        if not self._subject_words:
-            return True
-        return any(phrase <= tokens for phrase in self._subject_words)
+        return not self._subjects or bool(self._subjects_named(tokens))
+
+    def _subjects_named(self, tokens: set[str]) -> list[str]:
+        """The subject phrases whose every token is in `tokens`, as the moderators wrote them."""
+        return [phrase for words, phrase in self._subjects if words <= tokens]
 
     def same_subject(self, first: str, second: str) -> bool:
         """Whether two entries answer one subject (one topic, or one lists the other)."""
@@ -227,8 +228,7 @@ class Brain:
         carried: list[str] = []
         subject: list[str] = []
         for part in parts:
-            tokens = set(self.normalizer.normalize(part).tokens)
-            named = [phrase for words, phrase in self._subjects if words <= tokens]
+            named = self._subjects_named(set(self.normalizer.normalize(part).tokens))
             if named:
                 subject = named
             carried.append(" ".join([part.strip(), *([] if named else subject)]))
